@@ -1,0 +1,93 @@
+//! The simulation model: one run of a scenario, tick by tick.
+//!
+//! Architecture invariant: the model does no IO and knows nothing of threads, files or charts. It takes
+//! a realised scenario and named random streams and returns a [`RunOutput`].
+//! (Skeleton: the interface below is the contract the batch runner and trace build on.)
+
+use crate::scenario::Resolved;
+
+/// What a run should record beyond outcomes and series.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Record typed events (actions taken, elections, phase changes, fired events).
+    pub events: bool,
+    /// Also record each decision's alternatives with expected utilities and probabilities (trace --explain).
+    pub explain: bool,
+}
+
+/// One outcome's value in one run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum OutcomeValue {
+    Bool(bool),
+    /// `None`: the quantity never happened (e.g. a project that never became operational).
+    Num(Option<f64>),
+}
+
+/// One recorded series: an indicator for one entity (e.g. `opinion`, `armenia/peace_support`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesKey {
+    pub indicator: String,
+    pub entity: String,
+}
+
+/// A typed event of a run (a row of events.csv; a line of a trace).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub tick: u32,
+    /// Acting actor id; empty for world events (elections, phase changes, fired events).
+    pub actor: String,
+    /// Action name (`disinformation`, ...) or `election`, `phase`, `event`.
+    pub action: String,
+    /// Target id (country, project, party, issue, route) or the new phase / event id.
+    pub target: String,
+    /// Size of the act (budget spent, vote share, ...), see docs/outputs.md.
+    pub magnitude: f64,
+    /// What happened (`ok`, `detected`, `backfired`, winner id, ...).
+    pub result: String,
+}
+
+/// One decision with the alternatives weighed (recorded with `explain`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub tick: u32,
+    pub actor: String,
+    /// (option label, expected utility, choice probability), "do nothing" included.
+    pub options: Vec<(String, f64, f64)>,
+    /// Index into `options` of the chosen one.
+    pub chosen: usize,
+}
+
+/// Everything one run produces.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RunOutput {
+    /// Sampled values of the uncertain parameters, `(path, value)` in document order.
+    pub params: Vec<(String, f64)>,
+    /// One value per `scenario.outcomes`, same order.
+    pub outcomes: Vec<OutcomeValue>,
+    /// Index into `scenario.outcome_classes` of the run's class, if any matched.
+    pub class: Option<usize>,
+    /// Recorded indicators, row-major: `(horizon + 1)` rows (tick 0 = initial state) of
+    /// `series_layout(..).len()` values.
+    pub series: Vec<f64>,
+    pub events: Vec<Event>,
+    pub decisions: Vec<Decision>,
+}
+
+/// A model failure inside one run (a bug or an impossible state), reported with the run's coordinates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelError(pub String);
+
+/// The series recorded for a scenario, in column order of [`RunOutput::series`].
+pub fn series_layout(_s: &crate::scenario::Scenario) -> Vec<SeriesKey> {
+    vec![]
+}
+
+/// Runs run `run` of root seed `seed`: realises the uncertain parameters and simulates.
+pub fn run_one(
+    _r: &Resolved,
+    _seed: u64,
+    _run: u64,
+    _opts: &RunOptions,
+) -> Result<RunOutput, ModelError> {
+    Ok(RunOutput::default())
+}

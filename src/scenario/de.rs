@@ -1,0 +1,1 @@
+//! TODO(loader): see scenario/mod.rs

@@ -1,0 +1,263 @@
+//! The action catalogue's parameters, as written in an actor's `actions` list. Each action's effect lives
+//! in its own file under `src/model/actions/` and its equations in docs/model.md. Every parameter has a
+//! default; `cost` is in the actor's budget units (millions of USD per month).
+
+use super::Param;
+use serde::{Deserialize, Serialize};
+
+/// One entry of an actor's repertoire.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ActionSpec {
+    Disinformation(Disinformation),
+    CounterDisinformation(CounterDisinformation),
+    Invest(Invest),
+    Coercion(Coercion),
+    Mediation(Mediation),
+    PartySupport(PartySupport),
+    MilitaryPressure(MilitaryPressure),
+    TransitOpening(TransitOpening),
+}
+
+impl ActionSpec {
+    /// The action's name as it appears in events and charts.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ActionSpec::Disinformation(_) => "disinformation",
+            ActionSpec::CounterDisinformation(_) => "counter_disinformation",
+            ActionSpec::Invest(_) => "invest",
+            ActionSpec::Coercion(_) => "coercion",
+            ActionSpec::Mediation(_) => "mediation",
+            ActionSpec::PartySupport(_) => "party_support",
+            ActionSpec::MilitaryPressure(_) => "military_pressure",
+            ActionSpec::TransitOpening(_) => "transit_opening",
+        }
+    }
+}
+
+/// Direction of an opinion push.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Direction {
+    Up,
+    Down,
+}
+
+impl Direction {
+    pub fn sign(self) -> f64 {
+        match self {
+            Direction::Up => 1.0,
+            Direction::Down => -1.0,
+        }
+    }
+}
+
+macro_rules! param_default {
+    ($($name:ident = $v:expr;)*) => { $(fn $name() -> Param { Param::Fixed($v) })* };
+}
+
+param_default! {
+    d_disinfo_cost = 5.0; d_disinfo_eff = 0.2; d_disinfo_shift = 0.05; d_disinfo_detect = 0.1;
+    d_disinfo_backlash = 0.05; d_disinfo_inoc = 0.05;
+    d_counter_cost = 3.0; d_counter_gain = 0.03; d_counter_decay = 0.05;
+    d_invest_cost = 20.0; d_invest_mult = 0.5; d_invest_conf = 0.01; d_invest_infl = 0.01; d_invest_hold = 1.0;
+    d_coerce_cost = 5.0; d_coerce_loss = 0.01; d_coerce_shift = 0.01; d_coerce_backfire = 0.3;
+    d_coerce_backlash = 0.03; d_coerce_infl = 0.01;
+    d_med_cost = 2.0; d_med_conv = 0.2; d_med_tension = 0.02; d_med_infl = 0.005;
+    d_party_cost = 2.0; d_party_gain = 0.01; d_party_expose = 0.05; d_party_backlash = 0.03;
+    d_mil_cost = 10.0; d_mil_tension = 0.05; d_mil_clash = 0.03; d_mil_cap = 0.1; d_mil_decay = 0.1;
+    d_transit_cost = 1.0; d_transit_gain = 0.1;
+}
+
+/// Disinformation campaign against a country's citizens on one opinion dimension.
+/// Exposed share of citizens = `media_reach × (1 − exp(−efficiency × cost))`; each exposed citizen `i`
+/// moves `direction × shift × susceptibility_i × (1 − resilience_i)`. Detected with probability
+/// `detection`: the source loses `backlash` influence in the country and its citizens gain `inoculation`
+/// resilience.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Disinformation {
+    /// Target countries (one option per country).
+    pub countries: Vec<String>,
+    /// Opinion dimension pushed.
+    pub dimension: String,
+    pub direction: Direction,
+    /// Default 5.
+    #[serde(default = "d_disinfo_cost")]
+    pub cost: Param,
+    /// Exposure saturation per budget unit. Default 0.2.
+    #[serde(default = "d_disinfo_eff")]
+    pub efficiency: Param,
+    /// Opinion shift per fully susceptible, unresisting exposed citizen. Default 0.05.
+    #[serde(default = "d_disinfo_shift")]
+    pub shift: Param,
+    /// Probability per campaign-month of being detected and exposed. Default 0.1.
+    #[serde(default = "d_disinfo_detect")]
+    pub detection: Param,
+    /// Influence the source loses in the target country on detection. Default 0.05.
+    #[serde(default = "d_disinfo_backlash")]
+    pub backlash: Param,
+    /// Resilience the target's citizens gain on detection. Default 0.05.
+    #[serde(default = "d_disinfo_inoc")]
+    pub inoculation: Param,
+}
+
+/// Counter-disinformation (fact-checking, media literacy): raises a country's resilience boost by
+/// `resilience_gain`; the boost decays by a share `decay` per month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CounterDisinformation {
+    pub countries: Vec<String>,
+    /// Default 3.
+    #[serde(default = "d_counter_cost")]
+    pub cost: Param,
+    /// Default 0.03.
+    #[serde(default = "d_counter_gain")]
+    pub resilience_gain: Param,
+    /// Default 0.05.
+    #[serde(default = "d_counter_decay")]
+    pub decay: Param,
+}
+
+/// Target of an investment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum InvestTarget {
+    Project(String),
+    Country(String),
+}
+
+/// Investment in a project (funds construction) or a country (raises growth, investor confidence and
+/// the investor's influence). The amount actually committed is `cost × (1 − hold_back × tension)`,
+/// floored at 0: investors hold back when risk is high.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Invest {
+    pub targets: Vec<InvestTarget>,
+    /// Default 20.
+    #[serde(default = "d_invest_cost")]
+    pub cost: Param,
+    /// Annualised growth boost per unit of (amount / GDP) for country investment. Default 0.5.
+    #[serde(default = "d_invest_mult")]
+    pub growth_multiplier: Param,
+    /// Investor-confidence gain per investment-month. Default 0.01.
+    #[serde(default = "d_invest_conf")]
+    pub confidence_gain: Param,
+    /// Influence the investor gains in the host country per investment-month. Default 0.01.
+    #[serde(default = "d_invest_infl")]
+    pub influence_gain: Param,
+    /// How strongly tension deters the investment. Default 1.
+    #[serde(default = "d_invest_hold")]
+    pub hold_back: Param,
+}
+
+/// Economic coercion (sanctions, bans, gas prices). The target's growth drops by `growth_loss`
+/// (annualised) and the source pays `cost`; citizens' opinion on `dimension` moves by `shift` in
+/// `direction`, except with probability `backfire`, when it moves the other way and the source loses
+/// `backlash` influence. Otherwise the source gains `influence_gain` leverage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Coercion {
+    pub countries: Vec<String>,
+    pub dimension: String,
+    pub direction: Direction,
+    /// Default 5.
+    #[serde(default = "d_coerce_cost")]
+    pub cost: Param,
+    /// Default 0.01.
+    #[serde(default = "d_coerce_loss")]
+    pub growth_loss: Param,
+    /// Default 0.01.
+    #[serde(default = "d_coerce_shift")]
+    pub shift: Param,
+    /// Default 0.3.
+    #[serde(default = "d_coerce_backfire")]
+    pub backfire: Param,
+    /// Default 0.03.
+    #[serde(default = "d_coerce_backlash")]
+    pub backlash: Param,
+    /// Default 0.01.
+    #[serde(default = "d_coerce_infl")]
+    pub influence_gain: Param,
+}
+
+/// Mediation on a negotiated issue: this month's bargaining round closes an extra share `convergence`
+/// of each actor's gap to the forecast, tension falls by `tension_reduction`, and the mediator gains
+/// `influence_gain` in the countries of the actors on the issue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mediation {
+    pub issues: Vec<String>,
+    /// Default 2.
+    #[serde(default = "d_med_cost")]
+    pub cost: Param,
+    /// Default 0.2.
+    #[serde(default = "d_med_conv")]
+    pub convergence: Param,
+    /// Default 0.02.
+    #[serde(default = "d_med_tension")]
+    pub tension_reduction: Param,
+    /// Default 0.005.
+    #[serde(default = "d_med_infl")]
+    pub influence_gain: Param,
+}
+
+/// Political support for a party (money, media, endorsements): its appeal rises by `appeal_gain`;
+/// with probability `exposure` the support is exposed as foreign and the party loses `backlash` appeal
+/// (and the source the same in influence).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartySupport {
+    pub parties: Vec<String>,
+    /// Default 2.
+    #[serde(default = "d_party_cost")]
+    pub cost: Param,
+    /// Default 0.01.
+    #[serde(default = "d_party_gain")]
+    pub appeal_gain: Param,
+    /// Default 0.05.
+    #[serde(default = "d_party_expose")]
+    pub exposure: Param,
+    /// Default 0.03.
+    #[serde(default = "d_party_backlash")]
+    pub backlash: Param,
+}
+
+/// Military pressure or a border incident: tension rises by `tension_gain`; with probability
+/// `clash_probability` it triggers an armed clash (the `clash` event of the process, see docs); the
+/// actor's bargaining capability is multiplied by `1 + capability_gain` (the boost decays by `decay`
+/// per month).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MilitaryPressure {
+    pub countries: Vec<String>,
+    /// Default 10.
+    #[serde(default = "d_mil_cost")]
+    pub cost: Param,
+    /// Default 0.05.
+    #[serde(default = "d_mil_tension")]
+    pub tension_gain: Param,
+    /// Default 0.03.
+    #[serde(default = "d_mil_clash")]
+    pub clash_probability: Param,
+    /// Default 0.1.
+    #[serde(default = "d_mil_cap")]
+    pub capability_gain: Param,
+    /// Default 0.1.
+    #[serde(default = "d_mil_decay")]
+    pub decay: Param,
+}
+
+/// Opening transit and customs on a route: its usable capacity share rises by `volume_gain` (up to 1),
+/// only while the process is in one of `phases` (empty: any phase).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitOpening {
+    pub routes: Vec<String>,
+    /// Phases in which opening is possible. Default: any.
+    #[serde(default)]
+    pub phases: Vec<String>,
+    /// Default 1.
+    #[serde(default = "d_transit_cost")]
+    pub cost: Param,
+    /// Default 0.1.
+    #[serde(default = "d_transit_gain")]
+    pub volume_gain: Param,
+}

@@ -1,0 +1,115 @@
+//! Actors: states, political parties and external powers, with their preferences and repertoire.
+
+use super::{ActionSpec, Indicator, Param};
+use serde::{Deserialize, Serialize};
+
+/// An actor that acts every month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    pub id: String,
+    /// Display name. Default: the id.
+    #[serde(default)]
+    pub name: String,
+    pub kind: ActorKind,
+    /// Country the actor belongs to (required for `State` and `Party`, absent for `ExternalPower`).
+    #[serde(default)]
+    pub country: Option<String>,
+    /// What the actor wants: weighted changes in indicators. Default: none.
+    #[serde(default)]
+    pub goals: Vec<Goal>,
+    /// Positions on negotiated issues. Default: none.
+    #[serde(default)]
+    pub positions: Vec<Position>,
+    /// Party platform: where the party stands on opinion dimensions (voters choose the nearest).
+    /// Only for `Party`. Default: none.
+    #[serde(default)]
+    pub platform: Vec<PlatformPoint>,
+    /// Budget available per month, in millions of USD (or equivalent effort). Default: 0.
+    #[serde(default)]
+    pub budget: Param,
+    /// Media reach per country: the share of that country's citizens the actor's messages can reach.
+    /// Default: none (no reach).
+    #[serde(default)]
+    pub media_reach: Vec<Reach>,
+    /// Risk attitude in [-1, 1]: negative is risk-averse (the spread of an action's effect counts against
+    /// it), positive risk-seeking. Default: -0.2.
+    #[serde(default = "default_risk")]
+    pub risk_attitude: Param,
+    /// Rationality: the logit choice's precision (0 = random among options; large = always the best).
+    /// Default: 5.
+    #[serde(default = "default_rationality")]
+    pub rationality: Param,
+    /// How many actions the actor may take in one month while budget lasts. Default: 3.
+    #[serde(default = "default_max_actions")]
+    pub max_actions: u32,
+    /// Perception: the actor's expected effect of an action is the catalogue's nominal effect times
+    /// `perception` (1 = accurate). Default: 1.
+    #[serde(default = "one")]
+    pub perception: Param,
+    /// Action repertoire. Default: none.
+    #[serde(default)]
+    pub actions: Vec<ActionSpec>,
+}
+
+fn default_risk() -> Param {
+    Param::Fixed(-0.2)
+}
+fn default_rationality() -> Param {
+    Param::Fixed(5.0)
+}
+fn default_max_actions() -> u32 {
+    3
+}
+fn one() -> Param {
+    Param::Fixed(1.0)
+}
+
+/// Actor kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActorKind {
+    /// A government; its goals and positions follow the governing party when one is set.
+    State,
+    /// A political party competing in elections.
+    Party,
+    /// A foreign power acting in the region.
+    ExternalPower,
+}
+
+/// A goal: the actor gains `weight` per unit increase of `indicator` (negative weight: wants it down).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Goal {
+    pub indicator: Indicator,
+    pub weight: Param,
+}
+
+/// A position on a negotiated issue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Position {
+    pub issue: String,
+    /// Preferred outcome on 0..100.
+    pub position: Param,
+    /// How much the issue matters to the actor, [0, 1].
+    pub salience: Param,
+    /// Bargaining capability (relative; scaled each tick by the world, see docs/model.md), > 0.
+    pub capability: Param,
+}
+
+/// A party's stance on an opinion dimension.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformPoint {
+    pub dimension: String,
+    /// Position on the dimension, [0, 1].
+    pub value: Param,
+}
+
+/// Media reach in one country, [0, 1].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reach {
+    pub country: String,
+    pub reach: Param,
+}

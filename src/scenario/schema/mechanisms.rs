@@ -1,0 +1,232 @@
+//! Negotiated issues, projects, trade routes, elections and the process (phases and transitions).
+
+use super::{Condition, Param};
+use serde::{Deserialize, Serialize};
+
+/// A negotiated issue, positions on 0..100, moved by an expected-utility bargaining round.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Issue {
+    pub id: String,
+    /// Display name. Default: the id.
+    #[serde(default)]
+    pub name: String,
+    /// What 0 and 100 mean. Default: empty.
+    #[serde(default)]
+    pub description: String,
+    /// Status quo position (0..100), the outcome if no agreement. Default: 50.
+    #[serde(default = "fifty")]
+    pub status_quo: Param,
+    /// Bargaining round parameters. Default: see [`Bargaining`].
+    #[serde(default)]
+    pub bargaining: Bargaining,
+}
+
+fn fifty() -> Param {
+    Param::Fixed(50.0)
+}
+
+/// Parameters of the expected-utility bargaining model (Bueno de Mesquita; Scholz et al. 2011).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bargaining {
+    /// A round runs every `every` ticks. Default: 1.
+    #[serde(default = "one_u")]
+    pub every: u32,
+    /// Probability an actor's challenge is taken as a threat to the status quo (Q in Scholz et al.).
+    /// Default: 1.0 (Q=1 as in Scholz et al.'s baseline).
+    #[serde(default = "one_p")]
+    pub q: Param,
+    /// Share of the distance an actor moves toward an accepted offer (1 = all the way, as published).
+    /// Default: 1.
+    #[serde(default = "one_p")]
+    pub step: Param,
+    /// How much public opinion scales a state's capability: `cap × (1 − w + w × support)` where support is
+    /// the mean of its country's `support_dimension`. Default: 0 (no scaling).
+    #[serde(default)]
+    pub public_weight: Param,
+    /// Dimension whose mean is the public support for the state's negotiators. Default: none.
+    #[serde(default)]
+    pub support_dimension: Option<String>,
+}
+
+impl Default for Bargaining {
+    fn default() -> Self {
+        Bargaining {
+            every: 1,
+            q: Param::Fixed(1.0),
+            step: Param::Fixed(1.0),
+            public_weight: Param::Fixed(0.0),
+            support_dimension: None,
+        }
+    }
+}
+
+fn one_u() -> u32 {
+    1
+}
+fn one_p() -> Param {
+    Param::Fixed(1.0)
+}
+
+/// An infrastructure project (e.g. the TRIPP corridor).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Project {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    /// Host country.
+    pub country: String,
+    /// Total construction cost, millions USD.
+    pub cost: Param,
+    /// Maximum progress per month (share of the whole), e.g. 1/24 for at least two years.
+    pub build_rate: Param,
+    /// Progress at the start, [0, 1]. Default: 0.
+    #[serde(default)]
+    pub progress: Param,
+    /// All must hold for construction to advance. Default: none.
+    #[serde(default)]
+    pub preconditions: Vec<Condition>,
+    /// Capacity once operational (route units, Mt/yr), added to the routes that list the project.
+    #[serde(default)]
+    pub capacity: Param,
+    /// Months from completion to full operation (linear ramp-up). Default: 6.
+    #[serde(default = "six")]
+    pub ramp_up: u32,
+    /// Tension above which construction halts. Default: 0.7.
+    #[serde(default = "seventy")]
+    pub security_threshold: Param,
+}
+
+fn six() -> u32 {
+    6
+}
+fn seventy() -> Param {
+    Param::Fixed(0.7)
+}
+
+/// A trade route (e.g. the Middle Corridor). Volume (Mt/yr) moves toward
+/// `min(capacity × open, demand)` by `adjustment` per month, scaled by stability `1 − sensitivity × tension`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    /// Countries the route crosses.
+    #[serde(default)]
+    pub countries: Vec<String>,
+    /// Volume at the start, Mt/yr.
+    pub volume: Param,
+    /// Base capacity, Mt/yr.
+    pub capacity: Param,
+    /// Projects whose capacity adds to the route once operational. Default: none.
+    #[serde(default)]
+    pub projects: Vec<String>,
+    /// Demand at the start, Mt/yr. Default: equal to capacity.
+    #[serde(default)]
+    pub demand: Option<Param>,
+    /// Annual growth of demand. Default: 0.05.
+    #[serde(default = "five_pct")]
+    pub demand_growth: Param,
+    /// Capacity growth per year from the route's own investment programme, Mt/yr per year. Default: 0.
+    #[serde(default)]
+    pub capacity_growth: Param,
+    /// Share of capacity open at the start, [0, 1] (transit opening raises it). Default: 1.
+    #[serde(default = "one_p")]
+    pub open: Param,
+    /// How strongly tension cuts volume, [0, 1]. Default: 0.5.
+    #[serde(default = "half")]
+    pub sensitivity: Param,
+    /// Share of the gap to the target volume closed per month. Default: 0.1.
+    #[serde(default = "tenth")]
+    pub adjustment: Param,
+}
+
+fn five_pct() -> Param {
+    Param::Fixed(0.05)
+}
+fn half() -> Param {
+    Param::Fixed(0.5)
+}
+fn tenth() -> Param {
+    Param::Fixed(0.1)
+}
+
+/// A national election.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Election {
+    pub id: String,
+    pub country: String,
+    /// Month of the vote, `"YYYY-MM"`, within the horizon.
+    pub month: String,
+    /// Competing party actors.
+    pub parties: Vec<String>,
+    /// Vote-share threshold for seats, [0, 1). Default: 0.05.
+    #[serde(default = "five_pct")]
+    pub threshold: Param,
+    /// Share of citizens who vote, (0, 1]. Default: 0.6.
+    #[serde(default = "sixty")]
+    pub turnout: Param,
+    /// Sd of the Gumbel-free normal noise added to each voter's distance to each party. Default: 0.05.
+    #[serde(default = "noise")]
+    pub noise: Param,
+}
+
+fn sixty() -> Param {
+    Param::Fixed(0.6)
+}
+fn noise() -> Param {
+    Param::Fixed(0.05)
+}
+
+/// The process as phases with transition rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Process {
+    /// Phases (ids), e.g. framework, implementation, signed, ratified, stalled, crisis, clashes.
+    pub phases: Vec<Phase>,
+    /// Phase at the start.
+    pub initial: String,
+    /// Rules checked every month in order; the first that fires moves the process.
+    #[serde(default)]
+    pub transitions: Vec<Transition>,
+}
+
+impl Default for Process {
+    fn default() -> Self {
+        Process {
+            phases: vec![Phase {
+                id: "none".into(),
+                label: String::new(),
+            }],
+            initial: "none".into(),
+            transitions: vec![],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    pub id: String,
+    #[serde(default)]
+    pub label: String,
+}
+
+/// `from` (any of, empty = any phase) -> `to` when every condition holds, with probability
+/// `probability` per month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transition {
+    #[serde(default)]
+    pub from: Vec<String>,
+    pub to: String,
+    #[serde(default)]
+    pub when: Vec<Condition>,
+    /// Default: 1.
+    #[serde(default = "one_p")]
+    pub probability: Param,
+}
