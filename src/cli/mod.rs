@@ -1,4 +1,211 @@
-//! cli (in progress)
+//! The command line: clap definitions and dispatch. Each subcommand lives in its own file and turns
+//! its arguments into calls on the library (scenario -> model -> batch -> outputs -> charts).
+//!
+//! Exit codes (documented in README.md): 0 success; 2 bad input or usage (invalid scenario, unknown
+//! option, existing output folder without `--force`, shards that do not belong together); 1 internal
+//! failure (a model panic, an IO error while writing); 130 interrupted by Ctrl-C (outputs marked partial).
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+pub mod merge;
+pub mod plot;
+pub mod run;
+pub mod trace;
+pub mod validate;
+
+/// Exit code: success.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: internal failure (model panic, IO error while writing).
+pub const EXIT_FAILURE: i32 = 1;
+/// Exit code: bad input or usage.
+pub const EXIT_USAGE: i32 = 2;
+/// Exit code: interrupted (SIGINT/SIGTERM); the output folder is marked partial.
+pub const EXIT_INTERRUPTED: i32 = 130;
+
+/// An error that ends a command: its message (printed to stderr as is) and exit code.
+#[derive(Debug)]
+pub struct CliError {
+    pub code: i32,
+    pub message: String,
+}
+
+impl CliError {
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError {
+            code: EXIT_USAGE,
+            message: message.into(),
+        }
+    }
+    pub fn failure(message: impl Into<String>) -> Self {
+        CliError {
+            code: EXIT_FAILURE,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<crate::scenario::Diags> for CliError {
+    fn from(d: crate::scenario::Diags) -> Self {
+        CliError::usage(d.to_string())
+    }
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "crossroads",
+    version,
+    about = "Agent-based geopolitical scenario simulator with a reproducible Monte Carlo runner",
+    after_help = "Examples:\n  crossroads validate scenarios/baseline.ron\n  crossroads run scenarios/baseline.ron --runs 1000 --seed 42\n  crossroads trace scenarios/baseline.ron --run 7\n\nExit codes: 0 ok, 1 internal failure, 2 bad input or usage, 130 interrupted."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check scenario files: exit 0 with a summary per file, or exit 2 with every problem as FILE:LINE:COL.
+    #[command(
+        after_help = "Examples:\n  crossroads validate scenarios/baseline.ron\n  crossroads validate scenarios/*.ron\n  crossroads validate scenarios/baseline.ron --list-params\n  crossroads validate scenarios/baseline.ron --set actors.russia.budget=150"
+    )]
+    Validate(ValidateArgs),
+    /// Run a batch of seeded Monte Carlo runs and write an output folder.
+    #[command(
+        after_help = "Examples:\n  crossroads run scenarios/baseline.ron\n  crossroads run scenarios/baseline.ron --runs 5000 --seed 7 --threads 2\n  crossroads run scenarios/baseline.ron --set actors.russia.budget=150 --out outputs/russia150\n  crossroads run scenarios/baseline.ron --shard 0/4 --out outputs/shard0"
+    )]
+    Run(RunArgs),
+    /// Tell the story of one run, month by month (the same run the batch makes).
+    #[command(
+        after_help = "Examples:\n  crossroads trace scenarios/baseline.ron --run 7\n  crossroads trace scenarios/baseline.ron --run 7 --seed 42 --explain\n  crossroads trace scenarios/baseline.ron --run 7 --json > run7.jsonl"
+    )]
+    Trace(TraceArgs),
+    /// Merge shard output folders into one, byte-identical to the batch run whole.
+    #[command(
+        after_help = "Examples:\n  crossroads merge outputs/shard0 outputs/shard1 outputs/shard2 --out outputs/baseline"
+    )]
+    Merge(MergeArgs),
+    /// Rebuild the charts and report.html of an output folder from its files alone.
+    #[command(after_help = "Examples:\n  crossroads plot outputs/baseline")]
+    Plot(PlotArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ValidateArgs {
+    /// Scenario files (RON).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Also print every uncertain parameter with its path and distribution.
+    #[arg(long)]
+    pub list_params: bool,
+    /// Override one parameter, e.g. `actors.russia.budget=150` (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Scenario file (RON).
+    pub file: PathBuf,
+    /// Number of runs (default: the scenario's `run.runs`, else 1000).
+    #[arg(long)]
+    pub runs: Option<u64>,
+    /// Root seed (default: the scenario's `run.seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output folder (default: outputs/<scenario name>, or outputs/<name>-shard-I-of-N with --shard).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Override one parameter, e.g. `actors.russia.budget=150` (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// Run only the I-th of N contiguous slices of the run indices (0-based), e.g. `0/4`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Replace an existing output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no summary table.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Also write events.csv (every typed event of every run).
+    #[arg(long)]
+    pub events: bool,
+    /// Skip charts and report.html.
+    #[arg(long)]
+    pub no_charts: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct TraceArgs {
+    /// Scenario file (RON).
+    pub file: PathBuf,
+    /// Run index (0-based) within the batch.
+    #[arg(long)]
+    pub run: u64,
+    /// Root seed (default: the scenario's `run.seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override one parameter (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// JSON lines, one record per event, instead of prose.
+    #[arg(long)]
+    pub json: bool,
+    /// Show, for each decision, the alternatives weighed with expected utilities and probabilities.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// Shard output folders.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Output folder for the merged batch.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Replace an existing output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Skip charts and report.html.
+    #[arg(long)]
+    pub no_charts: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct PlotArgs {
+    /// An output folder written by `run` or `merge`.
+    pub dir: PathBuf,
+}
+
+/// Parses the command line, runs the command, prints errors, returns the exit code.
 pub fn main() -> i32 {
-    0
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Validate(a) => validate::exec(a),
+        Command::Run(a) => run::exec(a),
+        Command::Trace(a) => trace::exec(a),
+        Command::Merge(a) => merge::exec(a),
+        Command::Plot(a) => plot::exec(a),
+    };
+    match result {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            if !e.message.is_empty() {
+                eprintln!("{}", e.message.trim_end());
+            }
+            e.code
+        }
+    }
 }
