@@ -243,6 +243,11 @@ pub struct MilitaryPressure {
     /// Default 0.1.
     #[serde(default = "d_mil_decay")]
     pub decay: Param,
+    /// Id of an event whose effects apply when the pressure triggers a clash (e.g. `"border_clash"`).
+    /// A clash is counted under this event id by `Happened` and `Count`. Default: none (a clash then only
+    /// counts as the action's `clash` result).
+    #[serde(default)]
+    pub clash_event: Option<String>,
 }
 
 /// Opening transit and customs on a route: its usable capacity share rises by `volume_gain` (up to 1),

@@ -47,6 +47,10 @@ pub struct Actor {
     /// `perception` (1 = accurate). Default: 1.
     #[serde(default = "one")]
     pub perception: Param,
+    /// Utility lost per budget unit spent (an opportunity cost). Default: 0 (the monthly budget is
+    /// only a constraint).
+    #[serde(default)]
+    pub cost_weight: Param,
     /// Action repertoire. Default: none.
     #[serde(default)]
     pub actions: Vec<ActionSpec>,

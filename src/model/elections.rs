@@ -1,0 +1,95 @@
+//! Elections and referendums: citizens vote from their opinions.
+//!
+//! Election: each citizen turns out with probability `turnout`; a voter's score for party `p` is
+//! `‖x_i − platform_p‖ − appeal_p + ε_ip` with `ε ~ Normal(0, noise)` over the party's platform
+//! dimensions (mean absolute distance, so parties with fewer stated dimensions are not favoured), and
+//! the voter picks the lowest score (proximity voting, Downs 1957; probabilistic by the noise term).
+//! Parties below `threshold` get no seats; seats are proportional among the rest; the party with the
+//! most seats forms the government, and the country's state actor takes its goals and issue positions.
+//! Draws come from the `election/<id>` stream.
+
+use super::compile::Ix;
+use super::opinion::Population;
+use super::world::World;
+use crate::scenario::schema::ActorKind;
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Normal};
+
+/// Mean absolute distance of citizen `i` to a platform (0 for an empty platform).
+pub fn distance(pop: &Population, i: usize, platform: &[(Ix, f64)]) -> f64 {
+    if platform.is_empty() {
+        return 0.0;
+    }
+    let mut s = 0.0;
+    for &(d, v) in platform {
+        s += (pop.opinion(i, d) - v).abs();
+    }
+    s / platform.len() as f64
+}
+
+/// Holds election `e` now: returns the parties' vote shares (in the election's order).
+pub fn hold(w: &mut World, e: Ix, rng: &mut ChaCha8Rng) -> Vec<f64> {
+    let spec = &w.s.elections[e];
+    let ids = w.ids();
+    let Ok(c) = ids.country(&spec.country) else { return vec![] };
+    let parties: Vec<Ix> = spec.parties.iter().filter_map(|p| ids.actor(p).ok()).collect();
+    let turnout = spec.turnout.value().clamp(0.0, 1.0);
+    let noise = Normal::new(0.0, spec.noise.value().max(0.0)).unwrap_or_else(|_| Normal::new(0.0, 0.0).unwrap());
+    let pop = &w.countries[c].pop;
+    let mut votes = vec![0u64; parties.len()];
+    for i in 0..pop.n {
+        let u: f64 = rng.random();
+        if u >= turnout {
+            continue;
+        }
+        let mut best = (f64::INFINITY, 0usize);
+        for (k, &p) in parties.iter().enumerate() {
+            let score = distance(pop, i, &w.actors[p].platform) - w.actors[p].appeal + noise.sample(rng);
+            if score < best.0 {
+                best = (score, k);
+            }
+        }
+        if !parties.is_empty() {
+            votes[best.1] += 1;
+        }
+    }
+    let total: u64 = votes.iter().sum();
+    let shares: Vec<f64> = votes.iter().map(|&v| if total > 0 { v as f64 / total as f64 } else { 0.0 }).collect();
+    let threshold = spec.threshold.value();
+    let winner = shares
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| **s >= threshold)
+        .fold(None::<(usize, f64)>, |b, (k, &s)| match b {
+            Some((_, bs)) if bs >= s => b,
+            _ => Some((k, s)),
+        })
+        .map(|(k, _)| k);
+    let id = spec.id.clone();
+    if let Some(k) = winner {
+        let p = parties[k];
+        debug_assert_eq!(w.actors[p].kind, ActorKind::Party);
+        let party_id = w.s.actors[p].id.clone();
+        w.adopt_platform(c, p);
+        w.emit("", "election", &id, shares[k], &party_id);
+    } else {
+        w.emit("", "election", &id, 0.0, "no_winner");
+    }
+    shares
+}
+
+/// Share voting yes (opinion above 0.5) among citizens who turn out (probability `turnout`).
+pub fn referendum(pop: &Population, d: Ix, turnout: f64, rng: &mut ChaCha8Rng) -> f64 {
+    let (mut yes, mut voters) = (0u64, 0u64);
+    for i in 0..pop.n {
+        let u: f64 = rng.random();
+        if u < turnout {
+            voters += 1;
+            if pop.opinion(i, d) > 0.5 {
+                yes += 1;
+            }
+        }
+    }
+    if voters == 0 { 0.0 } else { yes as f64 / voters as f64 }
+}

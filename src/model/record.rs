@@ -1,0 +1,126 @@
+//! Recording: the series a run writes per tick (the rows of series.csv after aggregation), in a fixed
+//! layout derived from the scenario alone, so every run of a batch has the same columns.
+
+use super::compile::Ix;
+use super::world::{ACTION_KINDS, ACTION_NAMES, World, action_kind};
+use super::SeriesKey;
+use crate::scenario::schema::{ActorKind, Scenario};
+
+/// What one series column reads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Probe {
+    Opinion(Ix, Ix),
+    OpinionSd(Ix, Ix),
+    OpinionShare(Ix, Ix),
+    Polarization(Ix, Ix),
+    Clusters(Ix, Ix),
+    Influence(Ix, Ix),
+    Confidence(Ix),
+    Growth(Ix),
+    Gdp(Ix),
+    ProjectProgress(Ix),
+    ProjectOperation(Ix),
+    RouteVolume(Ix),
+    Tension,
+    IssueForecast(Ix),
+    IssueSpread(Ix),
+    PartySupport(Ix),
+    Phase(Ix),
+    Actions(Ix, usize),
+}
+
+/// The series layout of a scenario: keys (for series.csv) and probes (for the model), same order.
+pub fn layout(s: &Scenario) -> (Vec<SeriesKey>, Vec<Probe>) {
+    let mut keys = Vec::new();
+    let mut probes = Vec::new();
+    let mut push = |ind: &str, entity: String, p: Probe| {
+        keys.push(SeriesKey { indicator: ind.to_string(), entity });
+        probes.push(p);
+    };
+    let detail = s.record.population_detail;
+    for (c, country) in s.countries.iter().enumerate() {
+        for (d, dim) in s.dimensions.iter().enumerate() {
+            let e = format!("{}/{}", country.id, dim.id);
+            push("opinion", e.clone(), Probe::Opinion(c, d));
+            push("opinion_share", e.clone(), Probe::OpinionShare(c, d));
+            if detail {
+                push("opinion_sd", e.clone(), Probe::OpinionSd(c, d));
+                push("polarization", e.clone(), Probe::Polarization(c, d));
+                push("clusters", e, Probe::Clusters(c, d));
+            }
+        }
+    }
+    let powers: Vec<(Ix, &str)> = s
+        .actors
+        .iter()
+        .filter(|a| a.kind == ActorKind::ExternalPower)
+        .enumerate()
+        .map(|(row, a)| (row, a.id.as_str()))
+        .collect();
+    for &(row, p) in &powers {
+        for (c, country) in s.countries.iter().enumerate() {
+            push("influence", format!("{}/{}", p, country.id), Probe::Influence(row, c));
+        }
+    }
+    for (c, country) in s.countries.iter().enumerate() {
+        push("investor_confidence", country.id.clone(), Probe::Confidence(c));
+        push("growth", country.id.clone(), Probe::Growth(c));
+        push("gdp", country.id.clone(), Probe::Gdp(c));
+    }
+    for (p, project) in s.projects.iter().enumerate() {
+        push("project_progress", project.id.clone(), Probe::ProjectProgress(p));
+        push("project_operation", project.id.clone(), Probe::ProjectOperation(p));
+    }
+    for (r, route) in s.routes.iter().enumerate() {
+        push("route_volume", route.id.clone(), Probe::RouteVolume(r));
+    }
+    push("tension", "region".to_string(), Probe::Tension);
+    for (i, issue) in s.issues.iter().enumerate() {
+        push("issue_forecast", issue.id.clone(), Probe::IssueForecast(i));
+        push("issue_spread", issue.id.clone(), Probe::IssueSpread(i));
+    }
+    for (a, actor) in s.actors.iter().enumerate() {
+        if actor.kind == ActorKind::Party {
+            push("party_support", actor.id.clone(), Probe::PartySupport(a));
+        }
+    }
+    for (p, phase) in s.process.phases.iter().enumerate() {
+        push("phase", phase.id.clone(), Probe::Phase(p));
+    }
+    for (a, actor) in s.actors.iter().enumerate() {
+        let mut kinds: Vec<usize> = actor.actions.iter().map(action_kind).collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        for k in kinds {
+            push("actions", format!("{}/{}", actor.id, ACTION_NAMES[k]), Probe::Actions(a, k));
+        }
+    }
+    (keys, probes)
+}
+
+/// Appends the current state's row to `out`.
+pub fn record(w: &World, probes: &[Probe], out: &mut Vec<f64>) {
+    for p in probes {
+        let v = match *p {
+            Probe::Opinion(c, d) => w.countries[c].pop.mean(d),
+            Probe::OpinionSd(c, d) => w.countries[c].pop.sd(d),
+            Probe::OpinionShare(c, d) => w.countries[c].pop.share_above(d, 0.5),
+            Probe::Polarization(c, d) => w.countries[c].pop.polarization(d),
+            Probe::Clusters(c, d) => w.countries[c].pop.clusters(d) as f64,
+            Probe::Influence(p, c) => w.influence(p, c),
+            Probe::Confidence(c) => w.countries[c].confidence,
+            Probe::Growth(c) => w.countries[c].growth,
+            Probe::Gdp(c) => w.countries[c].gdp,
+            Probe::ProjectProgress(p) => w.projects[p].progress,
+            Probe::ProjectOperation(p) => w.operation(p),
+            Probe::RouteVolume(r) => w.routes[r].volume,
+            Probe::Tension => w.tension,
+            Probe::IssueForecast(i) => w.issues[i].forecast,
+            Probe::IssueSpread(i) => w.issues[i].spread,
+            Probe::PartySupport(a) => w.party_support(a),
+            Probe::Phase(p) => f64::from(u8::from(w.phase == p)),
+            Probe::Actions(a, k) => w.action_counts_tick[a * ACTION_KINDS + k] as f64,
+        };
+        out.push(v);
+    }
+}

@@ -1,0 +1,175 @@
+//! Time and schedule: one tick per month, phases in a fixed order. This is the model's step; read it to
+//! see every mechanism in the order it runs:
+//!
+//! 1. events fire (`events`)
+//! 2. actors decide, in a seeded random order (`decisions`)
+//! 3. actions resolve, in decision order (`actions/*`)
+//! 4. citizens interact (`opinion`) and drift (`drift`)
+//! 5. bargaining rounds on negotiated issues (`negotiation`)
+//! 6. economy, tension and influence (`economy`), then projects and routes (`projects`)
+//! 7. elections held this month (`elections`)
+//! 8. process transitions (`process`)
+//! 9. recording (`record`, outcome trackers)
+//!
+//! Each mechanism draws from its own named stream (see [`super::rng`]): `schedule`, `decide/<actor>`,
+//! `act/<actor>`, `citizens/<country>`, `events`, `election/<id>`, `process`, plus `population/<country>`
+//! and `network/<country>` at initialisation.
+
+use super::compile::Cond;
+use super::decisions::{self, Plan, Scratch};
+use super::outcomes::{self, Tracker};
+use super::process::Rule;
+use super::record::{self, Probe};
+use super::rng::Streams;
+use super::world::{ACTION_KINDS, World, action_kind};
+use super::{Decision, ModelError, RunOptions, RunOutput};
+use crate::scenario::schema::Scenario;
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+
+/// Per-run random streams, one per mechanism and entity.
+pub struct Rngs {
+    schedule: ChaCha8Rng,
+    decide: Vec<ChaCha8Rng>,
+    act: Vec<ChaCha8Rng>,
+    citizens: Vec<ChaCha8Rng>,
+    events: ChaCha8Rng,
+    elections: Vec<ChaCha8Rng>,
+    process: ChaCha8Rng,
+}
+
+impl Rngs {
+    pub fn new(s: &Scenario, streams: &Streams) -> Rngs {
+        Rngs {
+            schedule: streams.get("schedule"),
+            decide: s.actors.iter().map(|a| streams.get(&format!("decide/{}", a.id))).collect(),
+            act: s.actors.iter().map(|a| streams.get(&format!("act/{}", a.id))).collect(),
+            citizens: s.countries.iter().map(|c| streams.get(&format!("citizens/{}", c.id))).collect(),
+            events: streams.get("events"),
+            elections: s.elections.iter().map(|e| streams.get(&format!("election/{}", e.id))).collect(),
+            process: streams.get("process"),
+        }
+    }
+}
+
+/// Compiled per-run tables the step needs.
+pub struct Plan_ {
+    event_conds: Vec<Vec<Cond>>,
+    rules: Vec<Rule>,
+    election_ticks: Vec<i64>,
+    drift: Vec<super::drift::Term>,
+}
+
+/// Simulates a realised scenario (every parameter fixed) with the run's streams.
+pub fn simulate(s: &Scenario, streams: &Streams, opts: &RunOptions) -> Result<RunOutput, ModelError> {
+    let mut w = World::new(s, streams, opts.events)?;
+    let mut rngs = Rngs::new(s, streams);
+    let tables = Plan_ {
+        event_conds: super::events::compile(&w)?,
+        rules: super::process::compile(&w)?,
+        election_ticks: s.elections.iter().map(|e| w.ids().month(&e.month)).collect::<Result<_, _>>()?,
+        drift: super::drift::compile(&w)?,
+    };
+    let (_, probes) = record::layout(s);
+    let mut series = Vec::with_capacity((s.run.horizon as usize + 1) * probes.len());
+    let mut tracker = Tracker::new(&w)?;
+    let mut citizens = super::opinion::Scratch::default();
+    let mut scratch = Scratch::default();
+    let mut plans = Vec::new();
+    let mut order: Vec<usize> = (0..s.actors.len()).collect();
+    let mut decisions_log: Vec<Decision> = Vec::new();
+    w.refresh_derived();
+    record_tick(&w, &probes, &mut series, &mut tracker);
+    for _ in 0..s.run.horizon {
+        step(&mut w, &tables, &mut rngs, &mut scratch, &mut citizens, &mut plans, &mut order, opts, &mut decisions_log)?;
+        record_tick(&w, &probes, &mut series, &mut tracker);
+    }
+    let values = outcomes::compute(&w, &tracker)?;
+    let class = outcomes::classify(&w, &values);
+    Ok(RunOutput {
+        params: Vec::new(),
+        outcomes: values,
+        class,
+        series,
+        events: w.log.take().unwrap_or_default(),
+        decisions: decisions_log,
+    })
+}
+
+fn record_tick(w: &World, probes: &[Probe], series: &mut Vec<f64>, tracker: &mut Tracker) {
+    record::record(w, probes, series);
+    tracker.observe(w);
+}
+
+/// One month.
+#[allow(clippy::too_many_arguments)]
+fn step(
+    w: &mut World,
+    t: &Plan_,
+    rngs: &mut Rngs,
+    scratch: &mut Scratch,
+    citizens: &mut super::opinion::Scratch,
+    plans: &mut Vec<Plan>,
+    order: &mut [usize],
+    opts: &RunOptions,
+    decisions_log: &mut Vec<Decision>,
+) -> Result<(), ModelError> {
+    w.tick += 1;
+    let month = w.tick as i64 - 1;
+    w.action_counts_tick.iter_mut().for_each(|c| *c = 0);
+    for a in w.actors.iter_mut() {
+        a.spent = 0.0;
+    }
+    // 1. events
+    super::events::step(w, &t.event_conds, &mut rngs.events);
+    w.refresh_derived();
+    // 2. decisions, actors in a seeded random order (Fisher–Yates on the `schedule` stream)
+    for i in (1..order.len()).rev() {
+        let j = rngs.schedule.random_range(0..=i);
+        order.swap(i, j);
+    }
+    plans.clear();
+    for &a in order.iter() {
+        let log = if opts.explain { Some(&mut *decisions_log) } else { None };
+        decisions::decide(w, a, &mut rngs.decide[a], scratch, plans, log);
+    }
+    // 3. resolution in decision order
+    let s = w.s;
+    for p in plans.iter() {
+        let spec = &s.actors[p.actor].actions[p.entry];
+        let cost = super::actions::cost(spec);
+        if w.actors[p.actor].spent + cost > w.actors[p.actor].budget + 1e-9 {
+            continue;
+        }
+        w.actors[p.actor].spent += cost;
+        let k = action_kind(spec);
+        w.action_counts[p.actor * ACTION_KINDS + k] += 1;
+        w.action_counts_tick[p.actor * ACTION_KINDS + k] += 1;
+        let out = super::actions::resolve(w, p.actor, spec, p.target, &mut rngs.act[p.actor]);
+        let actor_id = &s.actors[p.actor].id;
+        w.emit(actor_id, spec.name(), &out.target, out.magnitude, out.result);
+    }
+    // 4. citizens
+    for c in 0..w.countries.len() {
+        super::opinion_step(w, c, &mut rngs.citizens[c], citizens);
+    }
+    super::drift::apply(w, &t.drift);
+    w.refresh_derived();
+    // 5. bargaining
+    super::negotiation::step(w);
+    // 6. economy, projects, routes
+    super::economy::step(w);
+    super::projects::step(w);
+    // 7. elections
+    for (e, &m) in t.election_ticks.iter().enumerate() {
+        if m == month {
+            let shares = super::elections::hold(w, e, &mut rngs.elections[e]);
+            w.election_results[e] = Some(shares);
+        }
+    }
+    // 8. process
+    w.refresh_issues();
+    super::process::step(w, &t.rules, &mut rngs.process);
+    w.refresh_derived();
+    Ok(())
+}

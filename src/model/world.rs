@@ -1,0 +1,493 @@
+//! The world: the whole state of one run (citizens, economies, actors, issues, projects, routes,
+//! tension, influence, process phase), built from a realised scenario, and its indicators.
+//!
+//! Everything here is plain data in flat vectors indexed by the scenario's list order; the mechanisms
+//! (one file each) read and change it through [`super::schedule::step`].
+
+use super::compile::{Cond, Ids, Ind, Ix};
+use super::network::Network;
+use super::opinion::Population;
+use super::rng::Streams;
+use super::{Event, ModelError};
+use crate::scenario::schema::{self as sc, ActorKind, Scenario};
+
+/// A country's state.
+pub struct CountryState {
+    pub pop: Population,
+    pub net: Network,
+    pub gdp: f64,
+    /// Baseline annual growth (scenario).
+    pub growth_base: f64,
+    /// Current annualised growth (recomputed each tick by the economy).
+    pub growth: f64,
+    /// Growth added by investment, decaying.
+    pub invest_boost: f64,
+    /// Active growth shocks: (annualised delta, last tick it applies).
+    pub shocks: Vec<(f64, u32)>,
+    /// Growth lost to coercion this tick (annualised), decaying like investment.
+    pub coercion_drag: f64,
+    pub confidence: f64,
+    pub confidence0: f64,
+    /// Resilience boost from counter-disinformation, decaying; added to each citizen's resilience.
+    pub resilience_boost: f64,
+    /// Decay of the boost per month (set by the last counter-disinformation action).
+    pub resilience_decay: f64,
+    /// Governing party (actor index), if any.
+    pub government: Option<Ix>,
+}
+
+/// An actor's state.
+pub struct ActorState {
+    pub kind: ActorKind,
+    pub country: Option<Ix>,
+    pub budget: f64,
+    /// Budget spent this tick.
+    pub spent: f64,
+    /// Goals currently held: (indicator, weight). States take their governing party's.
+    pub goals: Vec<(Ind, f64)>,
+    /// Current positions on issues: (issue, position, salience, base capability).
+    pub positions: Vec<(Ix, f64, f64, f64)>,
+    /// Bargaining capability boost from military pressure, decaying.
+    pub capability_boost: f64,
+    pub boost_decay: f64,
+    /// Party appeal (vote bonus) for parties.
+    pub appeal: f64,
+    /// Platform per dimension for parties: (dimension, value).
+    pub platform: Vec<(Ix, f64)>,
+}
+
+/// A negotiated issue's state (positions live with the actors).
+pub struct IssueState {
+    pub status_quo: f64,
+    /// Extra convergence from mediation this tick (reset after the round).
+    pub mediation: f64,
+    pub forecast: f64,
+    pub spread: f64,
+}
+
+pub struct ProjectState {
+    pub progress: f64,
+    /// Funds committed and not yet spent on construction, millions USD.
+    pub funds: f64,
+    pub operational_since: Option<u32>,
+    pub preconditions: Vec<Cond>,
+}
+
+pub struct RouteState {
+    pub volume: f64,
+    pub volume0: f64,
+    pub demand: f64,
+    pub open: f64,
+    pub projects: Vec<Ix>,
+    pub countries: Vec<Ix>,
+}
+
+/// The state of one run.
+pub struct World<'s> {
+    pub s: &'s Scenario,
+    /// Ticks done (0 before the first month).
+    pub tick: u32,
+    pub countries: Vec<CountryState>,
+    pub actors: Vec<ActorState>,
+    /// Actor index of each external power (the influence matrix's row order).
+    pub powers: Vec<Ix>,
+    pub issues: Vec<IssueState>,
+    pub projects: Vec<ProjectState>,
+    pub routes: Vec<RouteState>,
+    pub tension: f64,
+    pub tension0: f64,
+    /// Influence of power `p` in country `c` at `[p * countries + c]`, in [0, 1].
+    pub influence: Vec<f64>,
+    pub phase: Ix,
+    pub phase_since: u32,
+    /// First tick each phase was entered (the initial phase at 0).
+    pub phase_first: Vec<Option<u32>>,
+    /// Times each event fired.
+    pub event_counts: Vec<u32>,
+    /// Times each actor took each action kind: `[actor * ACTION_KINDS + kind]`.
+    pub action_counts: Vec<u32>,
+    /// Same, for the current tick only (recorded as the `actions` series).
+    pub action_counts_tick: Vec<u32>,
+    /// Vote shares per election once held: per party in the election's order.
+    pub election_results: Vec<Option<Vec<f64>>>,
+    /// Recorded events (only when requested).
+    pub log: Option<Vec<Event>>,
+}
+
+/// Number of action kinds in the catalogue (for per-kind counters).
+pub const ACTION_KINDS: usize = 8;
+
+/// Index of an action kind in the counters, by its name.
+pub fn action_kind(spec: &sc::ActionSpec) -> usize {
+    use sc::ActionSpec::*;
+    match spec {
+        Disinformation(_) => 0,
+        CounterDisinformation(_) => 1,
+        Invest(_) => 2,
+        Coercion(_) => 3,
+        Mediation(_) => 4,
+        PartySupport(_) => 5,
+        MilitaryPressure(_) => 6,
+        TransitOpening(_) => 7,
+    }
+}
+
+/// Action names in counter order.
+pub const ACTION_NAMES: [&str; ACTION_KINDS] = [
+    "disinformation",
+    "counter_disinformation",
+    "invest",
+    "coercion",
+    "mediation",
+    "party_support",
+    "military_pressure",
+    "transit_opening",
+];
+
+impl<'s> World<'s> {
+    /// Builds the initial state of a run from a realised scenario (all parameters fixed).
+    pub fn new(s: &'s Scenario, streams: &Streams, record_events: bool) -> Result<World<'s>, ModelError> {
+        let ids = Ids::new(s);
+        let nd = s.dimensions.len();
+        let mut countries = Vec::with_capacity(s.countries.len());
+        for c in &s.countries {
+            let p = &c.population;
+            let mut init = vec![(0.5, 0.15); nd];
+            for o in &p.opinions {
+                init[ids.dim(&o.dimension)?] = (o.mean.value(), o.sd.value());
+            }
+            let n = p.size as usize;
+            let mut rng = streams.get(&format!("population/{}", c.id));
+            let pop = Population::init(
+                n,
+                &init,
+                (p.susceptibility.mean.value(), p.susceptibility.sd.value()),
+                (p.resilience.mean.value(), p.resilience.sd.value()),
+                &mut rng,
+            );
+            let mut rng = streams.get(&format!("network/{}", c.id));
+            let net = match &p.network {
+                sc::Network::Complete => Network::complete(n),
+                sc::Network::WattsStrogatz { k, p } => Network::watts_strogatz(n, *k as usize, p.value(), &mut rng),
+                sc::Network::ErdosRenyi { mean_degree } => {
+                    let pe = if n > 1 { (mean_degree.value() / (n - 1) as f64).clamp(0.0, 1.0) } else { 0.0 };
+                    Network::erdos_renyi(n, pe, &mut rng)
+                }
+            };
+            let e = &c.economy;
+            let government = match &c.government {
+                Some(g) => Some(ids.actor(g)?),
+                None => None,
+            };
+            countries.push(CountryState {
+                pop,
+                net,
+                gdp: e.gdp_bn.value(),
+                growth_base: e.growth.value(),
+                growth: e.growth.value(),
+                invest_boost: 0.0,
+                shocks: Vec::new(),
+                coercion_drag: 0.0,
+                confidence: e.investor_confidence.value(),
+                confidence0: e.investor_confidence.value(),
+                resilience_boost: 0.0,
+                resilience_decay: 0.0,
+                government,
+            });
+        }
+        let mut actors = Vec::with_capacity(s.actors.len());
+        for a in &s.actors {
+            let country = match &a.country {
+                Some(c) => Some(ids.country(c)?),
+                None => None,
+            };
+            actors.push(ActorState {
+                kind: a.kind,
+                country,
+                budget: a.budget.value().max(0.0),
+                spent: 0.0,
+                goals: compile_goals(&ids, &a.goals)?,
+                positions: compile_positions(&ids, &a.positions)?,
+                capability_boost: 0.0,
+                boost_decay: 0.0,
+                appeal: 0.0,
+                platform: a
+                    .platform
+                    .iter()
+                    .map(|p| Ok((ids.dim(&p.dimension)?, p.value.value())))
+                    .collect::<Result<_, ModelError>>()?,
+            });
+        }
+        let powers: Vec<Ix> =
+            s.actors.iter().enumerate().filter(|(_, a)| a.kind == ActorKind::ExternalPower).map(|(i, _)| i).collect();
+        let nc = countries.len();
+        let mut influence = vec![0.0; powers.len() * nc];
+        for i in &s.world.influence {
+            influence[ids.power(&i.power)? * nc + ids.country(&i.country)?] = i.value.value().clamp(0.0, 1.0);
+        }
+        let issues = s
+            .issues
+            .iter()
+            .map(|i| IssueState { status_quo: i.status_quo.value(), mediation: 0.0, forecast: 0.0, spread: 0.0 })
+            .collect();
+        let projects = s
+            .projects
+            .iter()
+            .map(|p| {
+                Ok(ProjectState {
+                    progress: p.progress.value().clamp(0.0, 1.0),
+                    funds: 0.0,
+                    operational_since: if p.progress.value() >= 1.0 { Some(0) } else { None },
+                    preconditions: Cond::compile_all(&ids, &p.preconditions)?,
+                })
+            })
+            .collect::<Result<_, ModelError>>()?;
+        let routes = s
+            .routes
+            .iter()
+            .map(|r| {
+                Ok(RouteState {
+                    volume: r.volume.value(),
+                    volume0: r.volume.value(),
+                    demand: r.demand.as_ref().map(|d| d.value()).unwrap_or(r.capacity.value()),
+                    open: r.open.value().clamp(0.0, 1.0),
+                    projects: r.projects.iter().map(|p| ids.project(p)).collect::<Result<_, _>>()?,
+                    countries: r.countries.iter().map(|c| ids.country(c)).collect::<Result<_, _>>()?,
+                })
+            })
+            .collect::<Result<_, ModelError>>()?;
+        let phase = ids.phase(&s.process.initial)?;
+        let mut phase_first = vec![None; s.process.phases.len()];
+        phase_first[phase] = Some(0);
+        let mut w = World {
+            s,
+            tick: 0,
+            countries,
+            actors,
+            powers,
+            issues,
+            projects,
+            routes,
+            tension: s.world.tension.value().clamp(0.0, 1.0),
+            tension0: s.world.tension.value().clamp(0.0, 1.0),
+            influence,
+            phase,
+            phase_since: 0,
+            phase_first,
+            event_counts: vec![0; s.events.len()],
+            action_counts: vec![0; s.actors.len() * ACTION_KINDS],
+            action_counts_tick: vec![0; s.actors.len() * ACTION_KINDS],
+            election_results: vec![None; s.elections.len()],
+            log: if record_events { Some(Vec::new()) } else { None },
+        };
+        // A state governed by a party holds the party's goals and positions from the start.
+        for c in 0..w.countries.len() {
+            if let Some(p) = w.countries[c].government {
+                w.adopt_platform(c, p);
+            }
+        }
+        w.refresh_issues();
+        Ok(w)
+    }
+
+    /// The state actor of country `c`, if any.
+    pub fn state_of(&self, c: Ix) -> Option<Ix> {
+        self.actors.iter().position(|a| a.kind == ActorKind::State && a.country == Some(c))
+    }
+
+    /// The state actor of `c` takes party `p`'s goals and issue positions (after an election).
+    pub fn adopt_platform(&mut self, c: Ix, p: Ix) {
+        self.countries[c].government = Some(p);
+        if let Some(st) = self.state_of(c) {
+            let goals = self.actors[p].goals.clone();
+            if !goals.is_empty() {
+                self.actors[st].goals = goals;
+            }
+            let party_positions = self.actors[p].positions.clone();
+            for &(issue, pos, sal, _) in &party_positions {
+                match self.actors[st].positions.iter_mut().find(|x| x.0 == issue) {
+                    Some(x) => {
+                        x.1 = pos;
+                        x.2 = sal;
+                    }
+                    None => self.actors[st].positions.push((issue, pos, sal, 1.0)),
+                }
+            }
+        }
+    }
+
+    /// Influence of power row `p` in country `c`.
+    pub fn influence(&self, p: Ix, c: Ix) -> f64 {
+        self.influence[p * self.countries.len() + c]
+    }
+
+    /// Adds `delta` to the influence of power row `p` in `c`, clamped to [0, 1].
+    pub fn add_influence(&mut self, p: Ix, c: Ix, delta: f64) {
+        let nc = self.countries.len();
+        let v = &mut self.influence[p * nc + c];
+        *v = (*v + delta).clamp(0.0, 1.0);
+    }
+
+    /// The influence row of actor `a`, if it is an external power.
+    pub fn power_row(&self, a: Ix) -> Option<Ix> {
+        self.powers.iter().position(|&x| x == a)
+    }
+
+    pub fn add_tension(&mut self, delta: f64) {
+        self.tension = (self.tension + delta).clamp(0.0, 1.0);
+    }
+
+    /// Whether project `p` operates.
+    pub fn operational(&self, p: Ix) -> bool {
+        self.projects[p].operational_since.is_some()
+    }
+
+    /// Ramp-up share of an operational project, [0, 1].
+    pub fn operation(&self, p: Ix) -> f64 {
+        match self.projects[p].operational_since {
+            None => 0.0,
+            Some(t0) => {
+                let ramp = self.s.projects[p].ramp_up;
+                if ramp == 0 { 1.0 } else { ((self.tick.saturating_sub(t0)) as f64 / ramp as f64).clamp(0.0, 1.0) }
+            }
+        }
+    }
+
+    /// Current capacity of route `r`, Mt/yr: base + own growth + operational projects.
+    pub fn route_capacity(&self, r: Ix) -> f64 {
+        let spec = &self.s.routes[r];
+        let mut cap = spec.capacity.value() + spec.capacity_growth.value() * self.tick as f64 / 12.0;
+        for &p in &self.routes[r].projects {
+            cap += self.operation(p) * self.s.projects[p].capacity.value();
+        }
+        cap.max(0.0)
+    }
+
+    /// Recomputes each issue's forecast and spread from the current positions.
+    pub fn refresh_issues(&mut self) {
+        for (i, st) in self.issues.iter_mut().enumerate() {
+            let (mut num, mut den) = (0.0, 0.0);
+            let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+            for a in &self.actors {
+                for &(issue, pos, sal, cap) in &a.positions {
+                    if issue == i && sal > 0.0 {
+                        let w = sal * cap * (1.0 + a.capability_boost);
+                        num += w * pos;
+                        den += w;
+                        lo = lo.min(pos);
+                        hi = hi.max(pos);
+                    }
+                }
+            }
+            st.forecast = if den > 0.0 { num / den } else { st.status_quo };
+            st.spread = if hi >= lo { hi - lo } else { 0.0 };
+        }
+    }
+
+    /// Share of citizens of country `c` who prefer party `p` now (nearest platform, appeal included,
+    /// no noise, everyone voting).
+    pub fn party_support(&self, p: Ix) -> f64 {
+        let Some(c) = self.actors[p].country else { return 0.0 };
+        let parties: Vec<Ix> = (0..self.actors.len())
+            .filter(|&q| self.actors[q].kind == ActorKind::Party && self.actors[q].country == Some(c))
+            .collect();
+        let pop = &self.countries[c].pop;
+        if pop.n == 0 {
+            return 0.0;
+        }
+        let mut wins = 0usize;
+        for i in 0..pop.n {
+            let mut best = (f64::INFINITY, usize::MAX);
+            for &q in &parties {
+                let u = super::elections::distance(pop, i, &self.actors[q].platform) - self.actors[q].appeal;
+                if u < best.0 {
+                    best = (u, q);
+                }
+            }
+            if best.1 == p {
+                wins += 1;
+            }
+        }
+        wins as f64 / pop.n as f64
+    }
+
+    /// The current value of an indicator.
+    pub fn indicator(&self, ind: Ind) -> f64 {
+        match ind {
+            Ind::Opinion { c, d } => self.countries[c].pop.mean(d),
+            Ind::OpinionShare { c, d, threshold } => self.countries[c].pop.share_above(d, threshold),
+            Ind::Polarization { c, d } => self.countries[c].pop.polarization(d),
+            Ind::Influence { p, c } => self.influence(p, c),
+            Ind::Confidence(c) => self.countries[c].confidence,
+            Ind::Growth(c) => self.countries[c].growth,
+            Ind::Gdp(c) => self.countries[c].gdp,
+            Ind::ProjectProgress(p) => self.projects[p].progress,
+            Ind::ProjectOperation(p) => self.operation(p),
+            Ind::RouteVolume(r) => self.routes[r].volume,
+            Ind::Tension => self.tension,
+            Ind::IssueForecast(i) => self.issues[i].forecast,
+            Ind::IssueSpread(i) => self.issues[i].spread,
+            Ind::PartySupport(p) => self.party_support(p),
+            Ind::BudgetUse(a) => {
+                let st = &self.actors[a];
+                if st.budget > 0.0 { (st.spent / st.budget).clamp(0.0, 1.0) } else { 0.0 }
+            }
+        }
+    }
+
+    /// Whether a condition holds now.
+    pub fn holds(&self, c: &Cond) -> bool {
+        match c {
+            Cond::Above(i, v) => self.indicator(*i) > *v,
+            Cond::Below(i, v) => self.indicator(*i) < *v,
+            Cond::InPhase(ps) => ps.contains(&self.phase),
+            Cond::MonthsInPhase(m) => self.tick.saturating_sub(self.phase_since) >= *m,
+            Cond::After(t) => self.tick as i64 >= *t,
+            Cond::Happened(e) => self.event_counts[*e] > 0,
+            Cond::Operational(p) => self.operational(*p),
+            Cond::Converged { issue, within } => self.issues[*issue].spread <= *within,
+        }
+    }
+
+    pub fn all_hold(&self, cs: &[Cond]) -> bool {
+        cs.iter().all(|c| self.holds(c))
+    }
+
+    /// Moves the process to `phase` (records the entry tick).
+    pub fn set_phase(&mut self, phase: Ix) {
+        if phase != self.phase {
+            self.phase = phase;
+            self.phase_since = self.tick;
+            if self.phase_first[phase].is_none() {
+                self.phase_first[phase] = Some(self.tick);
+            }
+            let id = self.s.process.phases[phase].id.clone();
+            self.emit("", "phase", &id, 0.0, "entered");
+        }
+    }
+
+    /// Records an event if events are being recorded.
+    pub fn emit(&mut self, actor: &str, action: &str, target: &str, magnitude: f64, result: &str) {
+        let tick = self.tick;
+        if let Some(log) = &mut self.log {
+            log.push(Event {
+                tick,
+                actor: actor.to_string(),
+                action: action.to_string(),
+                target: target.to_string(),
+                magnitude,
+                result: result.to_string(),
+            });
+        }
+    }
+}
+
+fn compile_goals(ids: &Ids, goals: &[sc::Goal]) -> Result<Vec<(Ind, f64)>, ModelError> {
+    goals.iter().map(|g| Ok((Ind::compile(ids, &g.indicator)?, g.weight.value()))).collect()
+}
+
+fn compile_positions(ids: &Ids, ps: &[sc::Position]) -> Result<Vec<(Ix, f64, f64, f64)>, ModelError> {
+    ps.iter()
+        .map(|p| Ok((ids.issue(&p.issue)?, p.position.value(), p.salience.value(), p.capability.value())))
+        .collect()
+}
