@@ -324,7 +324,7 @@ mod tests {
         let net = Network::watts_strogatz(20, 4, 0.0, &mut rng("t")).unwrap();
         check_simple(&net);
         for i in 0..20u32 {
-            let mut want = vec![(i + 1) % 20, (i + 2) % 20, (i + 19) % 20, (i + 18) % 20];
+            let mut want = [(i + 1) % 20, (i + 2) % 20, (i + 19) % 20, (i + 18) % 20];
             want.sort();
             assert_eq!(net.neighbours(i).unwrap(), &want[..]);
         }
