@@ -4,6 +4,8 @@
 //! a realised scenario and named random streams and returns a [`RunOutput`].
 //! (Skeleton: the interface below is the contract the batch runner and trace build on.)
 
+pub mod bargaining;
+
 use crate::scenario::Resolved;
 
 /// What a run should record beyond outcomes and series.
