@@ -682,3 +682,462 @@ pub fn convergence_boost(positions: &mut [f64], forecast: f64, m: f64) {
         *x += m * (forecast - *x);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// BDM94 (Table p. 78, reproduced as Table 1 of SCS): EC member states' preferred year (0 = 1988
+    /// baseline) for introducing emission standards for medium-sized cars. Column order: position,
+    /// capability, salience. Same values as `ExampleActors.csv` in both public replications.
+    const EC: [(&str, f64, f64, f64); 10] = [
+        ("Netherlands", 4.0, 0.08, 0.8),
+        ("Belgium", 7.0, 0.08, 0.4),
+        ("Luxembourg", 4.0, 0.03, 0.2),
+        ("Germany", 4.0, 0.16, 0.8),
+        ("France", 10.0, 0.16, 0.6),
+        ("Italy", 10.0, 0.16, 0.6),
+        ("UK", 10.0, 0.16, 0.9),
+        ("Ireland", 7.0, 0.05, 0.1),
+        ("Denmark", 4.0, 0.05, 1.0),
+        ("Greece", 7.0, 0.08, 0.7),
+    ];
+
+    fn ec() -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+        (
+            EC.iter().map(|a| a.1).collect(),
+            EC.iter().map(|a| a.3).collect(),
+            EC.iter().map(|a| a.2).collect(),
+        )
+    }
+
+    fn close(a: f64, b: f64, tol: f64) -> bool {
+        (a - b).abs() <= tol
+    }
+
+    fn run(
+        x: &[f64],
+        s: &[f64],
+        c: &[f64],
+        sq: f64,
+        p: &BargainingParams,
+    ) -> (Vec<f64>, Vec<ActorRound>, RoundOutcome) {
+        let n = x.len();
+        let mut out = vec![0.0; n];
+        let mut diag = vec![ActorRound::default(); n];
+        let inp = IssueInput {
+            positions: x,
+            salience: s,
+            capability: c,
+            status_quo: sq,
+        };
+        let o = bargaining_round(&inp, p, &mut Scratch::new(), &mut out, &mut diag);
+        (out, diag, o)
+    }
+
+    fn spread(x: &[f64]) -> f64 {
+        x.iter().cloned().fold(f64::NEG_INFINITY, f64::max)
+            - x.iter().cloned().fold(f64::INFINITY, f64::min)
+    }
+
+    // (1) Forecasts on the EC data, computed by hand.
+    #[test]
+    fn ec_forecasts_match_hand_computation() {
+        let (x, s, c) = ec();
+        // Σ c·s = .064+.032+.006+.128+.096+.096+.144+.005+.050+.056 = 0.677
+        // Σ c·s·x = .256+.224+.024+.512+.960+.960+1.440+.035+.200+.392 = 5.003
+        let mean = weighted_mean(&x, &s, &c);
+        assert!(close(mean, 5.003 / 0.677, 1e-12), "{mean}");
+        assert!(close(mean, 7.389956, 1e-6));
+        // Weight at 4: .248, at 7: .093, at 10: .336; half of .677 is .3385.
+        // Left of 7: .248 ≤ .3385, right of 7: .336 ≤ .3385 → 7 is the median voter position
+        // (7 beats 10 by .341 to .336, and 4 by .429 to .248).
+        assert_eq!(weighted_median(&x, &s, &c), 7.0);
+        let (_, _, o) = run(&x, &s, &c, 0.0, &BargainingParams::default());
+        assert!(close(o.forecast, mean, 1e-15));
+        assert_eq!(o.median, 7.0);
+    }
+
+    #[test]
+    fn weighted_median_edge_cases() {
+        // Exact tie between two positions: midpoint.
+        assert_eq!(weighted_median(&[0.0, 10.0], &[1.0, 1.0], &[1.0, 1.0]), 5.0);
+        // Heavy actor dominates.
+        assert_eq!(
+            weighted_median(&[0.0, 10.0, 20.0], &[1.0, 1.0, 1.0], &[1.0, 1.0, 5.0]),
+            20.0
+        );
+        // All salience zero: unweighted median; unweighted mean.
+        assert_eq!(
+            weighted_median(&[0.0, 10.0, 30.0], &[0.0; 3], &[1.0; 3]),
+            10.0
+        );
+        assert!(close(
+            weighted_mean(&[0.0, 10.0, 30.0], &[0.0; 3], &[1.0; 3]),
+            40.0 / 3.0,
+            1e-12
+        ));
+        assert_eq!(weighted_median(&[42.0], &[0.5], &[1.0]), 42.0);
+        assert_eq!(weighted_median(&[], &[], &[]), 0.0);
+    }
+
+    #[test]
+    fn utilities_and_risk_map() {
+        // U(v) = 2 − 4 v^r at the endpoints and midpoint (values as in the jmckib unit tests).
+        let u = BasicUtilities::new(1.0, 0.0, 1.0);
+        assert_eq!((u.success, u.failure, u.status_quo), (2.0, -2.0, 0.0));
+        let u = BasicUtilities::new(0.5, 0.0, 2.0);
+        assert!(close(u.success, 1.75, 1e-12) && close(u.failure, -0.25, 1e-12));
+        assert!(close(u.status_quo, 1.0, 1e-12));
+        assert!(close(
+            BasicUtilities::new(0.0, 0.0, 0.5).status_quo,
+            2.0 - 4.0 * 0.5f64.sqrt(),
+            1e-12
+        ));
+        // Risk map bounds: most threatened 0.5, most secure 2, middle 1, flat 1.
+        assert!(close(risk_exponent(3.0, -1.0, 3.0), 0.5, 1e-12));
+        assert!(close(risk_exponent(-1.0, -1.0, 3.0), 2.0, 1e-12));
+        assert!(close(risk_exponent(1.0, -1.0, 3.0), 1.0, 1e-12));
+        assert_eq!(risk_exponent(2.0, 2.0, 2.0), 1.0);
+    }
+
+    #[test]
+    fn offer_classification() {
+        assert_eq!(
+            classify_offer(0.0, 10.0, 1.0, 2.0),
+            Some((OfferKind::Conflict, 10.0))
+        );
+        assert_eq!(classify_offer(0.0, 10.0, 2.0, 1.0), None); // i would win: j moves instead
+        assert_eq!(
+            classify_offer(0.0, 10.0, -0.5, 2.0),
+            Some((OfferKind::Compromise, 2.5))
+        );
+        assert_eq!(
+            classify_offer(0.0, 10.0, -3.0, 2.0),
+            Some((OfferKind::Capitulation, 10.0))
+        );
+        assert_eq!(classify_offer(0.0, 10.0, -1.0, -1.0), None);
+        assert_eq!(classify_offer(0.0, 10.0, 1.0, f64::NAN), None);
+    }
+
+    // (2) Hand-checked two-actor example: strong S at 80 (c = 4, s = 1), weak W at 20 (c = 1, s = 0.25).
+    //
+    // Δ = 60, d = 1. Weights 4 and 0.25. Votes for S over W: S +4, W −0.25, so P_SW = 4/4.25,
+    // P_WS = 0.25/4.25 (any r, since normalised distances are 0 or 1).
+    // r = 1: U_s = 2, U_f = −2, U_sq = 0.
+    //   EU_SW = 0.25·(2P_SW − 2(1−P_SW)) + 0.75·2 = 1.941176;  EU_WS = 1·(2P_WS − 2(1−P_WS)) = −1.764706.
+    //   Security: W = 1.941176 (max) → R = 1, r_W = 0.5;  S = −1.764706 (min) → R = −1, r_S = 2.
+    // W (r = 0.5, U_sq = 2 − 4√0.5 = −0.828427): a = EU_WS = −1.764706 + 0.828427 = −0.936279,
+    //   b = EU_SW = 1.941176 + 0.828427 = 2.769603 → compromise, to 20 + 60·0.936279/2.769603 = 40.2833.
+    // S (r = 2, U_sq = 1): b = EU_WS − 1 < 0 → no offer, S stays at 80.
+    #[test]
+    fn strong_actor_pulls_weak_one_hand_checked() {
+        let (x, s, c) = ([80.0, 20.0], [1.0, 0.25], [4.0, 1.0]);
+        let (out, diag, o) = run(&x, &s, &c, 50.0, &BargainingParams::default());
+        assert!(close(o.forecast, 325.0 / 4.25, 1e-12));
+        assert_eq!(o.median, 80.0);
+        assert!(
+            close(diag[0].risk_exponent, 2.0, 1e-12) && close(diag[1].risk_exponent, 0.5, 1e-12)
+        );
+        assert!(
+            close(diag[0].security, -1.764706, 1e-6) && close(diag[1].security, 1.941176, 1e-6)
+        );
+        assert_eq!(out[0], 80.0);
+        assert!(diag[0].offer.is_none());
+        let off = diag[1].offer.expect("W takes S's offer");
+        assert_eq!((off.from, off.kind), (0, OfferKind::Compromise));
+        assert!(close(off.eu_self, -0.936279, 1e-6) && close(off.eu_challenger, 2.769603, 1e-6));
+        let want = 20.0 + 60.0 * (1.764706 - 0.828427) / (1.941176 + 0.828427);
+        assert!(
+            close(out[1], want, 1e-4) && close(out[1], 40.2833, 1e-4),
+            "{}",
+            out[1]
+        );
+        assert_eq!(o.moved, 1);
+
+        // step = 0.5 moves half of that distance.
+        let p = BargainingParams {
+            step: 0.5,
+            ..Default::default()
+        };
+        let (half, _, _) = run(&x, &s, &c, 50.0, &p);
+        assert!(close(half[1] - 20.0, 0.5 * (out[1] - 20.0), 1e-12));
+    }
+
+    // (2) Several weak, low-salience actors at 20 against one strong, committed actor at 80: every
+    // weak actor takes the strong one's offer and moves up; the strong one does not move.
+    // Then a variant with one weak actor at 25: the others may take its (nearer) offer instead,
+    // but everybody still moves toward the strong actor.
+    #[test]
+    fn weak_actors_move_toward_strong_one() {
+        let s = [0.9, 0.3, 0.2, 0.3];
+        let c = [5.0, 1.0, 1.0, 0.5];
+        for (x, all_from_strong) in [
+            ([80.0, 20.0, 20.0, 20.0], true),
+            ([80.0, 20.0, 20.0, 25.0], false),
+        ] {
+            for q in [1.0, 0.5] {
+                for probability in [ProbabilityForm::Pairwise, ProbabilityForm::ScholzCode] {
+                    let p = BargainingParams {
+                        q,
+                        probability,
+                        ..Default::default()
+                    };
+                    let (out, diag, _) = run(&x, &s, &c, 20.0, &p);
+                    assert_eq!(out[0], 80.0, "strong actor moved: {out:?}");
+                    assert!(diag[0].offer.is_none());
+                    for i in 1..4 {
+                        assert!(
+                            out[i] > x[i],
+                            "q={q} {probability:?}: actor {i} did not move up: {out:?}"
+                        );
+                        if all_from_strong {
+                            assert_eq!(diag[i].offer.map(|o| o.from), Some(0));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // Regression on the EC data, round 1 (Q = 1, range = initial spread 6). Expected values from an
+    // independent Python transcription of the same equations (structured like the jmckib/dmasad
+    // replications) — not published numbers: Scholz et al. report trajectories only graphically.
+    #[test]
+    fn ec_first_round_regression() {
+        let (x, s, c) = ec();
+        let p = BargainingParams {
+            range: Some(6.0),
+            ..Default::default()
+        };
+        let (out, diag, o) = run(&x, &s, &c, 0.0, &p);
+        let r = [
+            1.117181, 1.004407, 0.5, 1.117181, 1.017582, 1.017582, 2.0, 0.648264, 1.453712,
+            1.556875,
+        ];
+        for i in 0..10 {
+            assert!(
+                close(diag[i].risk_exponent, r[i], 1e-6),
+                "r[{i}] = {}",
+                diag[i].risk_exponent
+            );
+        }
+        let want = [
+            6.81104, 10.0, 7.0, 6.81104, 7.0, 7.0, 10.0, 10.0, 4.915282, 7.0,
+        ];
+        for i in 0..10 {
+            assert!(
+                close(out[i], want[i], 1e-5),
+                "x[{i}] = {} want {}",
+                out[i],
+                want[i]
+            );
+        }
+        let kind = |i: usize| diag[i].offer.map(|o| (o.from, o.kind));
+        assert_eq!(kind(0), Some((6, OfferKind::Compromise))); // Netherlands ← UK
+        assert_eq!(kind(1), Some((4, OfferKind::Conflict))); // Belgium loses to France
+        assert_eq!(kind(6), None); // UK stays
+        assert!(close(o.forecast_after, 7.594511, 1e-5));
+
+        // Scholz-code variant (global normaliser, type priority).
+        let p = BargainingParams {
+            range: Some(6.0),
+            probability: ProbabilityForm::ScholzCode,
+            selection: OfferSelection::TypePriority,
+            ..Default::default()
+        };
+        let (out, diag, _) = run(&x, &s, &c, 0.0, &p);
+        let want = [4.0, 8.415932, 7.0, 4.0, 10.0, 10.0, 10.0, 4.0, 4.0, 7.0];
+        for i in 0..10 {
+            assert!(
+                close(out[i], want[i], 1e-5),
+                "code x[{i}] = {} want {}",
+                out[i],
+                want[i]
+            );
+        }
+        assert!(close(diag[1].risk_exponent, 0.754196, 1e-6));
+    }
+
+    // (3) Monotonicity: more capability for one actor pulls the forecast toward it.
+    #[test]
+    fn capability_monotonicity() {
+        let (x, s, mut c) = ec();
+        let uk = 6; // at 10, above the mean
+        let mut prev_mean = weighted_mean(&x, &s, &c);
+        let mut prev_median = weighted_median(&x, &s, &c);
+        for _ in 0..10 {
+            c[uk] *= 1.5;
+            let m = weighted_mean(&x, &s, &c);
+            let md = weighted_median(&x, &s, &c);
+            assert!(m > prev_mean && m < 10.0);
+            assert!(md >= prev_median);
+            prev_mean = m;
+            prev_median = md;
+        }
+        assert_eq!(prev_median, 10.0);
+        // And for an actor below the mean (Denmark at 4).
+        let (x, s, mut c) = ec();
+        let before = weighted_mean(&x, &s, &c);
+        c[8] *= 3.0;
+        assert!(weighted_mean(&x, &s, &c) < before);
+        assert!(weighted_median(&x, &s, &c) <= 7.0);
+    }
+
+    // (4) Degenerate inputs.
+    #[test]
+    fn degenerate_inputs_are_finite() {
+        let p = BargainingParams::default();
+        // One actor.
+        let (out, diag, o) = run(&[33.0], &[0.7], &[2.0], 10.0, &p);
+        assert_eq!(out, vec![33.0]);
+        assert!(diag[0].offer.is_none() && o.forecast == 33.0 && o.median == 33.0);
+        // No actors.
+        let (out, _, o) = run(&[], &[], &[], 0.0, &p);
+        assert!(out.is_empty() && o.forecast == 0.0);
+        // Identical positions.
+        let (out, diag, o) = run(
+            &[40.0; 4],
+            &[0.5, 0.1, 0.9, 0.3],
+            &[1.0, 2.0, 3.0, 4.0],
+            0.0,
+            &p,
+        );
+        assert_eq!(out, vec![40.0; 4]);
+        assert!(diag.iter().all(|d| d.offer.is_none()) && close(o.forecast, 40.0, 1e-12));
+        // All saliences zero, and a mix of zero and non-zero.
+        for s in [[0.0; 4], [0.0, 0.0, 0.8, 0.0]] {
+            for q in [1.0, 0.5] {
+                let pq = BargainingParams {
+                    q,
+                    t: TRule::StatusQuoDrift,
+                    ..Default::default()
+                };
+                let x = [10.0, 35.0, 60.0, 90.0];
+                let (out, diag, o) = run(&x, &s, &[1.0, 2.0, 3.0, 4.0], 50.0, &pq);
+                assert!(
+                    o.forecast.is_finite() && o.median.is_finite() && o.forecast_after.is_finite()
+                );
+                for i in 0..4 {
+                    assert!(
+                        out[i].is_finite() && (10.0..=90.0).contains(&out[i]),
+                        "{out:?}"
+                    );
+                    assert!(diag[i].risk_exponent.is_finite() && diag[i].security.is_finite());
+                }
+            }
+        }
+        // Two actors at the same spot plus one elsewhere; fixed range narrower than the spread.
+        let pr = BargainingParams {
+            range: Some(5.0),
+            ..Default::default()
+        };
+        let (out, _, _) = run(
+            &[20.0, 20.0, 80.0],
+            &[1.0, 0.5, 0.5],
+            &[1.0, 1.0, 1.0],
+            0.0,
+            &pr,
+        );
+        assert!(
+            out.iter()
+                .all(|v| v.is_finite() && (20.0..=80.0).contains(v))
+        );
+    }
+
+    // (5) Repeated rounds shrink the spread (EC data, Scholz baseline, range fixed at 6).
+    #[test]
+    fn repeated_rounds_converge() {
+        let (mut x, s, c) = ec();
+        let p = BargainingParams {
+            range: Some(6.0),
+            ..Default::default()
+        };
+        let mut scratch = Scratch::new();
+        let mut out = vec![0.0; x.len()];
+        let mut diag = vec![ActorRound::default(); x.len()];
+        let initial = spread(&x);
+        for _ in 0..20 {
+            let inp = IssueInput {
+                positions: &x,
+                salience: &s,
+                capability: &c,
+                status_quo: 0.0,
+            };
+            bargaining_round(&inp, &p, &mut scratch, &mut out, &mut diag);
+            x.copy_from_slice(&out);
+        }
+        let fin = spread(&x);
+        assert!(fin < 0.5 * initial, "spread {initial} -> {fin}: {x:?}");
+        assert!(x.iter().all(|v| (4.0..=10.0).contains(v)));
+        // Same 20-round end state as the independent Python transcription (spread ≈ 0.35).
+        assert!(fin < 0.4, "{fin}");
+        assert!(close(weighted_mean(&x, &s, &c), 6.474261, 1e-5), "{x:?}");
+    }
+
+    #[test]
+    fn convergence_boost_closes_gap() {
+        let (x, s, c) = ec();
+        let mut y = x.clone();
+        let f = weighted_mean(&y, &s, &c);
+        convergence_boost(&mut y, f, 0.25);
+        assert!(close(spread(&y), 0.75 * spread(&x), 1e-12));
+        assert!(close(weighted_mean(&y, &s, &c), f, 1e-12));
+        let mut z = x.clone();
+        convergence_boost(&mut z, f, 0.0);
+        assert_eq!(z, x);
+        convergence_boost(&mut z, f, 7.0); // clamped to 1
+        assert!(z.iter().all(|v| close(*v, f, 1e-12)));
+        convergence_boost(&mut z, f64::NAN, 0.5);
+        assert!(z.iter().all(|v| v.is_finite()));
+    }
+
+    proptest! {
+        // (4) Invariants on random issues: positions stay in the initial hull, everything finite,
+        // risk exponents within [0.5, 2], offers point at other actors.
+        #[test]
+        fn round_invariants(
+            actors in prop::collection::vec((0.0f64..=100.0, prop_oneof![Just(0.0), 0.0f64..=1.0], 0.01f64..10.0), 1..9),
+            q in prop_oneof![Just(1.0), Just(0.5), 0.0f64..=1.0],
+            step in 0.0f64..=1.0,
+            sq in 0.0f64..=100.0,
+            code in any::<bool>(),
+            prio in any::<bool>(),
+            drift in any::<bool>(),
+            fixed_range in any::<bool>(),
+            snap in any::<bool>(),
+        ) {
+            let mut x: Vec<f64> = actors.iter().map(|a| a.0).collect();
+            if snap { for v in &mut x { *v = (*v / 25.0).round() * 25.0; } } // many identical positions
+            let s: Vec<f64> = actors.iter().map(|a| a.1).collect();
+            let c: Vec<f64> = actors.iter().map(|a| a.2).collect();
+            let p = BargainingParams {
+                q,
+                t: if drift { TRule::StatusQuoDrift } else { TRule::Fixed(1.0) },
+                step,
+                range: fixed_range.then_some(100.0),
+                probability: if code { ProbabilityForm::ScholzCode } else { ProbabilityForm::Pairwise },
+                selection: if prio { OfferSelection::TypePriority } else { OfferSelection::LeastMovement },
+            };
+            let (lo, hi) = (x.iter().cloned().fold(f64::INFINITY, f64::min), x.iter().cloned().fold(f64::NEG_INFINITY, f64::max));
+            let (out, diag, o) = run(&x, &s, &c, sq, &p);
+            prop_assert!(o.forecast.is_finite() && o.median.is_finite() && o.forecast_after.is_finite());
+            prop_assert!(o.forecast >= lo - 1e-9 && o.forecast <= hi + 1e-9);
+            prop_assert!(o.median >= lo && o.median <= hi);
+            for i in 0..x.len() {
+                prop_assert!(out[i].is_finite() && out[i] >= lo && out[i] <= hi);
+                prop_assert!(diag[i].risk_exponent >= 0.5 - 1e-12 && diag[i].risk_exponent <= 2.0 + 1e-12);
+                if let Some(off) = diag[i].offer {
+                    prop_assert!(off.from != i && off.from < x.len());
+                    prop_assert!(off.eu_challenger > 0.0);
+                    // Target lies between own and offerer's position.
+                    let (a, b) = (x[i].min(x[off.from]), x[i].max(x[off.from]));
+                    prop_assert!(off.target >= a - 1e-9 && off.target <= b + 1e-9);
+                } else {
+                    prop_assert_eq!(out[i], x[i]);
+                }
+            }
+        }
+    }
+}
