@@ -6,12 +6,14 @@
 //! * **[SCS]** J. B. Scholz, G. J. Calbert, G. A. Smith (2011), "Unravelling Bueno De Mesquita's group
 //!   decision model", *Journal of Theoretical Politics* 23(4):510–531 (conference version: ICAART 2011).
 //!   Section numbers below (§2.2 expected utility, §3 basic utilities, §3.2 median voter, §4 probability
-//!   of success, §5 risk, §6 offers; Appendix steps 2–11 for the round) follow that paper's layout.
+//!   of success, §5 risk, §6 offers; Appendix steps 2–11 for the round) are the ones the `dmasad`
+//!   replication cites for each formula; they were not re-checked against the journal text here.
 //! * **[BDM94]** B. Bueno de Mesquita (1994), "Political forecasting: an expected utility method", in
 //!   Bueno de Mesquita & Stokman (eds.), *European Community Decision Making*, Yale UP, pp. 71–104 —
 //!   origin of the model and of the EC vehicle-emission data set used in the tests (Table p. 78).
-//! * **[BDM02]** B. Bueno de Mesquita (2002), *Predicting Politics*, Ohio State UP — the median-voter
-//!   forecast, the Q/T status-quo terms and the conflict/compromise/capitulation quadrants.
+//! * **[BDM02]** B. Bueno de Mesquita (2002), *Predicting Politics*, Ohio State UP — book-length account
+//!   of the same model (median-voter forecast, status-quo terms, conflict/compromise/capitulation);
+//!   cited for context, the formulas here are taken from SCS as transcribed by the replications.
 //! * Cross-checked against two public Python re-implementations of [SCS]:
 //!   `jmckib/bdm-scholz-expected-utility-model` (`bdm_scholz_model.py`, which follows Scholz's own code)
 //!   and `dmasad/BDM_DecisionModel_Replication` (`GroupDecisionModel.py`). Where they differ from each
@@ -229,8 +231,8 @@ fn weight(c: f64, s: f64) -> f64 {
     if w.is_finite() && w > 0.0 { w } else { 0.0 }
 }
 
-/// The mean-voter forecast: `μ = Σ c_i s_i x_i / Σ c_i s_i` (BDM94; SCS Appendix step 3 as implemented
-/// by both replications).
+/// The mean-voter forecast: `μ = Σ c_i s_i x_i / Σ c_i s_i` (computed by both replications; the
+/// `dmasad` one uses it as the `μ` of SCS Appendix step 3 in place of the median).
 ///
 /// If every weight is zero (all saliences zero), falls back to the unweighted mean so the result is
 /// never NaN; returns `0.0` for no actors.
@@ -310,7 +312,7 @@ pub fn weighted_median(positions: &[f64], salience: &[f64], capability: &[f64]) 
 /// `R_i = (2 S_i − S_max − S_min) / (S_max − S_min) ∈ [−1, 1]`, `r_i = (1 − R_i/3) / (1 + R_i/3) ∈ [0.5, 2]`.
 ///
 /// The most threatened actor (`R = 1`) gets `r = 0.5`, the most secure (`R = −1`) `r = 2`.
-/// If all security levels are equal (within [`REL_EPS`]) `R_i = 0`, `r_i = 1`.
+/// If all security levels are equal (within a relative `1e-12`, a numerical guard) `R_i = 0`, `r_i = 1`.
 pub fn risk_exponent(security_i: f64, security_min: f64, security_max: f64) -> f64 {
     let spread = security_max - security_min;
     let scale = security_max.abs().max(security_min.abs()).max(1.0);
@@ -688,9 +690,9 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// BDM94 (Table p. 78, reproduced as Table 1 of SCS): EC member states' preferred year (0 = 1988
-    /// baseline) for introducing emission standards for medium-sized cars. Column order: position,
-    /// capability, salience. Same values as `ExampleActors.csv` in both public replications.
+    /// BDM94 (Table p. 78, reproduced as Table 1 of SCS): EC member states' preferred date (in years)
+    /// for introducing emission standards for medium-sized cars. Column order: position, capability,
+    /// salience. Same values as `ExampleActors.csv` in the `jmckib` replication.
     const EC: [(&str, f64, f64, f64); 10] = [
         ("Netherlands", 4.0, 0.08, 0.8),
         ("Belgium", 7.0, 0.08, 0.4),
