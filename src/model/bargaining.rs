@@ -3,15 +3,15 @@
 //!
 //! # Sources
 //!
-//! * **[SCS]** J. B. Scholz, G. J. Calbert, G. A. Smith (2011), "Unravelling Bueno De Mesquita's group
+//! * **SCS** J. B. Scholz, G. J. Calbert, G. A. Smith (2011), "Unravelling Bueno De Mesquita's group
 //!   decision model", *Journal of Theoretical Politics* 23(4):510–531 (conference version: ICAART 2011).
 //!   Section numbers below (§2.2 expected utility, §3 basic utilities, §3.2 median voter, §4 probability
 //!   of success, §5 risk, §6 offers; Appendix steps 2–11 for the round) are the ones the `dmasad`
 //!   replication cites for each formula; they were not re-checked against the journal text here.
-//! * **[BDM94]** B. Bueno de Mesquita (1994), "Political forecasting: an expected utility method", in
+//! * **BDM94** B. Bueno de Mesquita (1994), "Political forecasting: an expected utility method", in
 //!   Bueno de Mesquita & Stokman (eds.), *European Community Decision Making*, Yale UP, pp. 71–104 —
 //!   origin of the model and of the EC vehicle-emission data set used in the tests (Table p. 78).
-//! * **[BDM02]** B. Bueno de Mesquita (2002), *Predicting Politics*, Ohio State UP — book-length account
+//! * **BDM02** B. Bueno de Mesquita (2002), *Predicting Politics*, Ohio State UP — book-length account
 //!   of the same model (median-voter forecast, status-quo terms, conflict/compromise/capitulation);
 //!   cited for context, the formulas here are taken from SCS as transcribed by the replications.
 //! * Cross-checked against two public Python re-implementations of [SCS]:
