@@ -14,7 +14,7 @@
 //! * **BDM02** B. Bueno de Mesquita (2002), *Predicting Politics*, Ohio State UP — book-length account
 //!   of the same model (median-voter forecast, status-quo terms, conflict/compromise/capitulation);
 //!   cited for context, the formulas here are taken from SCS as transcribed by the replications.
-//! * Cross-checked against two public Python re-implementations of [SCS]:
+//! * Cross-checked against two public Python re-implementations of SCS:
 //!   `jmckib/bdm-scholz-expected-utility-model` (`bdm_scholz_model.py`, which follows Scholz's own code)
 //!   and `dmasad/BDM_DecisionModel_Replication` (`GroupDecisionModel.py`). Where they differ from each
 //!   other or from the paper, the choice made here is documented at the item (and both variants are
