@@ -4,9 +4,24 @@
 //! a realised scenario and named random streams and returns a [`RunOutput`].
 //! (Skeleton: the interface below is the contract the batch runner and trace build on.)
 
+pub mod actions;
+pub mod bargaining;
+pub mod compile;
+pub mod decisions;
+pub mod drift;
+pub mod economy;
+pub mod elections;
+pub mod events;
+pub mod negotiation;
 pub mod network;
 pub mod opinion;
+pub mod outcomes;
+pub mod process;
+pub mod projects;
+pub mod record;
 pub mod rng;
+pub mod schedule;
+pub mod world;
 
 use crate::scenario::Resolved;
 
