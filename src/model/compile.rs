@@ -90,14 +90,27 @@ pub enum Ind {
 impl Ind {
     pub fn compile(ids: &Ids, i: &Indicator) -> Result<Ind, ModelError> {
         Ok(match i {
-            Indicator::Opinion { country, dimension } => Ind::Opinion { c: ids.country(country)?, d: ids.dim(dimension)? },
-            Indicator::OpinionShare { country, dimension, threshold } => {
-                Ind::OpinionShare { c: ids.country(country)?, d: ids.dim(dimension)?, threshold: *threshold }
-            }
-            Indicator::Polarization { country, dimension } => {
-                Ind::Polarization { c: ids.country(country)?, d: ids.dim(dimension)? }
-            }
-            Indicator::Influence { power, country } => Ind::Influence { p: ids.power(power)?, c: ids.country(country)? },
+            Indicator::Opinion { country, dimension } => Ind::Opinion {
+                c: ids.country(country)?,
+                d: ids.dim(dimension)?,
+            },
+            Indicator::OpinionShare {
+                country,
+                dimension,
+                threshold,
+            } => Ind::OpinionShare {
+                c: ids.country(country)?,
+                d: ids.dim(dimension)?,
+                threshold: *threshold,
+            },
+            Indicator::Polarization { country, dimension } => Ind::Polarization {
+                c: ids.country(country)?,
+                d: ids.dim(dimension)?,
+            },
+            Indicator::Influence { power, country } => Ind::Influence {
+                p: ids.power(power)?,
+                c: ids.country(country)?,
+            },
             Indicator::InvestorConfidence(c) => Ind::Confidence(ids.country(c)?),
             Indicator::Growth(c) => Ind::Growth(ids.country(c)?),
             Indicator::Gdp(c) => Ind::Gdp(ids.country(c)?),
@@ -131,12 +144,17 @@ impl Cond {
         Ok(match c {
             Condition::Above(i, v) => Cond::Above(Ind::compile(ids, i)?, v.value()),
             Condition::Below(i, v) => Cond::Below(Ind::compile(ids, i)?, v.value()),
-            Condition::InPhase(ps) => Cond::InPhase(ps.iter().map(|p| ids.phase(p)).collect::<Result<_, _>>()?),
+            Condition::InPhase(ps) => {
+                Cond::InPhase(ps.iter().map(|p| ids.phase(p)).collect::<Result<_, _>>()?)
+            }
             Condition::MonthsInPhase(m) => Cond::MonthsInPhase(*m),
             Condition::After(m) => Cond::After(ids.month(m)?),
             Condition::Happened(e) => Cond::Happened(ids.event(e)?),
             Condition::Operational(p) => Cond::Operational(ids.project(p)?),
-            Condition::Converged { issue, within } => Cond::Converged { issue: ids.issue(issue)?, within: within.value() },
+            Condition::Converged { issue, within } => Cond::Converged {
+                issue: ids.issue(issue)?,
+                within: within.value(),
+            },
         })
     }
 

@@ -12,11 +12,10 @@
 //! the same whatever the goals' units). The actor picks up to `max_actions` options per month, each at
 //! most once, while its remaining budget covers the option's cost; picking "do nothing" ends its turn.
 
+use super::Decision;
 use super::actions::{self, Effect};
 use super::compile::Ix;
 use super::world::World;
-use super::Decision;
-use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 /// A chosen option: (actor, action entry, target).
@@ -36,7 +35,13 @@ pub struct Scratch {
 }
 
 /// Expected utility of one option for `actor` under its current goals.
-pub fn utility(w: &World, actor: Ix, entry: usize, target: usize, effects: &mut Vec<Effect>) -> f64 {
+pub fn utility(
+    w: &World,
+    actor: Ix,
+    entry: usize,
+    target: usize,
+    effects: &mut Vec<Effect>,
+) -> f64 {
     let spec_actor = &w.s.actors[actor];
     let spec = &spec_actor.actions[entry];
     effects.clear();
@@ -52,7 +57,8 @@ pub fn utility(w: &World, actor: Ix, entry: usize, target: usize, effects: &mut 
         }
     }
     let sigma = perception * var.sqrt();
-    perception * mean - spec_actor.cost_weight.value() * actions::cost(spec) + spec_actor.risk_attitude.value() * sigma
+    perception * mean - spec_actor.cost_weight.value() * actions::cost(spec)
+        + spec_actor.risk_attitude.value() * sigma
 }
 
 /// The actor's choices this month, appended to `plans`; with `explain`, each choice's menu is recorded.
@@ -89,20 +95,32 @@ pub fn decide(
         for o in &scratch.options {
             let ok = o.3 <= remaining && o.2.is_finite();
             any |= ok;
-            let z = if scale > 0.0 { lambda * o.2 / scale } else { 0.0 };
+            let z = if scale > 0.0 {
+                lambda * o.2 / scale
+            } else {
+                0.0
+            };
             scratch.weights.push(if ok { z } else { f64::NEG_INFINITY });
         }
         if !any {
             break;
         }
         scratch.weights.push(0.0);
-        let zmax = scratch.weights.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let zmax = scratch
+            .weights
+            .iter()
+            .cloned()
+            .fold(f64::NEG_INFINITY, f64::max);
         let mut total = 0.0;
         for z in scratch.weights.iter_mut() {
-            *z = if z.is_finite() { (*z - zmax).exp() } else { 0.0 };
+            *z = if z.is_finite() {
+                (*z - zmax).exp()
+            } else {
+                0.0
+            };
             total += *z;
         }
-        let u: f64 = rng.random::<f64>() * total;
+        let u: f64 = super::rng::uniform01(rng) * total;
         let mut acc = 0.0;
         let mut pick = scratch.weights.len() - 1;
         for (k, wt) in scratch.weights.iter().enumerate() {
@@ -119,14 +137,27 @@ pub fn decide(
                 .zip(&scratch.weights)
                 .map(|(o, wt)| (actions::label(&spec.actions[o.0], o.1), o.2, wt / total))
                 .collect();
-            options.push(("do nothing".into(), 0.0, scratch.weights[scratch.weights.len() - 1] / total));
-            log.push(Decision { tick: w.tick + 1, actor: spec.id.clone(), options, chosen: pick });
+            options.push((
+                "do nothing".into(),
+                0.0,
+                scratch.weights[scratch.weights.len() - 1] / total,
+            ));
+            log.push(Decision {
+                tick: w.tick + 1,
+                actor: spec.id.clone(),
+                options,
+                chosen: pick,
+            });
         }
         if pick == scratch.options.len() {
             break;
         }
         let (entry, target, _, cost) = scratch.options[pick];
-        plans.push(Plan { actor, entry, target });
+        plans.push(Plan {
+            actor,
+            entry,
+            target,
+        });
         remaining -= cost;
         scratch.options[pick].3 = f64::INFINITY; // each option at most once per month
     }

@@ -39,11 +39,14 @@ pub fn step(w: &mut World) {
     for (c, st) in w.countries.iter_mut().enumerate() {
         st.shocks.retain(|s| s.1 >= tick);
         let shocks: f64 = st.shocks.iter().map(|s| s.0).sum();
-        st.confidence = (st.confidence + cr * (st.confidence0 - st.confidence) - ct * (tension - tension0)).clamp(0.0, 1.0);
-        st.growth = st.growth_base - gt * tension + cg * (st.confidence - st.confidence0) + st.invest_boost
-            - st.coercion_drag
-            + td * dividend[c]
-            + shocks;
+        st.confidence = (st.confidence + cr * (st.confidence0 - st.confidence)
+            - ct * (tension - tension0))
+            .clamp(0.0, 1.0);
+        st.growth =
+            st.growth_base - gt * tension + cg * (st.confidence - st.confidence0) + st.invest_boost
+                - st.coercion_drag
+                + td * dividend[c]
+                + shocks;
         st.gdp *= (1.0 + st.growth).max(0.0).powf(1.0 / 12.0);
         st.invest_boost *= 1.0 - rev;
         st.coercion_drag *= 1.0 - rev;
@@ -54,7 +57,10 @@ pub fn step(w: &mut World) {
     w.tension = (w.tension + decay * (p.tension_floor.value() - w.tension)).clamp(0.0, 1.0);
     // Influence decays toward the trade-based level.
     let nc = w.countries.len();
-    let (idecay, pull) = (p.influence_decay.value().clamp(0.0, 1.0), p.trade_pull.value());
+    let (idecay, pull) = (
+        p.influence_decay.value().clamp(0.0, 1.0),
+        p.trade_pull.value(),
+    );
     for (row, &a) in w.powers.iter().enumerate() {
         let power_id = &w.s.actors[a].id;
         for c in 0..nc {

@@ -10,14 +10,13 @@
 
 use super::compile::Ix;
 use super::opinion::Population;
+use super::rng::{std_normal, uniform01};
 use super::world::World;
 use crate::scenario::schema::ActorKind;
-use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, Normal};
 
 /// Mean absolute distance of citizen `i` to a platform (0 for an empty platform).
-pub fn distance(pop: &Population, i: usize, platform: &[(Ix, f64)]) -> f64 {
+pub fn distance(pop: &Population, i: u32, platform: &[(Ix, f64)]) -> f64 {
     if platform.is_empty() {
         return 0.0;
     }
@@ -32,20 +31,26 @@ pub fn distance(pop: &Population, i: usize, platform: &[(Ix, f64)]) -> f64 {
 pub fn hold(w: &mut World, e: Ix, rng: &mut ChaCha8Rng) -> Vec<f64> {
     let spec = &w.s.elections[e];
     let ids = w.ids();
-    let Ok(c) = ids.country(&spec.country) else { return vec![] };
-    let parties: Vec<Ix> = spec.parties.iter().filter_map(|p| ids.actor(p).ok()).collect();
+    let Ok(c) = ids.country(&spec.country) else {
+        return vec![];
+    };
+    let parties: Vec<Ix> = spec
+        .parties
+        .iter()
+        .filter_map(|p| ids.actor(p).ok())
+        .collect();
     let turnout = spec.turnout.value().clamp(0.0, 1.0);
-    let noise = Normal::new(0.0, spec.noise.value().max(0.0)).unwrap_or_else(|_| Normal::new(0.0, 0.0).unwrap());
+    let noise = spec.noise.value().max(0.0);
     let pop = &w.countries[c].pop;
     let mut votes = vec![0u64; parties.len()];
     for i in 0..pop.n {
-        let u: f64 = rng.random();
-        if u >= turnout {
+        if uniform01(rng) >= turnout {
             continue;
         }
         let mut best = (f64::INFINITY, 0usize);
         for (k, &p) in parties.iter().enumerate() {
-            let score = distance(pop, i, &w.actors[p].platform) - w.actors[p].appeal + noise.sample(rng);
+            let score = distance(pop, i, &w.actors[p].platform) - w.actors[p].appeal
+                + noise * std_normal(rng);
             if score < best.0 {
                 best = (score, k);
             }
@@ -55,17 +60,17 @@ pub fn hold(w: &mut World, e: Ix, rng: &mut ChaCha8Rng) -> Vec<f64> {
         }
     }
     let total: u64 = votes.iter().sum();
-    let shares: Vec<f64> = votes.iter().map(|&v| if total > 0 { v as f64 / total as f64 } else { 0.0 }).collect();
-    let threshold = spec.threshold.value();
-    let winner = shares
+    let shares: Vec<f64> = votes
         .iter()
-        .enumerate()
-        .filter(|(_, s)| **s >= threshold)
-        .fold(None::<(usize, f64)>, |b, (k, &s)| match b {
-            Some((_, bs)) if bs >= s => b,
-            _ => Some((k, s)),
+        .map(|&v| {
+            if total > 0 {
+                v as f64 / total as f64
+            } else {
+                0.0
+            }
         })
-        .map(|(k, _)| k);
+        .collect();
+    let winner = winner(spec.threshold.value(), &shares);
     let id = spec.id.clone();
     if let Some(k) = winner {
         let p = parties[k];
@@ -83,13 +88,28 @@ pub fn hold(w: &mut World, e: Ix, rng: &mut ChaCha8Rng) -> Vec<f64> {
 pub fn referendum(pop: &Population, d: Ix, turnout: f64, rng: &mut ChaCha8Rng) -> f64 {
     let (mut yes, mut voters) = (0u64, 0u64);
     for i in 0..pop.n {
-        let u: f64 = rng.random();
-        if u < turnout {
+        if uniform01(rng) < turnout {
             voters += 1;
             if pop.opinion(i, d) > 0.5 {
                 yes += 1;
             }
         }
     }
-    if voters == 0 { 0.0 } else { yes as f64 / voters as f64 }
+    if voters == 0 {
+        0.0
+    } else {
+        yes as f64 / voters as f64
+    }
+}
+
+/// The winner of an election: the largest share at or above the threshold (the first listed party on
+/// ties), or none when no party passes it.
+pub fn winner(threshold: f64, shares: &[f64]) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for (k, &s) in shares.iter().enumerate() {
+        if s >= threshold && best.is_none_or(|(_, b)| s > b) {
+            best = Some((k, s));
+        }
+    }
+    best.map(|b| b.0)
 }

@@ -15,13 +15,15 @@ use rand_chacha::ChaCha8Rng;
 /// Compiled event conditions, once per run.
 pub fn compile(w: &World) -> Result<Vec<Vec<Cond>>, super::ModelError> {
     let ids = Ids::new(w.s);
-    w.s.events.iter().map(|e| Cond::compile_all(&ids, &e.when)).collect()
+    w.s.events
+        .iter()
+        .map(|e| Cond::compile_all(&ids, &e.when))
+        .collect()
 }
 
-/// Phase 1 of a tick: events fire. `tick` is the month being simulated (1-based: the first month is 1,
-/// whose date is the start month).
+/// Phase 1 of a tick: events fire (`w.tick` is already the tick being simulated, 1-based).
 pub fn step(w: &mut World, conds: &[Vec<Cond>], rng: &mut ChaCha8Rng) {
-    let month = w.tick as i64; // months since start of the month being simulated
+    let month = w.tick as i64 - 1; // offset of the month being simulated from the start month
     for e in 0..w.s.events.len() {
         let spec = &w.s.events[e];
         let fires = match &spec.trigger {
@@ -50,12 +52,20 @@ pub fn apply(w: &mut World, eff: &Effect, rng: &mut ChaCha8Rng) {
     let ids = w.ids();
     match eff {
         Effect::Tension(d) => w.add_tension(d.value()),
-        Effect::Opinion { country, dimension, shift } => {
+        Effect::Opinion {
+            country,
+            dimension,
+            shift,
+        } => {
             if let (Ok(c), Ok(d)) = (ids.country(country), ids.dim(dimension)) {
                 w.countries[c].pop.shift_all(d, shift.value());
             }
         }
-        Effect::GrowthShock { country, delta, months } => {
+        Effect::GrowthShock {
+            country,
+            delta,
+            months,
+        } => {
             if let Ok(c) = ids.country(country) {
                 let until = w.tick + months.saturating_sub(1);
                 w.countries[c].shocks.push((delta.value(), until));
@@ -67,7 +77,11 @@ pub fn apply(w: &mut World, eff: &Effect, rng: &mut ChaCha8Rng) {
                 st.confidence = (st.confidence + delta.value()).clamp(0.0, 1.0);
             }
         }
-        Effect::Influence { power, country, delta } => {
+        Effect::Influence {
+            power,
+            country,
+            delta,
+        } => {
             if let (Ok(p), Ok(c)) = (ids.power(power), ids.country(country)) {
                 w.add_influence(p, c, delta.value());
             }
@@ -77,11 +91,26 @@ pub fn apply(w: &mut World, eff: &Effect, rng: &mut ChaCha8Rng) {
                 w.set_phase(p);
             }
         }
-        Effect::Referendum { country, dimension, threshold, turnout, pass, fail } => {
-            let (Ok(c), Ok(d)) = (ids.country(country), ids.dim(dimension)) else { return };
+        Effect::Referendum {
+            country,
+            dimension,
+            threshold,
+            turnout,
+            pass,
+            fail,
+        } => {
+            let (Ok(c), Ok(d)) = (ids.country(country), ids.dim(dimension)) else {
+                return;
+            };
             let share = super::elections::referendum(&w.countries[c].pop, d, turnout.value(), rng);
             let passed = share > threshold.value();
-            w.emit("", "referendum", country, share, if passed { "passed" } else { "failed" });
+            w.emit(
+                "",
+                "referendum",
+                country,
+                share,
+                if passed { "passed" } else { "failed" },
+            );
             let next = if passed { pass } else { fail };
             if let Some(p) = next.as_ref().and_then(|p| ids.phase(p).ok()) {
                 w.set_phase(p);

@@ -6,6 +6,7 @@
 
 pub mod actions;
 pub mod bargaining;
+pub mod citizens;
 pub mod compile;
 pub mod decisions;
 pub mod drift;

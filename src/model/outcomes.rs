@@ -35,7 +35,13 @@ impl Tracker {
                         At::Month(m) => Some(ids.month(m)? + 1),
                         _ => None,
                     };
-                    let acc = Acc { min: f64::INFINITY, max: f64::NEG_INFINITY, sum: 0.0, n: 0, at: None };
+                    let acc = Acc {
+                        min: f64::INFINITY,
+                        max: f64::NEG_INFINITY,
+                        sum: 0.0,
+                        n: 0,
+                        at: None,
+                    };
                     Some((Ind::compile(&ids, indicator)?, at.clone(), tick, acc))
                 }
                 _ => None,
@@ -83,17 +89,25 @@ pub fn compute(w: &World, tr: &Tracker) -> Result<Vec<OutcomeValue>, ModelError>
             OutcomeKind::PhaseReached { phase, by } => {
                 OutcomeValue::Bool(within(w.phase_first[ids.phase(phase)?], by_tick(w, by)?))
             }
-            OutcomeKind::PhaseMonth { phase } => OutcomeValue::Num(w.phase_first[ids.phase(phase)?].map(f64::from)),
-            OutcomeKind::ProjectOperational { project, by } => {
-                OutcomeValue::Bool(within(w.projects[ids.project(project)?].operational_since, by_tick(w, by)?))
+            OutcomeKind::PhaseMonth { phase } => {
+                OutcomeValue::Num(w.phase_first[ids.phase(phase)?].map(f64::from))
             }
-            OutcomeKind::ProjectMonth { project } => {
-                OutcomeValue::Num(w.projects[ids.project(project)?].operational_since.map(f64::from))
-            }
+            OutcomeKind::ProjectOperational { project, by } => OutcomeValue::Bool(within(
+                w.projects[ids.project(project)?].operational_since,
+                by_tick(w, by)?,
+            )),
+            OutcomeKind::ProjectMonth { project } => OutcomeValue::Num(
+                w.projects[ids.project(project)?]
+                    .operational_since
+                    .map(f64::from),
+            ),
             OutcomeKind::ElectionWinner { election, party } => {
                 let (e, k) = party_in(w, election, party)?;
                 OutcomeValue::Bool(match &w.election_results[e] {
-                    Some(shares) => winner(w, e, shares) == Some(k),
+                    Some(shares) => {
+                        super::elections::winner(w.s.elections[e].threshold.value(), shares)
+                            == Some(k)
+                    }
                     None => false,
                 })
             }
@@ -101,7 +115,9 @@ pub fn compute(w: &World, tr: &Tracker) -> Result<Vec<OutcomeValue>, ModelError>
                 let (e, k) = party_in(w, election, party)?;
                 OutcomeValue::Num(w.election_results[e].as_ref().map(|s| s[k]))
             }
-            OutcomeKind::Indicator { at, above, below, .. } => {
+            OutcomeKind::Indicator {
+                at, above, below, ..
+            } => {
                 let Some((_, _, _, acc)) = &tr.items[k] else {
                     return Err(ModelError(format!("outcome `{}` has no tracker", o.id)));
                 };
@@ -114,7 +130,9 @@ pub fn compute(w: &World, tr: &Tracker) -> Result<Vec<OutcomeValue>, ModelError>
                 };
                 let v = match (at, v) {
                     (At::End, _) => {
-                        let Some((ind, ..)) = &tr.items[k] else { unreachable!() };
+                        let Some((ind, ..)) = &tr.items[k] else {
+                            unreachable!()
+                        };
                         Some(w.indicator(*ind))
                     }
                     (_, v) => v,
@@ -129,9 +147,17 @@ pub fn compute(w: &World, tr: &Tracker) -> Result<Vec<OutcomeValue>, ModelError>
             OutcomeKind::InfluenceShare { power, country } => {
                 let (p, c) = (ids.power(power)?, ids.country(country)?);
                 let total: f64 = (0..w.powers.len()).map(|q| w.influence(q, c)).sum();
-                OutcomeValue::Num(if total > 0.0 { Some(w.influence(p, c) / total) } else { None })
+                OutcomeValue::Num(if total > 0.0 {
+                    Some(w.influence(p, c) / total)
+                } else {
+                    None
+                })
             }
-            OutcomeKind::Count { event, action, actor } => {
+            OutcomeKind::Count {
+                event,
+                action,
+                actor,
+            } => {
                 let mut n = 0u64;
                 if let Some(e) = event {
                     n += w.event_counts[ids.event(e)?] as u64;
@@ -173,18 +199,6 @@ fn party_in(w: &World, election: &str, party: &str) -> Result<(Ix, usize), Model
     Ok((e, k))
 }
 
-/// The winner of a held election: largest share at or above the threshold (first in order on ties).
-pub fn winner(w: &World, e: Ix, shares: &[f64]) -> Option<usize> {
-    let t = w.s.elections[e].threshold.value();
-    let mut best: Option<(usize, f64)> = None;
-    for (k, &s) in shares.iter().enumerate() {
-        if s >= t && best.is_none_or(|(_, b)| s > b) {
-            best = Some((k, s));
-        }
-    }
-    best.map(|b| b.0)
-}
-
 /// The run's class: the first class whose rules all hold.
 pub fn classify(w: &World, values: &[OutcomeValue]) -> Option<usize> {
     let idx = |id: &str| w.s.outcomes.iter().position(|o| o.id == id);
@@ -192,8 +206,12 @@ pub fn classify(w: &World, values: &[OutcomeValue]) -> Option<usize> {
         c.rules.iter().all(|r| match r {
             ClassRule::Is(o) => idx(o).is_some_and(|k| values[k] == OutcomeValue::Bool(true)),
             ClassRule::Not(o) => idx(o).is_some_and(|k| values[k] == OutcomeValue::Bool(false)),
-            ClassRule::Above(o, v) => idx(o).is_some_and(|k| matches!(values[k], OutcomeValue::Num(Some(x)) if x > *v)),
-            ClassRule::Below(o, v) => idx(o).is_some_and(|k| matches!(values[k], OutcomeValue::Num(Some(x)) if x < *v)),
+            ClassRule::Above(o, v) => {
+                idx(o).is_some_and(|k| matches!(values[k], OutcomeValue::Num(Some(x)) if x > *v))
+            }
+            ClassRule::Below(o, v) => {
+                idx(o).is_some_and(|k| matches!(values[k], OutcomeValue::Num(Some(x)) if x < *v))
+            }
         })
     })
 }

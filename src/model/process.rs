@@ -26,7 +26,11 @@ pub fn compile(w: &World) -> Result<Vec<Rule>, super::ModelError> {
         .iter()
         .map(|t| {
             Ok(Rule {
-                from: t.from.iter().map(|p| ids.phase(p)).collect::<Result<_, _>>()?,
+                from: t
+                    .from
+                    .iter()
+                    .map(|p| ids.phase(p))
+                    .collect::<Result<_, _>>()?,
                 to: ids.phase(&t.to)?,
                 when: Cond::compile_all(&ids, &t.when)?,
                 probability: t.probability.value(),
@@ -37,7 +41,11 @@ pub fn compile(w: &World) -> Result<Vec<Rule>, super::ModelError> {
 
 pub fn step(w: &mut World, rules: &[Rule], rng: &mut ChaCha8Rng) {
     for r in rules {
-        let from_ok = if r.from.is_empty() { w.phase != r.to } else { r.from.contains(&w.phase) };
+        let from_ok = if r.from.is_empty() {
+            w.phase != r.to
+        } else {
+            r.from.contains(&w.phase)
+        };
         if from_ok && w.all_hold(&r.when) && chance(rng, r.probability) {
             w.set_phase(r.to);
             return;

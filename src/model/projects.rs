@@ -18,11 +18,15 @@ pub fn step(w: &mut World) {
         if w.projects[p].operational_since.is_some() {
             continue;
         }
-        let ok = w.all_hold(&w.projects[p].preconditions) && w.tension < spec.security_threshold.value();
+        let ok =
+            w.all_hold(&w.projects[p].preconditions) && w.tension < spec.security_threshold.value();
         if ok {
             let cost = spec.cost.value().max(1e-9);
             let st = &mut w.projects[p];
-            let dp = (st.funds / cost).min(spec.build_rate.value()).min(1.0 - st.progress).max(0.0);
+            let dp = (st.funds / cost)
+                .min(spec.build_rate.value())
+                .min(1.0 - st.progress)
+                .max(0.0);
             st.progress += dp;
             st.funds -= dp * cost;
             if st.progress >= 1.0 - 1e-12 {
@@ -41,6 +45,7 @@ pub fn step(w: &mut World) {
         st.demand *= (1.0 + spec.demand_growth.value()).max(0.0).powf(1.0 / 12.0);
         let stability = (1.0 - spec.sensitivity.value() * tension).max(0.0);
         let target = (cap * st.open).min(st.demand) * stability;
-        st.volume = (st.volume + spec.adjustment.value().clamp(0.0, 1.0) * (target - st.volume)).max(0.0);
+        st.volume =
+            (st.volume + spec.adjustment.value().clamp(0.0, 1.0) * (target - st.volume)).max(0.0);
     }
 }

@@ -1,9 +1,10 @@
 //! Recording: the series a run writes per tick (the rows of series.csv after aggregation), in a fixed
 //! layout derived from the scenario alone, so every run of a batch has the same columns.
 
-use super::compile::Ix;
-use super::world::{ACTION_KINDS, ACTION_NAMES, World, action_kind};
 use super::SeriesKey;
+use super::compile::Ix;
+use super::opinion::{IndicatorConfig, Indicators, indicators};
+use super::world::{ACTION_KINDS, ACTION_NAMES, World, action_kind};
 use crate::scenario::schema::{ActorKind, Scenario};
 
 /// What one series column reads.
@@ -34,7 +35,10 @@ pub fn layout(s: &Scenario) -> (Vec<SeriesKey>, Vec<Probe>) {
     let mut keys = Vec::new();
     let mut probes = Vec::new();
     let mut push = |ind: &str, entity: String, p: Probe| {
-        keys.push(SeriesKey { indicator: ind.to_string(), entity });
+        keys.push(SeriesKey {
+            indicator: ind.to_string(),
+            entity,
+        });
         probes.push(p);
     };
     let detail = s.record.population_detail;
@@ -59,17 +63,33 @@ pub fn layout(s: &Scenario) -> (Vec<SeriesKey>, Vec<Probe>) {
         .collect();
     for &(row, p) in &powers {
         for (c, country) in s.countries.iter().enumerate() {
-            push("influence", format!("{}/{}", p, country.id), Probe::Influence(row, c));
+            push(
+                "influence",
+                format!("{}/{}", p, country.id),
+                Probe::Influence(row, c),
+            );
         }
     }
     for (c, country) in s.countries.iter().enumerate() {
-        push("investor_confidence", country.id.clone(), Probe::Confidence(c));
+        push(
+            "investor_confidence",
+            country.id.clone(),
+            Probe::Confidence(c),
+        );
         push("growth", country.id.clone(), Probe::Growth(c));
         push("gdp", country.id.clone(), Probe::Gdp(c));
     }
     for (p, project) in s.projects.iter().enumerate() {
-        push("project_progress", project.id.clone(), Probe::ProjectProgress(p));
-        push("project_operation", project.id.clone(), Probe::ProjectOperation(p));
+        push(
+            "project_progress",
+            project.id.clone(),
+            Probe::ProjectProgress(p),
+        );
+        push(
+            "project_operation",
+            project.id.clone(),
+            Probe::ProjectOperation(p),
+        );
     }
     for (r, route) in s.routes.iter().enumerate() {
         push("route_volume", route.id.clone(), Probe::RouteVolume(r));
@@ -92,21 +112,78 @@ pub fn layout(s: &Scenario) -> (Vec<SeriesKey>, Vec<Probe>) {
         kinds.sort_unstable();
         kinds.dedup();
         for k in kinds {
-            push("actions", format!("{}/{}", actor.id, ACTION_NAMES[k]), Probe::Actions(a, k));
+            push(
+                "actions",
+                format!("{}/{}", actor.id, ACTION_NAMES[k]),
+                Probe::Actions(a, k),
+            );
         }
     }
     (keys, probes)
 }
 
-/// Appends the current state's row to `out`.
-pub fn record(w: &World, probes: &[Probe], out: &mut Vec<f64>) {
-    for p in probes {
-        let v = match *p {
+/// Records rows of the series: holds the probes and reusable buffers (no allocation per tick).
+pub struct Recorder {
+    pub probes: Vec<Probe>,
+    buf: Vec<f64>,
+    /// Per (country, dimension): the tick's population indicators, computed at most once per tick.
+    cache: Vec<Option<Indicators>>,
+    dims: usize,
+    /// Per party actor: support this tick (computed once per country per tick).
+    support: Vec<Option<f64>>,
+}
+
+impl Recorder {
+    pub fn new(s: &Scenario) -> Recorder {
+        Recorder {
+            probes: layout(s).1,
+            buf: Vec::new(),
+            cache: vec![None; s.countries.len() * s.dimensions.len()],
+            dims: s.dimensions.len(),
+            support: vec![None; s.actors.len()],
+        }
+    }
+
+    fn pop(&mut self, w: &World, c: Ix, d: Ix) -> Indicators {
+        let k = c * self.dims + d;
+        if let Some(x) = self.cache[k] {
+            return x;
+        }
+        let x = indicators(
+            &w.countries[c].pop,
+            d,
+            &IndicatorConfig::default(),
+            &mut self.buf,
+        );
+        self.cache[k] = Some(x);
+        x
+    }
+
+    fn support(&mut self, w: &World, a: Ix) -> f64 {
+        if self.support[a].is_none() {
+            for (p, share) in w.party_supports(a) {
+                self.support[p] = Some(share);
+            }
+        }
+        self.support[a].unwrap_or(0.0)
+    }
+
+    /// Appends the current state's row to `out`.
+    pub fn record(&mut self, w: &World, out: &mut Vec<f64>) {
+        self.cache.iter_mut().for_each(|x| *x = None);
+        self.support.iter_mut().for_each(|x| *x = None);
+        for k in 0..self.probes.len() {
+            out.push(self.value(w, self.probes[k]));
+        }
+    }
+
+    fn value(&mut self, w: &World, p: Probe) -> f64 {
+        match p {
             Probe::Opinion(c, d) => w.countries[c].pop.mean(d),
-            Probe::OpinionSd(c, d) => w.countries[c].pop.sd(d),
-            Probe::OpinionShare(c, d) => w.countries[c].pop.share_above(d, 0.5),
-            Probe::Polarization(c, d) => w.countries[c].pop.polarization(d),
-            Probe::Clusters(c, d) => w.countries[c].pop.clusters(d) as f64,
+            Probe::OpinionSd(c, d) => self.pop(w, c, d).sd,
+            Probe::OpinionShare(c, d) => self.pop(w, c, d).share_above,
+            Probe::Polarization(c, d) => self.pop(w, c, d).polarisation,
+            Probe::Clusters(c, d) => f64::from(self.pop(w, c, d).clusters),
             Probe::Influence(p, c) => w.influence(p, c),
             Probe::Confidence(c) => w.countries[c].confidence,
             Probe::Growth(c) => w.countries[c].growth,
@@ -117,10 +194,9 @@ pub fn record(w: &World, probes: &[Probe], out: &mut Vec<f64>) {
             Probe::Tension => w.tension,
             Probe::IssueForecast(i) => w.issues[i].forecast,
             Probe::IssueSpread(i) => w.issues[i].spread,
-            Probe::PartySupport(a) => w.party_support(a),
+            Probe::PartySupport(a) => self.support(w, a),
             Probe::Phase(p) => f64::from(u8::from(w.phase == p)),
-            Probe::Actions(a, k) => w.action_counts_tick[a * ACTION_KINDS + k] as f64,
-        };
-        out.push(v);
+            Probe::Actions(a, k) => f64::from(w.action_counts_tick[a * ACTION_KINDS + k]),
+        }
     }
 }

@@ -19,12 +19,11 @@ use super::compile::Cond;
 use super::decisions::{self, Plan, Scratch};
 use super::outcomes::{self, Tracker};
 use super::process::Rule;
-use super::record::{self, Probe};
+use super::record::Recorder;
 use super::rng::Streams;
 use super::world::{ACTION_KINDS, World, action_kind};
 use super::{Decision, ModelError, RunOptions, RunOutput};
 use crate::scenario::schema::Scenario;
-use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 /// Per-run random streams, one per mechanism and entity.
@@ -42,18 +41,34 @@ impl Rngs {
     pub fn new(s: &Scenario, streams: &Streams) -> Rngs {
         Rngs {
             schedule: streams.get("schedule"),
-            decide: s.actors.iter().map(|a| streams.get(&format!("decide/{}", a.id))).collect(),
-            act: s.actors.iter().map(|a| streams.get(&format!("act/{}", a.id))).collect(),
-            citizens: s.countries.iter().map(|c| streams.get(&format!("citizens/{}", c.id))).collect(),
+            decide: s
+                .actors
+                .iter()
+                .map(|a| streams.get(&format!("decide/{}", a.id)))
+                .collect(),
+            act: s
+                .actors
+                .iter()
+                .map(|a| streams.get(&format!("act/{}", a.id)))
+                .collect(),
+            citizens: s
+                .countries
+                .iter()
+                .map(|c| streams.get(&format!("citizens/{}", c.id)))
+                .collect(),
             events: streams.get("events"),
-            elections: s.elections.iter().map(|e| streams.get(&format!("election/{}", e.id))).collect(),
+            elections: s
+                .elections
+                .iter()
+                .map(|e| streams.get(&format!("election/{}", e.id)))
+                .collect(),
             process: streams.get("process"),
         }
     }
 }
 
 /// Compiled per-run tables the step needs.
-pub struct Plan_ {
+pub struct Tables {
     event_conds: Vec<Vec<Cond>>,
     rules: Vec<Rule>,
     election_ticks: Vec<i64>,
@@ -61,28 +76,46 @@ pub struct Plan_ {
 }
 
 /// Simulates a realised scenario (every parameter fixed) with the run's streams.
-pub fn simulate(s: &Scenario, streams: &Streams, opts: &RunOptions) -> Result<RunOutput, ModelError> {
+pub fn simulate(
+    s: &Scenario,
+    streams: &Streams,
+    opts: &RunOptions,
+) -> Result<RunOutput, ModelError> {
     let mut w = World::new(s, streams, opts.events)?;
     let mut rngs = Rngs::new(s, streams);
-    let tables = Plan_ {
+    let tables = Tables {
         event_conds: super::events::compile(&w)?,
         rules: super::process::compile(&w)?,
-        election_ticks: s.elections.iter().map(|e| w.ids().month(&e.month)).collect::<Result<_, _>>()?,
+        election_ticks: s
+            .elections
+            .iter()
+            .map(|e| w.ids().month(&e.month))
+            .collect::<Result<_, _>>()?,
         drift: super::drift::compile(&w)?,
     };
-    let (_, probes) = record::layout(s);
-    let mut series = Vec::with_capacity((s.run.horizon as usize + 1) * probes.len());
+    let mut recorder = Recorder::new(s);
+    let mut series = Vec::with_capacity((s.run.horizon as usize + 1) * recorder.probes.len());
     let mut tracker = Tracker::new(&w)?;
-    let mut citizens = super::opinion::Scratch::default();
+    let mut citizens = super::citizens::compile(&w)?;
     let mut scratch = Scratch::default();
     let mut plans = Vec::new();
     let mut order: Vec<usize> = (0..s.actors.len()).collect();
     let mut decisions_log: Vec<Decision> = Vec::new();
     w.refresh_derived();
-    record_tick(&w, &probes, &mut series, &mut tracker);
+    record_tick(&w, &mut recorder, &mut series, &mut tracker);
     for _ in 0..s.run.horizon {
-        step(&mut w, &tables, &mut rngs, &mut scratch, &mut citizens, &mut plans, &mut order, opts, &mut decisions_log)?;
-        record_tick(&w, &probes, &mut series, &mut tracker);
+        step(
+            &mut w,
+            &tables,
+            &mut rngs,
+            &mut scratch,
+            &mut citizens,
+            &mut plans,
+            &mut order,
+            opts,
+            &mut decisions_log,
+        )?;
+        record_tick(&w, &mut recorder, &mut series, &mut tracker);
     }
     let values = outcomes::compute(&w, &tracker)?;
     let class = outcomes::classify(&w, &values);
@@ -96,8 +129,8 @@ pub fn simulate(s: &Scenario, streams: &Streams, opts: &RunOptions) -> Result<Ru
     })
 }
 
-fn record_tick(w: &World, probes: &[Probe], series: &mut Vec<f64>, tracker: &mut Tracker) {
-    record::record(w, probes, series);
+fn record_tick(w: &World, recorder: &mut Recorder, series: &mut Vec<f64>, tracker: &mut Tracker) {
+    recorder.record(w, series);
     tracker.observe(w);
 }
 
@@ -105,10 +138,10 @@ fn record_tick(w: &World, probes: &[Probe], series: &mut Vec<f64>, tracker: &mut
 #[allow(clippy::too_many_arguments)]
 fn step(
     w: &mut World,
-    t: &Plan_,
+    t: &Tables,
     rngs: &mut Rngs,
     scratch: &mut Scratch,
-    citizens: &mut super::opinion::Scratch,
+    citizens: &mut [super::citizens::Rule],
     plans: &mut Vec<Plan>,
     order: &mut [usize],
     opts: &RunOptions,
@@ -125,12 +158,16 @@ fn step(
     w.refresh_derived();
     // 2. decisions, actors in a seeded random order (Fisher–Yates on the `schedule` stream)
     for i in (1..order.len()).rev() {
-        let j = rngs.schedule.random_range(0..=i);
+        let j = super::rng::below(&mut rngs.schedule, i as u32 + 1) as usize;
         order.swap(i, j);
     }
     plans.clear();
     for &a in order.iter() {
-        let log = if opts.explain { Some(&mut *decisions_log) } else { None };
+        let log = if opts.explain {
+            Some(&mut *decisions_log)
+        } else {
+            None
+        };
         decisions::decide(w, a, &mut rngs.decide[a], scratch, plans, log);
     }
     // 3. resolution in decision order
@@ -147,11 +184,17 @@ fn step(
         w.action_counts_tick[p.actor * ACTION_KINDS + k] += 1;
         let out = super::actions::resolve(w, p.actor, spec, p.target, &mut rngs.act[p.actor]);
         let actor_id = &s.actors[p.actor].id;
-        w.emit(actor_id, spec.name(), &out.target, out.magnitude, out.result);
+        w.emit(
+            actor_id,
+            spec.name(),
+            &out.target,
+            out.magnitude,
+            out.result,
+        );
     }
     // 4. citizens
     for c in 0..w.countries.len() {
-        super::opinion_step(w, c, &mut rngs.citizens[c], citizens);
+        super::citizens::step(w, c, &mut citizens[c], &mut rngs.citizens[c]);
     }
     super::drift::apply(w, &t.drift);
     w.refresh_derived();
@@ -168,7 +211,6 @@ fn step(
         }
     }
     // 8. process
-    w.refresh_issues();
     super::process::step(w, &t.rules, &mut rngs.process);
     w.refresh_derived();
     Ok(())

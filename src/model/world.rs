@@ -16,6 +16,8 @@ pub struct CountryState {
     pub pop: Population,
     pub net: Network,
     pub gdp: f64,
+    /// GDP at the start (bargaining capabilities scale with GDP / GDP at start).
+    pub gdp0: f64,
     /// Baseline annual growth (scenario).
     pub growth_base: f64,
     /// Current annualised growth (recomputed each tick by the economy).
@@ -54,6 +56,8 @@ pub struct ActorState {
     pub appeal: f64,
     /// Platform per dimension for parties: (dimension, value).
     pub platform: Vec<(Ix, f64)>,
+    /// Media reach per country, [0, 1] (0 where the scenario lists none).
+    pub reach: Vec<f64>,
 }
 
 /// A negotiated issue's state (positions live with the actors).
@@ -112,6 +116,14 @@ pub struct World<'s> {
     pub election_results: Vec<Option<Vec<f64>>>,
     /// Recorded events (only when requested).
     pub log: Option<Vec<Event>>,
+    /// Per country: mean of `susceptibility × (1 − effective resilience)` (refreshed by
+    /// [`World::refresh_derived`]); the expected push of a disinformation message per exposed citizen.
+    pub vulnerability: Vec<f64>,
+    /// Per country: mean effective resilience (refreshed with `vulnerability`).
+    pub resilience: Vec<f64>,
+    /// Disinformation pressure memory `[country * dims + dim]`: the mean opinion shift from
+    /// disinformation, halved each month (see `economy`), used by counter-disinformation's perception.
+    pub pressure: Vec<f64>,
 }
 
 /// Number of action kinds in the catalogue (for per-kind counters).
@@ -146,7 +158,11 @@ pub const ACTION_NAMES: [&str; ACTION_KINDS] = [
 
 impl<'s> World<'s> {
     /// Builds the initial state of a run from a realised scenario (all parameters fixed).
-    pub fn new(s: &'s Scenario, streams: &Streams, record_events: bool) -> Result<World<'s>, ModelError> {
+    pub fn new(
+        s: &'s Scenario,
+        streams: &Streams,
+        record_events: bool,
+    ) -> Result<World<'s>, ModelError> {
         let ids = Ids::new(s);
         let nd = s.dimensions.len();
         let mut countries = Vec::with_capacity(s.countries.len());
@@ -156,24 +172,33 @@ impl<'s> World<'s> {
             for o in &p.opinions {
                 init[ids.dim(&o.dimension)?] = (o.mean.value(), o.sd.value());
             }
-            let n = p.size as usize;
+            let n = p.size;
+            let fail = |e: &dyn std::fmt::Display| ModelError(format!("country `{}`: {e}", c.id));
             let mut rng = streams.get(&format!("population/{}", c.id));
-            let pop = Population::init(
+            let pop = Population::truncated_normal(
                 n,
                 &init,
                 (p.susceptibility.mean.value(), p.susceptibility.sd.value()),
                 (p.resilience.mean.value(), p.resilience.sd.value()),
                 &mut rng,
-            );
+            )
+            .map_err(|e| fail(&e))?;
             let mut rng = streams.get(&format!("network/{}", c.id));
             let net = match &p.network {
-                sc::Network::Complete => Network::complete(n),
-                sc::Network::WattsStrogatz { k, p } => Network::watts_strogatz(n, *k as usize, p.value(), &mut rng),
+                sc::Network::Complete => Ok(Network::complete(n)),
+                sc::Network::WattsStrogatz { k, p } => {
+                    Network::watts_strogatz(n, *k, p.value(), &mut rng)
+                }
                 sc::Network::ErdosRenyi { mean_degree } => {
-                    let pe = if n > 1 { (mean_degree.value() / (n - 1) as f64).clamp(0.0, 1.0) } else { 0.0 };
+                    let pe = if n > 1 {
+                        (mean_degree.value() / (n - 1) as f64).clamp(0.0, 1.0)
+                    } else {
+                        0.0
+                    };
                     Network::erdos_renyi(n, pe, &mut rng)
                 }
-            };
+            }
+            .map_err(|e| fail(&e))?;
             let e = &c.economy;
             let government = match &c.government {
                 Some(g) => Some(ids.actor(g)?),
@@ -183,6 +208,7 @@ impl<'s> World<'s> {
                 pop,
                 net,
                 gdp: e.gdp_bn.value(),
+                gdp0: e.gdp_bn.value(),
                 growth_base: e.growth.value(),
                 growth: e.growth.value(),
                 invest_boost: 0.0,
@@ -197,6 +223,10 @@ impl<'s> World<'s> {
         }
         let mut actors = Vec::with_capacity(s.actors.len());
         for a in &s.actors {
+            let mut reach = vec![0.0; s.countries.len()];
+            for r in &a.media_reach {
+                reach[ids.country(&r.country)?] = r.reach.value().clamp(0.0, 1.0);
+            }
             let country = match &a.country {
                 Some(c) => Some(ids.country(c)?),
                 None => None,
@@ -216,19 +246,31 @@ impl<'s> World<'s> {
                     .iter()
                     .map(|p| Ok((ids.dim(&p.dimension)?, p.value.value())))
                     .collect::<Result<_, ModelError>>()?,
+                reach,
             });
         }
-        let powers: Vec<Ix> =
-            s.actors.iter().enumerate().filter(|(_, a)| a.kind == ActorKind::ExternalPower).map(|(i, _)| i).collect();
+        let powers: Vec<Ix> = s
+            .actors
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.kind == ActorKind::ExternalPower)
+            .map(|(i, _)| i)
+            .collect();
         let nc = countries.len();
         let mut influence = vec![0.0; powers.len() * nc];
         for i in &s.world.influence {
-            influence[ids.power(&i.power)? * nc + ids.country(&i.country)?] = i.value.value().clamp(0.0, 1.0);
+            influence[ids.power(&i.power)? * nc + ids.country(&i.country)?] =
+                i.value.value().clamp(0.0, 1.0);
         }
         let issues = s
             .issues
             .iter()
-            .map(|i| IssueState { status_quo: i.status_quo.value(), mediation: 0.0, forecast: 0.0, spread: 0.0 })
+            .map(|i| IssueState {
+                status_quo: i.status_quo.value(),
+                mediation: 0.0,
+                forecast: 0.0,
+                spread: 0.0,
+            })
             .collect();
         let projects = s
             .projects
@@ -237,7 +279,11 @@ impl<'s> World<'s> {
                 Ok(ProjectState {
                     progress: p.progress.value().clamp(0.0, 1.0),
                     funds: 0.0,
-                    operational_since: if p.progress.value() >= 1.0 { Some(0) } else { None },
+                    operational_since: if p.progress.value() >= 1.0 {
+                        Some(0)
+                    } else {
+                        None
+                    },
                     preconditions: Cond::compile_all(&ids, &p.preconditions)?,
                 })
             })
@@ -249,10 +295,22 @@ impl<'s> World<'s> {
                 Ok(RouteState {
                     volume: r.volume.value(),
                     volume0: r.volume.value(),
-                    demand: r.demand.as_ref().map(|d| d.value()).unwrap_or(r.capacity.value()),
+                    demand: r
+                        .demand
+                        .as_ref()
+                        .map(|d| d.value())
+                        .unwrap_or(r.capacity.value()),
                     open: r.open.value().clamp(0.0, 1.0),
-                    projects: r.projects.iter().map(|p| ids.project(p)).collect::<Result<_, _>>()?,
-                    countries: r.countries.iter().map(|c| ids.country(c)).collect::<Result<_, _>>()?,
+                    projects: r
+                        .projects
+                        .iter()
+                        .map(|p| ids.project(p))
+                        .collect::<Result<_, _>>()?,
+                    countries: r
+                        .countries
+                        .iter()
+                        .map(|c| ids.country(c))
+                        .collect::<Result<_, _>>()?,
                 })
             })
             .collect::<Result<_, ModelError>>()?;
@@ -278,7 +336,14 @@ impl<'s> World<'s> {
             action_counts: vec![0; s.actors.len() * ACTION_KINDS],
             action_counts_tick: vec![0; s.actors.len() * ACTION_KINDS],
             election_results: vec![None; s.elections.len()],
-            log: if record_events { Some(Vec::new()) } else { None },
+            log: if record_events {
+                Some(Vec::new())
+            } else {
+                None
+            },
+            vulnerability: vec![0.0; s.countries.len()],
+            resilience: vec![0.0; s.countries.len()],
+            pressure: vec![0.0; s.countries.len() * nd],
         };
         // A state governed by a party holds the party's goals and positions from the start.
         for c in 0..w.countries.len() {
@@ -286,13 +351,48 @@ impl<'s> World<'s> {
                 w.adopt_platform(c, p);
             }
         }
-        w.refresh_issues();
+        w.refresh_derived();
         Ok(w)
+    }
+
+    /// Id lookups for this run's scenario.
+    pub fn ids(&self) -> Ids<'s> {
+        Ids::new(self.s)
+    }
+
+    /// Recomputes derived quantities: per-country vulnerability and mean resilience, and the issues'
+    /// forecasts and spreads. Called after every phase that changes citizens or positions.
+    pub fn refresh_derived(&mut self) {
+        for (c, st) in self.countries.iter().enumerate() {
+            let boost = st.resilience_boost;
+            let (mut v, mut r) = (0.0, 0.0);
+            for (s, res) in st.pop.susceptibility.iter().zip(&st.pop.resilience) {
+                let eff = (res + boost).min(1.0);
+                v += s * (1.0 - eff);
+                r += eff;
+            }
+            let n = f64::from(st.pop.n.max(1));
+            self.vulnerability[c] = v / n;
+            self.resilience[c] = r / n;
+        }
+        super::negotiation::refresh(self);
+    }
+
+    /// Mean effective resilience of country `c`'s citizens (as of the last refresh).
+    pub fn mean_resilience(&self, c: Ix) -> f64 {
+        self.resilience[c]
+    }
+
+    /// Forecast of issue `i` if actor `who`'s capability boost were `boost`.
+    pub fn forecast_with_boost(&self, i: Ix, who: Ix, boost: f64) -> f64 {
+        super::negotiation::forecast(self, i, who, boost).0
     }
 
     /// The state actor of country `c`, if any.
     pub fn state_of(&self, c: Ix) -> Option<Ix> {
-        self.actors.iter().position(|a| a.kind == ActorKind::State && a.country == Some(c))
+        self.actors
+            .iter()
+            .position(|a| a.kind == ActorKind::State && a.country == Some(c))
     }
 
     /// The state actor of `c` takes party `p`'s goals and issue positions (after an election).
@@ -348,7 +448,11 @@ impl<'s> World<'s> {
             None => 0.0,
             Some(t0) => {
                 let ramp = self.s.projects[p].ramp_up;
-                if ramp == 0 { 1.0 } else { ((self.tick.saturating_sub(t0)) as f64 / ramp as f64).clamp(0.0, 1.0) }
+                if ramp == 0 {
+                    1.0
+                } else {
+                    ((self.tick.saturating_sub(t0)) as f64 / ramp as f64).clamp(0.0, 1.0)
+                }
             }
         }
     }
@@ -356,66 +460,63 @@ impl<'s> World<'s> {
     /// Current capacity of route `r`, Mt/yr: base + own growth + operational projects.
     pub fn route_capacity(&self, r: Ix) -> f64 {
         let spec = &self.s.routes[r];
-        let mut cap = spec.capacity.value() + spec.capacity_growth.value() * self.tick as f64 / 12.0;
+        let mut cap =
+            spec.capacity.value() + spec.capacity_growth.value() * self.tick as f64 / 12.0;
         for &p in &self.routes[r].projects {
             cap += self.operation(p) * self.s.projects[p].capacity.value();
         }
         cap.max(0.0)
     }
 
-    /// Recomputes each issue's forecast and spread from the current positions.
-    pub fn refresh_issues(&mut self) {
-        for (i, st) in self.issues.iter_mut().enumerate() {
-            let (mut num, mut den) = (0.0, 0.0);
-            let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-            for a in &self.actors {
-                for &(issue, pos, sal, cap) in &a.positions {
-                    if issue == i && sal > 0.0 {
-                        let w = sal * cap * (1.0 + a.capability_boost);
-                        num += w * pos;
-                        den += w;
-                        lo = lo.min(pos);
-                        hi = hi.max(pos);
-                    }
-                }
-            }
-            st.forecast = if den > 0.0 { num / den } else { st.status_quo };
-            st.spread = if hi >= lo { hi - lo } else { 0.0 };
-        }
-    }
-
-    /// Share of citizens of country `c` who prefer party `p` now (nearest platform, appeal included,
-    /// no noise, everyone voting).
-    pub fn party_support(&self, p: Ix) -> f64 {
-        let Some(c) = self.actors[p].country else { return 0.0 };
+    /// Support of every party of party `p`'s country now: the share of citizens whose nearest platform
+    /// (appeal included, no noise, everyone voting) is the party's. Returns (party, share) pairs.
+    pub fn party_supports(&self, p: Ix) -> Vec<(Ix, f64)> {
+        let Some(c) = self.actors[p].country else {
+            return vec![(p, 0.0)];
+        };
         let parties: Vec<Ix> = (0..self.actors.len())
-            .filter(|&q| self.actors[q].kind == ActorKind::Party && self.actors[q].country == Some(c))
+            .filter(|&q| {
+                self.actors[q].kind == ActorKind::Party && self.actors[q].country == Some(c)
+            })
             .collect();
         let pop = &self.countries[c].pop;
-        if pop.n == 0 {
-            return 0.0;
-        }
-        let mut wins = 0usize;
+        let mut wins = vec![0u32; parties.len()];
         for i in 0..pop.n {
             let mut best = (f64::INFINITY, usize::MAX);
-            for &q in &parties {
-                let u = super::elections::distance(pop, i, &self.actors[q].platform) - self.actors[q].appeal;
+            for (k, &q) in parties.iter().enumerate() {
+                let u = super::elections::distance(pop, i, &self.actors[q].platform)
+                    - self.actors[q].appeal;
                 if u < best.0 {
-                    best = (u, q);
+                    best = (u, k);
                 }
             }
-            if best.1 == p {
-                wins += 1;
+            if best.1 != usize::MAX {
+                wins[best.1] += 1;
             }
         }
-        wins as f64 / pop.n as f64
+        let n = f64::from(pop.n.max(1));
+        parties
+            .iter()
+            .zip(wins)
+            .map(|(&q, k)| (q, f64::from(k) / n))
+            .collect()
+    }
+
+    /// Support of party `p` now (see [`World::party_supports`]).
+    pub fn party_support(&self, p: Ix) -> f64 {
+        self.party_supports(p)
+            .into_iter()
+            .find(|x| x.0 == p)
+            .map_or(0.0, |x| x.1)
     }
 
     /// The current value of an indicator.
     pub fn indicator(&self, ind: Ind) -> f64 {
         match ind {
             Ind::Opinion { c, d } => self.countries[c].pop.mean(d),
-            Ind::OpinionShare { c, d, threshold } => self.countries[c].pop.share_above(d, threshold),
+            Ind::OpinionShare { c, d, threshold } => {
+                self.countries[c].pop.share_above(d, threshold)
+            }
             Ind::Polarization { c, d } => self.countries[c].pop.polarization(d),
             Ind::Influence { p, c } => self.influence(p, c),
             Ind::Confidence(c) => self.countries[c].confidence,
@@ -430,7 +531,11 @@ impl<'s> World<'s> {
             Ind::PartySupport(p) => self.party_support(p),
             Ind::BudgetUse(a) => {
                 let st = &self.actors[a];
-                if st.budget > 0.0 { (st.spent / st.budget).clamp(0.0, 1.0) } else { 0.0 }
+                if st.budget > 0.0 {
+                    (st.spent / st.budget).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                }
             }
         }
     }
@@ -442,7 +547,7 @@ impl<'s> World<'s> {
             Cond::Below(i, v) => self.indicator(*i) < *v,
             Cond::InPhase(ps) => ps.contains(&self.phase),
             Cond::MonthsInPhase(m) => self.tick.saturating_sub(self.phase_since) >= *m,
-            Cond::After(t) => self.tick as i64 >= *t,
+            Cond::After(t) => self.tick as i64 - 1 >= *t,
             Cond::Happened(e) => self.event_counts[*e] > 0,
             Cond::Operational(p) => self.operational(*p),
             Cond::Converged { issue, within } => self.issues[*issue].spread <= *within,
@@ -483,11 +588,24 @@ impl<'s> World<'s> {
 }
 
 fn compile_goals(ids: &Ids, goals: &[sc::Goal]) -> Result<Vec<(Ind, f64)>, ModelError> {
-    goals.iter().map(|g| Ok((Ind::compile(ids, &g.indicator)?, g.weight.value()))).collect()
+    goals
+        .iter()
+        .map(|g| Ok((Ind::compile(ids, &g.indicator)?, g.weight.value())))
+        .collect()
 }
 
-fn compile_positions(ids: &Ids, ps: &[sc::Position]) -> Result<Vec<(Ix, f64, f64, f64)>, ModelError> {
+fn compile_positions(
+    ids: &Ids,
+    ps: &[sc::Position],
+) -> Result<Vec<(Ix, f64, f64, f64)>, ModelError> {
     ps.iter()
-        .map(|p| Ok((ids.issue(&p.issue)?, p.position.value(), p.salience.value(), p.capability.value())))
+        .map(|p| {
+            Ok((
+                ids.issue(&p.issue)?,
+                p.position.value(),
+                p.salience.value(),
+                p.capability.value(),
+            ))
+        })
         .collect()
 }

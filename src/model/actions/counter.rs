@@ -13,7 +13,9 @@ use crate::scenario::schema::CounterDisinformation;
 use rand_chacha::ChaCha8Rng;
 
 pub fn expected(w: &World, _actor: Ix, x: &CounterDisinformation, t: usize, out: &mut Vec<Effect>) {
-    let Ok(c) = w.ids().country(&x.countries[t]) else { return };
+    let Ok(c) = w.ids().country(&x.countries[t]) else {
+        return;
+    };
     let nd = w.s.dimensions.len();
     let decay = x.decay.value().max(1e-3);
     let resid = (1.0 - w.mean_resilience(c)).max(1e-3);
@@ -26,11 +28,27 @@ pub fn expected(w: &World, _actor: Ix, x: &CounterDisinformation, t: usize, out:
     }
 }
 
-pub fn resolve(w: &mut World, _actor: Ix, x: &CounterDisinformation, t: usize, _rng: &mut ChaCha8Rng) -> Outcome {
+pub fn resolve(
+    w: &mut World,
+    _actor: Ix,
+    x: &CounterDisinformation,
+    t: usize,
+    _rng: &mut ChaCha8Rng,
+) -> Outcome {
     let target = x.countries[t].clone();
-    let Ok(c) = w.ids().country(&target) else { return Outcome { magnitude: 0.0, result: "invalid", target } };
+    let Ok(c) = w.ids().country(&target) else {
+        return Outcome {
+            magnitude: 0.0,
+            result: "invalid",
+            target,
+        };
+    };
     let st = &mut w.countries[c];
     st.resilience_boost = (st.resilience_boost + x.resilience_gain.value()).clamp(0.0, 1.0);
     st.resilience_decay = x.decay.value().clamp(0.0, 1.0);
-    Outcome { magnitude: x.resilience_gain.value(), result: "ok", target }
+    Outcome {
+        magnitude: x.resilience_gain.value(),
+        result: "ok",
+        target,
+    }
 }

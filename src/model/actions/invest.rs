@@ -43,14 +43,21 @@ pub fn feasible(w: &World, x: &Invest, t: usize) -> bool {
 
 pub fn expected(w: &World, actor: Ix, x: &Invest, t: usize, out: &mut Vec<Effect>) {
     let a = committed(w, x);
-    let share = if x.cost.value() > 0.0 { a / x.cost.value() } else { 0.0 };
+    let share = if x.cost.value() > 0.0 {
+        a / x.cost.value()
+    } else {
+        0.0
+    };
     let host = match target(w, x, t) {
         Some(Target::Project(p, host)) => {
             let spec = &w.s.projects[p];
-            let can_build = w.all_hold(&w.projects[p].preconditions) && w.tension < spec.security_threshold.value();
+            let can_build = w.all_hold(&w.projects[p].preconditions)
+                && w.tension < spec.security_threshold.value();
             let cost = spec.cost.value().max(1e-9);
             let dp = if can_build {
-                ((w.projects[p].funds + a) / cost).min(spec.build_rate.value()).min(1.0 - w.projects[p].progress)
+                ((w.projects[p].funds + a) / cost)
+                    .min(spec.build_rate.value())
+                    .min(1.0 - w.projects[p].progress)
             } else {
                 0.0
             };
@@ -59,20 +66,36 @@ pub fn expected(w: &World, actor: Ix, x: &Invest, t: usize, out: &mut Vec<Effect
         }
         Some(Target::Country(c)) => {
             let gdp = w.countries[c].gdp.max(1e-9);
-            out.push((Ind::Growth(c), x.growth_multiplier.value() * 12.0 * a / (1000.0 * gdp), 0.0));
+            out.push((
+                Ind::Growth(c),
+                x.growth_multiplier.value() * 12.0 * a / (1000.0 * gdp),
+                0.0,
+            ));
             c
         }
         None => return,
     };
-    out.push((Ind::Confidence(host), x.confidence_gain.value() * share, 0.0));
+    out.push((
+        Ind::Confidence(host),
+        x.confidence_gain.value() * share,
+        0.0,
+    ));
     if let Some(p) = w.power_row(actor) {
-        out.push((Ind::Influence { p, c: host }, x.influence_gain.value() * share, 0.0));
+        out.push((
+            Ind::Influence { p, c: host },
+            x.influence_gain.value() * share,
+            0.0,
+        ));
     }
 }
 
 pub fn resolve(w: &mut World, actor: Ix, x: &Invest, t: usize, _rng: &mut ChaCha8Rng) -> Outcome {
     let a = committed(w, x);
-    let share = if x.cost.value() > 0.0 { a / x.cost.value() } else { 0.0 };
+    let share = if x.cost.value() > 0.0 {
+        a / x.cost.value()
+    } else {
+        0.0
+    };
     let (host, target) = match target(w, x, t) {
         Some(Target::Project(p, host)) => {
             w.projects[p].funds += a;
@@ -83,12 +106,22 @@ pub fn resolve(w: &mut World, actor: Ix, x: &Invest, t: usize, _rng: &mut ChaCha
             w.countries[c].invest_boost += x.growth_multiplier.value() * 12.0 * a / (1000.0 * gdp);
             (c, w.s.countries[c].id.clone())
         }
-        None => return Outcome { magnitude: 0.0, result: "invalid", target: String::new() },
+        None => {
+            return Outcome {
+                magnitude: 0.0,
+                result: "invalid",
+                target: String::new(),
+            };
+        }
     };
     let st = &mut w.countries[host];
     st.confidence = (st.confidence + x.confidence_gain.value() * share).clamp(0.0, 1.0);
     if let Some(p) = w.power_row(actor) {
         w.add_influence(p, host, x.influence_gain.value() * share);
     }
-    Outcome { magnitude: a, result: if a > 0.0 { "committed" } else { "held_back" }, target }
+    Outcome {
+        magnitude: a,
+        result: if a > 0.0 { "committed" } else { "held_back" },
+        target,
+    }
 }

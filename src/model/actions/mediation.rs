@@ -35,7 +35,11 @@ fn parties_countries(w: &World, i: Ix) -> Vec<Ix> {
 pub fn expected(w: &World, actor: Ix, x: &Mediation, t: usize, out: &mut Vec<Effect>) {
     let Some(i) = issue(w, x, t) else { return };
     out.push((Ind::Tension, -x.tension_reduction.value(), 0.0));
-    out.push((Ind::IssueSpread(i), -x.convergence.value().clamp(0.0, 1.0) * w.issues[i].spread, 0.0));
+    out.push((
+        Ind::IssueSpread(i),
+        -x.convergence.value().clamp(0.0, 1.0) * w.issues[i].spread,
+        0.0,
+    ));
     if let Some(p) = w.power_row(actor) {
         for c in parties_countries(w, i) {
             out.push((Ind::Influence { p, c }, x.influence_gain.value(), 0.0));
@@ -43,9 +47,19 @@ pub fn expected(w: &World, actor: Ix, x: &Mediation, t: usize, out: &mut Vec<Eff
     }
 }
 
-pub fn resolve(w: &mut World, actor: Ix, x: &Mediation, t: usize, _rng: &mut ChaCha8Rng) -> Outcome {
+pub fn resolve(
+    w: &mut World,
+    actor: Ix,
+    x: &Mediation,
+    t: usize,
+    _rng: &mut ChaCha8Rng,
+) -> Outcome {
     let Some(i) = issue(w, x, t) else {
-        return Outcome { magnitude: 0.0, result: "invalid", target: x.issues[t].clone() };
+        return Outcome {
+            magnitude: 0.0,
+            result: "invalid",
+            target: x.issues[t].clone(),
+        };
     };
     w.issues[i].mediation = (w.issues[i].mediation + x.convergence.value()).clamp(0.0, 1.0);
     w.add_tension(-x.tension_reduction.value());
@@ -54,5 +68,9 @@ pub fn resolve(w: &mut World, actor: Ix, x: &Mediation, t: usize, _rng: &mut Cha
             w.add_influence(p, c, x.influence_gain.value());
         }
     }
-    Outcome { magnitude: x.convergence.value(), result: "ok", target: x.issues[t].clone() }
+    Outcome {
+        magnitude: x.convergence.value(),
+        result: "ok",
+        target: x.issues[t].clone(),
+    }
 }

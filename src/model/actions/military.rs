@@ -25,7 +25,13 @@ pub fn expected(w: &World, actor: Ix, x: &MilitaryPressure, _t: usize, out: &mut
     }
 }
 
-pub fn resolve(w: &mut World, actor: Ix, x: &MilitaryPressure, t: usize, rng: &mut ChaCha8Rng) -> Outcome {
+pub fn resolve(
+    w: &mut World,
+    actor: Ix,
+    x: &MilitaryPressure,
+    t: usize,
+    rng: &mut ChaCha8Rng,
+) -> Outcome {
     let target = x.countries[t].clone();
     w.add_tension(x.tension_gain.value());
     let a = &mut w.actors[actor];
@@ -35,5 +41,9 @@ pub fn resolve(w: &mut World, actor: Ix, x: &MilitaryPressure, t: usize, rng: &m
     if clash && let Some(e) = x.clash_event.as_ref().and_then(|e| w.ids().event(e).ok()) {
         crate::model::events::fire(w, e, rng);
     }
-    Outcome { magnitude: x.tension_gain.value(), result: if clash { "clash" } else { "ok" }, target }
+    Outcome {
+        magnitude: x.tension_gain.value(),
+        result: if clash { "clash" } else { "ok" },
+        target,
+    }
 }

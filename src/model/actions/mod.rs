@@ -89,7 +89,13 @@ pub fn expected(w: &World, actor: Ix, spec: &ActionSpec, t: usize, out: &mut Vec
 }
 
 /// Applies the option's realised effect.
-pub fn resolve(w: &mut World, actor: Ix, spec: &ActionSpec, t: usize, rng: &mut ChaCha8Rng) -> Outcome {
+pub fn resolve(
+    w: &mut World,
+    actor: Ix,
+    spec: &ActionSpec,
+    t: usize,
+    rng: &mut ChaCha8Rng,
+) -> Outcome {
     match spec {
         ActionSpec::Disinformation(x) => disinformation::resolve(w, actor, x, t, rng),
         ActionSpec::CounterDisinformation(x) => counter::resolve(w, actor, x, t, rng),
@@ -122,7 +128,5 @@ pub fn label(spec: &ActionSpec, t: usize) -> String {
 
 /// Bernoulli draw with probability `p` (clamped to [0, 1]); always consumes one draw.
 pub fn chance(rng: &mut ChaCha8Rng, p: f64) -> bool {
-    use rand::RngExt;
-    let u: f64 = rng.random();
-    u < p.clamp(0.0, 1.0)
+    crate::model::rng::uniform01(rng) < p.clamp(0.0, 1.0)
 }

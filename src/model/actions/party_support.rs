@@ -13,7 +13,9 @@ use crate::scenario::schema::PartySupport;
 use rand_chacha::ChaCha8Rng;
 
 pub fn expected(w: &World, actor: Ix, x: &PartySupport, t: usize, out: &mut Vec<Effect>) {
-    let Ok(q) = w.ids().actor(&x.parties[t]) else { return };
+    let Ok(q) = w.ids().actor(&x.parties[t]) else {
+        return;
+    };
     let e = x.exposure.value().clamp(0.0, 1.0);
     let b = x.backlash.value();
     let sd = (e * (1.0 - e)).sqrt() * b;
@@ -23,9 +25,21 @@ pub fn expected(w: &World, actor: Ix, x: &PartySupport, t: usize, out: &mut Vec<
     }
 }
 
-pub fn resolve(w: &mut World, actor: Ix, x: &PartySupport, t: usize, rng: &mut ChaCha8Rng) -> Outcome {
+pub fn resolve(
+    w: &mut World,
+    actor: Ix,
+    x: &PartySupport,
+    t: usize,
+    rng: &mut ChaCha8Rng,
+) -> Outcome {
     let target = x.parties[t].clone();
-    let Ok(q) = w.ids().actor(&target) else { return Outcome { magnitude: 0.0, result: "invalid", target } };
+    let Ok(q) = w.ids().actor(&target) else {
+        return Outcome {
+            magnitude: 0.0,
+            result: "invalid",
+            target,
+        };
+    };
     w.actors[q].appeal += x.appeal_gain.value();
     let exposed = chance(rng, x.exposure.value());
     if exposed {
@@ -34,5 +48,9 @@ pub fn resolve(w: &mut World, actor: Ix, x: &PartySupport, t: usize, rng: &mut C
             w.add_influence(p, c, -x.backlash.value());
         }
     }
-    Outcome { magnitude: x.appeal_gain.value(), result: if exposed { "exposed" } else { "ok" }, target }
+    Outcome {
+        magnitude: x.appeal_gain.value(),
+        result: if exposed { "exposed" } else { "ok" },
+        target,
+    }
 }

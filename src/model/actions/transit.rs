@@ -15,7 +15,10 @@ fn route(w: &World, x: &TransitOpening, t: usize) -> Option<Ix> {
 }
 
 pub fn feasible(w: &World, x: &TransitOpening, t: usize) -> bool {
-    let phase_ok = x.phases.is_empty() || x.phases.iter().any(|p| *p == w.s.process.phases[w.phase].id);
+    let phase_ok = x.phases.is_empty()
+        || x.phases
+            .iter()
+            .any(|p| *p == w.s.process.phases[w.phase].id);
     phase_ok && route(w, x, t).is_some_and(|r| w.routes[r].open < 1.0)
 }
 
@@ -30,10 +33,26 @@ pub fn expected(w: &World, _actor: Ix, x: &TransitOpening, t: usize, out: &mut V
     out.push((Ind::RouteVolume(r), dv, 0.0));
 }
 
-pub fn resolve(w: &mut World, _actor: Ix, x: &TransitOpening, t: usize, _rng: &mut ChaCha8Rng) -> Outcome {
+pub fn resolve(
+    w: &mut World,
+    _actor: Ix,
+    x: &TransitOpening,
+    t: usize,
+    _rng: &mut ChaCha8Rng,
+) -> Outcome {
     let target = x.routes[t].clone();
-    let Some(r) = route(w, x, t) else { return Outcome { magnitude: 0.0, result: "invalid", target } };
+    let Some(r) = route(w, x, t) else {
+        return Outcome {
+            magnitude: 0.0,
+            result: "invalid",
+            target,
+        };
+    };
     let before = w.routes[r].open;
     w.routes[r].open = (before + x.volume_gain.value()).clamp(0.0, 1.0);
-    Outcome { magnitude: w.routes[r].open - before, result: "ok", target }
+    Outcome {
+        magnitude: w.routes[r].open - before,
+        result: "ok",
+        target,
+    }
 }
