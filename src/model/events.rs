@@ -24,8 +24,8 @@ pub fn compile(w: &World) -> Result<Vec<Vec<Cond>>, super::ModelError> {
 /// Phase 1 of a tick: events fire (`w.tick` is already the tick being simulated, 1-based).
 pub fn step(w: &mut World, conds: &[Vec<Cond>], rng: &mut ChaCha8Rng) {
     let month = w.tick as i64 - 1; // offset of the month being simulated from the start month
-    for e in 0..w.s.events.len() {
-        let spec = &w.s.events[e];
+    let s = w.s;
+    for (e, spec) in s.events.iter().enumerate() {
         let fires = match &spec.trigger {
             Trigger::Hazard(p) => chance(rng, p.value()),
             Trigger::Scheduled(m) => w.ids().month(m).is_ok_and(|t| t == month),

@@ -535,6 +535,58 @@ pub fn esteban_ray_hist(counts: &[u32]) -> f64 {
     p / (0.25 * (bins - 1) as f64 / bins as f64)
 }
 
+/// Accessors and in-place changes used by the rest of the model (actions, drift, events, recording).
+impl Population {
+    /// Mutable opinion of citizen `i` on issue `d`.
+    #[inline]
+    pub fn opinion_mut(&mut self, i: usize, d: usize) -> &mut f64 {
+        &mut self.opinions[i * self.dims + d]
+    }
+
+    /// Shifts every citizen's opinion on issue `d` by `delta`, clamped to `[0, 1]`.
+    pub fn shift_all(&mut self, d: usize, delta: f64) {
+        let dims = self.dims;
+        for x in self.opinions.iter_mut().skip(d).step_by(dims) {
+            *x = (*x + delta).clamp(0.0, 1.0);
+        }
+    }
+
+    /// Share of citizens with opinion on issue `d` strictly above `threshold`.
+    pub fn share_above(&self, d: usize, threshold: f64) -> f64 {
+        let k = self
+            .opinions
+            .iter()
+            .skip(d)
+            .step_by(self.dims)
+            .filter(|&&x| x > threshold)
+            .count();
+        k as f64 / f64::from(self.n.max(1))
+    }
+
+    /// Population standard deviation of opinions on issue `d`.
+    pub fn sd(&self, d: usize) -> f64 {
+        let m = self.mean(d);
+        let v: f64 = self
+            .opinions
+            .iter()
+            .skip(d)
+            .step_by(self.dims)
+            .map(|x| (x - m) * (x - m))
+            .sum();
+        (v / f64::from(self.n.max(1))).sqrt()
+    }
+
+    /// Esteban–Ray polarisation of issue `d` (see [`esteban_ray`]).
+    pub fn polarization(&self, d: usize) -> f64 {
+        let mut counts = [0u32; POLARISATION_BINS];
+        for &x in self.opinions.iter().skip(d).step_by(self.dims) {
+            let b = ((x * POLARISATION_BINS as f64) as usize).min(POLARISATION_BINS - 1);
+            counts[b] += 1;
+        }
+        esteban_ray_hist(&counts)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -741,57 +793,5 @@ mod tests {
         v.push(0.95);
         assert_eq!(count_clusters(&v, 0.05, 0.01), 1);
         assert_eq!(count_clusters(&v, 0.05, 0.0), 2);
-    }
-}
-
-/// Accessors and in-place changes used by the rest of the model (actions, drift, events, recording).
-impl Population {
-    /// Mutable opinion of citizen `i` on issue `d`.
-    #[inline]
-    pub fn opinion_mut(&mut self, i: usize, d: usize) -> &mut f64 {
-        &mut self.opinions[i * self.dims + d]
-    }
-
-    /// Shifts every citizen's opinion on issue `d` by `delta`, clamped to `[0, 1]`.
-    pub fn shift_all(&mut self, d: usize, delta: f64) {
-        let dims = self.dims;
-        for x in self.opinions.iter_mut().skip(d).step_by(dims) {
-            *x = (*x + delta).clamp(0.0, 1.0);
-        }
-    }
-
-    /// Share of citizens with opinion on issue `d` strictly above `threshold`.
-    pub fn share_above(&self, d: usize, threshold: f64) -> f64 {
-        let k = self
-            .opinions
-            .iter()
-            .skip(d)
-            .step_by(self.dims)
-            .filter(|&&x| x > threshold)
-            .count();
-        k as f64 / f64::from(self.n.max(1))
-    }
-
-    /// Population standard deviation of opinions on issue `d`.
-    pub fn sd(&self, d: usize) -> f64 {
-        let m = self.mean(d);
-        let v: f64 = self
-            .opinions
-            .iter()
-            .skip(d)
-            .step_by(self.dims)
-            .map(|x| (x - m) * (x - m))
-            .sum();
-        (v / f64::from(self.n.max(1))).sqrt()
-    }
-
-    /// Esteban–Ray polarisation of issue `d` (see [`esteban_ray`]).
-    pub fn polarization(&self, d: usize) -> f64 {
-        let mut counts = [0u32; POLARISATION_BINS];
-        for &x in self.opinions.iter().skip(d).step_by(self.dims) {
-            let b = ((x * POLARISATION_BINS as f64) as usize).min(POLARISATION_BINS - 1);
-            counts[b] += 1;
-        }
-        esteban_ray_hist(&counts)
     }
 }

@@ -12,8 +12,11 @@ use crate::scenario::schema::{At, ClassRule, OutcomeKind};
 
 /// Running trackers for indicator outcomes (min, max, sum, value at a month).
 pub struct Tracker {
-    items: Vec<Option<(Ind, At, Option<i64>, Acc)>>,
+    items: Vec<Option<Tracked>>,
 }
+
+/// An indicator outcome's tracker: (indicator, when, tick of `At::Month`, accumulator).
+type Tracked = (Ind, At, Option<i64>, Acc);
 
 #[derive(Clone, Copy)]
 struct Acc {

@@ -193,8 +193,12 @@ fn step(
         );
     }
     // 4. citizens
-    for c in 0..w.countries.len() {
-        super::citizens::step(w, c, &mut citizens[c], &mut rngs.citizens[c]);
+    for (c, (rule, rng)) in citizens
+        .iter_mut()
+        .zip(rngs.citizens.iter_mut())
+        .enumerate()
+    {
+        super::citizens::step(w, c, rule, rng);
     }
     super::drift::apply(w, &t.drift);
     w.refresh_derived();

@@ -547,7 +547,7 @@ impl<'s> World<'s> {
             Cond::Below(i, v) => self.indicator(*i) < *v,
             Cond::InPhase(ps) => ps.contains(&self.phase),
             Cond::MonthsInPhase(m) => self.tick.saturating_sub(self.phase_since) >= *m,
-            Cond::After(t) => self.tick as i64 - 1 >= *t,
+            Cond::After(t) => self.tick as i64 > *t, // the month being simulated (tick − 1) is at or after t
             Cond::Happened(e) => self.event_counts[*e] > 0,
             Cond::Operational(p) => self.operational(*p),
             Cond::Converged { issue, within } => self.issues[*issue].spread <= *within,

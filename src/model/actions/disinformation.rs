@@ -66,23 +66,25 @@ pub fn resolve(
         f64::NEG_INFINITY
     };
     let mut i: i64 = -1;
-    while e > 0.0 && n > 0 {
-        let skip = if e >= 1.0 {
-            0.0
-        } else {
-            (ln(1.0 - uniform01(rng)) / log_q).floor()
-        };
-        i += 1 + skip as i64;
-        if i >= n as i64 {
-            break;
+    if e > 0.0 && n > 0 {
+        loop {
+            let skip = if e >= 1.0 {
+                0.0
+            } else {
+                (ln(1.0 - uniform01(rng)) / log_q).floor()
+            };
+            i += 1 + skip as i64;
+            if i >= n as i64 {
+                break;
+            }
+            let i = i as usize;
+            k += 1;
+            let push = shift * pop.susceptibility[i] * (1.0 - (pop.resilience[i] + boost).min(1.0));
+            let x = pop.opinion_mut(i, d);
+            let old = *x;
+            *x = (old + push).clamp(0.0, 1.0);
+            moved += *x - old;
         }
-        let i = i as usize;
-        k += 1;
-        let push = shift * pop.susceptibility[i] * (1.0 - (pop.resilience[i] + boost).min(1.0));
-        let x = pop.opinion_mut(i, d);
-        let old = *x;
-        *x = (old + push).clamp(0.0, 1.0);
-        moved += *x - old;
     }
     if n > 0 {
         w.pressure[c * w.s.dimensions.len() + d] += moved / f64::from(n);
