@@ -1,7 +1,138 @@
-//! `crossroads trace` (skeleton; filled in by its issue).
+//! `crossroads trace`: the story of one run, month by month, in plain language or as JSON lines.
+//! It makes exactly the run the batch runner makes for (seed, run), with events (and, with
+//! `--explain`, every decision's alternatives) recorded.
 
 use super::{CliError, TraceArgs};
+use crate::model::{self, OutcomeValue, RunOptions, RunOutput};
+use crate::scenario::{self, schema::tick_date};
+use std::fmt::Write as _;
+use std::io::Write as _;
 
-pub fn exec(_args: TraceArgs) -> Result<(), CliError> {
-    Err(CliError::failure("not built yet"))
+pub fn exec(args: TraceArgs) -> Result<(), CliError> {
+    let resolved = scenario::load(&args.file, &args.sets)?;
+    let s = &resolved.scenario;
+    let seed = args.seed.unwrap_or(s.run.seed);
+    let opts = RunOptions { events: true, explain: args.explain };
+    let out = model::run_one(&resolved, seed, args.run, &opts).map_err(|e| {
+        CliError::failure(format!("run {} (seed {seed}) failed: {}", args.run, e.0))
+    })?;
+    let text = if args.json { json_lines(&resolved, seed, args.run, &out) } else { story(&resolved, seed, args.run, &out) };
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (e.g. `| head`) is not an error worth reporting.
+    let _ = stdout.write_all(text.as_bytes());
+    Ok(())
+}
+
+fn outcome_text(v: &OutcomeValue) -> String {
+    match v {
+        OutcomeValue::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+        OutcomeValue::Num(Some(x)) => format!("{x:.4}"),
+        OutcomeValue::Num(None) => "never".to_string(),
+    }
+}
+
+/// Index of a series column by indicator and entity.
+fn column(keys: &[model::SeriesKey], indicator: &str, entity: &str) -> Option<usize> {
+    keys.iter().position(|k| k.indicator == indicator && k.entity == entity)
+}
+
+fn story(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> String {
+    let s = &r.scenario;
+    let keys = model::series_layout(s);
+    let width = keys.len();
+    let tension = column(&keys, "tension", "region");
+    let mut t = String::new();
+    let _ = writeln!(t, "Scenario {} — run {run} of seed {seed}", s.run.name);
+    if !out.params.is_empty() {
+        let _ = writeln!(t, "Sampled parameters:");
+        for (p, v) in &out.params {
+            let _ = writeln!(t, "  {p} = {v:.6}");
+        }
+    }
+    let value = |tick: u32, col: Option<usize>| col.map(|c| out.series[tick as usize * width + c]);
+    let phase_at = |tick: u32| {
+        s.process
+            .phases
+            .iter()
+            .find(|p| value(tick, column(&keys, "phase", &p.id)) == Some(1.0))
+            .map(|p| p.id.as_str())
+            .unwrap_or("?")
+    };
+    let _ = writeln!(
+        t,
+        "Start {}: phase {}, tension {:.2}",
+        s.run.start,
+        phase_at(0),
+        value(0, tension).unwrap_or(0.0)
+    );
+    let mut ev = out.events.iter().peekable();
+    let mut dec = out.decisions.iter().peekable();
+    for tick in 1..=s.run.horizon {
+        let date = tick_date(&s.run.start, tick - 1);
+        let (tn, t0) = (value(tick, tension).unwrap_or(0.0), value(tick - 1, tension).unwrap_or(0.0));
+        let _ = writeln!(t, "\n{date} (month {tick}): phase {}, tension {tn:.2} ({:+.2})", phase_at(tick), tn - t0);
+        while let Some(d) = dec.next_if(|d| d.tick == tick) {
+            let _ = writeln!(t, "  {} weighs:", d.actor);
+            for (k, (label, eu, p)) in d.options.iter().enumerate() {
+                let mark = if k == d.chosen { "->" } else { "  " };
+                let _ = writeln!(t, "    {mark} {label:<44} EU {eu:+.5}  p {p:.3}");
+            }
+        }
+        while let Some(e) = ev.next_if(|e| e.tick == tick) {
+            let line = match e.action.as_str() {
+                "phase" => format!("  The process enters phase `{}`.", e.target),
+                "event" => format!("  Event `{}` happens.", e.target),
+                "election" => format!("  Election `{}`: `{}` wins with {:.1}% of the vote.", e.target, e.result, e.magnitude * 100.0),
+                "referendum" => format!("  Referendum in {}: {} with {:.1}% yes.", e.target, e.result, e.magnitude * 100.0),
+                "project" => format!("  Project `{}` becomes operational.", e.target),
+                "bargaining" => format!("  Bargaining on `{}`: forecast {:.1} ({}).", e.target, e.magnitude, e.result),
+                _ => format!("  {} — {} → {} (magnitude {:.3}, {}).", e.actor, e.action, e.target, e.magnitude, e.result),
+            };
+            let _ = writeln!(t, "{line}");
+        }
+    }
+    let _ = writeln!(t, "\nOutcomes:");
+    for (o, v) in s.outcomes.iter().zip(&out.outcomes) {
+        let label = if o.label.is_empty() { &o.id } else { &o.label };
+        let _ = writeln!(t, "  {:<28} {:<10} {}", o.id, outcome_text(v), label);
+    }
+    if let Some(c) = out.class {
+        let _ = writeln!(t, "Class: {}", s.outcome_classes[c].id);
+    }
+    t
+}
+
+fn json_lines(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> String {
+    let s = &r.scenario;
+    let mut t = String::new();
+    let params: serde_json::Map<String, serde_json::Value> =
+        out.params.iter().map(|(k, v)| (k.clone(), serde_json::json!(v))).collect();
+    let _ = writeln!(t, "{}", serde_json::json!({"type": "run", "scenario": s.run.name, "seed": seed, "run": run, "params": params}));
+    for d in &out.decisions {
+        let options: Vec<_> =
+            d.options.iter().map(|(l, eu, p)| serde_json::json!({"option": l, "eu": eu, "p": p})).collect();
+        let rec = serde_json::json!({"type": "decision", "tick": d.tick, "date": tick_date(&s.run.start, d.tick - 1),
+            "actor": d.actor, "options": options, "chosen": d.chosen});
+        let _ = writeln!(t, "{rec}");
+    }
+    for e in &out.events {
+        let rec = serde_json::json!({"type": "event", "run": run, "tick": e.tick, "date": tick_date(&s.run.start, e.tick - 1),
+            "actor": e.actor, "action": e.action, "target": e.target, "magnitude": e.magnitude, "result": e.result});
+        let _ = writeln!(t, "{rec}");
+    }
+    let outcomes: serde_json::Map<String, serde_json::Value> = s
+        .outcomes
+        .iter()
+        .zip(&out.outcomes)
+        .map(|(o, v)| {
+            let j = match v {
+                OutcomeValue::Bool(b) => serde_json::json!(b),
+                OutcomeValue::Num(x) => serde_json::json!(x),
+            };
+            (o.id.clone(), j)
+        })
+        .collect();
+    let class = out.class.map(|c| s.outcome_classes[c].id.clone());
+    let _ = writeln!(t, "{}", serde_json::json!({"type": "outcomes", "outcomes": outcomes, "class": class}));
+    t
 }
