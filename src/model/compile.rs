@@ -136,7 +136,9 @@ pub enum Cond {
     After(i64),
     Happened(Ix),
     Operational(Ix),
-    Converged { issue: Ix, within: f64 },
+    Converged { issue: Ix, within: f64, actors: Vec<Ix> },
+    Reached(Ix),
+    Governs { country: Ix, party: Ix },
 }
 
 impl Cond {

@@ -25,6 +25,10 @@ pub struct Actor {
     /// Only for `Party`. Default: none.
     #[serde(default)]
     pub platform: Vec<PlatformPoint>,
+    /// Party appeal at the start: a bonus subtracted from every voter's distance to the party's platform
+    /// (so 0.05 wins the voters within 0.05 of indifference). Only for `Party`. Default: 0.
+    #[serde(default)]
+    pub appeal: Param,
     /// Budget available per month, in millions of USD (or equivalent effort). Default: 0.
     #[serde(default)]
     pub budget: Param,

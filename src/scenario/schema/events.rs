@@ -20,8 +20,18 @@ pub enum Condition {
     Happened(String),
     /// The project is operational.
     Operational(String),
-    /// The actors with salience on the issue are within `within` points of each other.
-    Converged { issue: String, within: Param },
+    /// The actors with salience on the issue (or only those listed in `actors`) are within `within`
+    /// points of each other.
+    Converged {
+        issue: String,
+        within: Param,
+        #[serde(default)]
+        actors: Vec<String>,
+    },
+    /// The process has been in this phase at some point of the run (now or before).
+    Reached(String),
+    /// `party` governs `country` (set at the start or by the last election).
+    Governs { country: String, party: String },
 }
 
 /// How an event is triggered.

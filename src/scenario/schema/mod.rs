@@ -118,12 +118,18 @@ pub struct Dimension {
 }
 
 /// Which indicators are recorded per tick into series.csv.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecordSettings {
     /// Also record per-dimension sd, polarisation and cluster counts (costlier). Default: true.
     #[serde(default = "yes")]
     pub population_detail: bool,
+}
+
+impl Default for RecordSettings {
+    fn default() -> Self {
+        RecordSettings { population_detail: true }
+    }
 }
 
 pub(crate) fn yes() -> bool {
