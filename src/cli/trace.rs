@@ -12,11 +12,18 @@ pub fn exec(args: TraceArgs) -> Result<(), CliError> {
     let resolved = scenario::load(&args.file, &args.sets)?;
     let s = &resolved.scenario;
     let seed = args.seed.unwrap_or(s.run.seed);
-    let opts = RunOptions { events: true, explain: args.explain };
+    let opts = RunOptions {
+        events: true,
+        explain: args.explain,
+    };
     let out = model::run_one(&resolved, seed, args.run, &opts).map_err(|e| {
         CliError::failure(format!("run {} (seed {seed}) failed: {}", args.run, e.0))
     })?;
-    let text = if args.json { json_lines(&resolved, seed, args.run, &out) } else { story(&resolved, seed, args.run, &out) };
+    let text = if args.json {
+        json_lines(&resolved, seed, args.run, &out)
+    } else {
+        story(&resolved, seed, args.run, &out)
+    };
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (e.g. `| head`) is not an error worth reporting.
     let _ = stdout.write_all(text.as_bytes());
@@ -33,7 +40,8 @@ fn outcome_text(v: &OutcomeValue) -> String {
 
 /// Index of a series column by indicator and entity.
 fn column(keys: &[model::SeriesKey], indicator: &str, entity: &str) -> Option<usize> {
-    keys.iter().position(|k| k.indicator == indicator && k.entity == entity)
+    keys.iter()
+        .position(|k| k.indicator == indicator && k.entity == entity)
 }
 
 fn story(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> String {
@@ -69,8 +77,16 @@ fn story(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> String
     let mut dec = out.decisions.iter().peekable();
     for tick in 1..=s.run.horizon {
         let date = tick_date(&s.run.start, tick - 1);
-        let (tn, t0) = (value(tick, tension).unwrap_or(0.0), value(tick - 1, tension).unwrap_or(0.0));
-        let _ = writeln!(t, "\n{date} (month {tick}): phase {}, tension {tn:.2} ({:+.2})", phase_at(tick), tn - t0);
+        let (tn, t0) = (
+            value(tick, tension).unwrap_or(0.0),
+            value(tick - 1, tension).unwrap_or(0.0),
+        );
+        let _ = writeln!(
+            t,
+            "\n{date} (month {tick}): phase {}, tension {tn:.2} ({:+.2})",
+            phase_at(tick),
+            tn - t0
+        );
         while let Some(d) = dec.next_if(|d| d.tick == tick) {
             let _ = writeln!(t, "  {} weighs:", d.actor);
             for (k, (label, eu, p)) in d.options.iter().enumerate() {
@@ -82,11 +98,27 @@ fn story(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> String
             let line = match e.action.as_str() {
                 "phase" => format!("  The process enters phase `{}`.", e.target),
                 "event" => format!("  Event `{}` happens.", e.target),
-                "election" => format!("  Election `{}`: `{}` wins with {:.1}% of the vote.", e.target, e.result, e.magnitude * 100.0),
-                "referendum" => format!("  Referendum in {}: {} with {:.1}% yes.", e.target, e.result, e.magnitude * 100.0),
+                "election" => format!(
+                    "  Election `{}`: `{}` wins with {:.1}% of the vote.",
+                    e.target,
+                    e.result,
+                    e.magnitude * 100.0
+                ),
+                "referendum" => format!(
+                    "  Referendum in {}: {} with {:.1}% yes.",
+                    e.target,
+                    e.result,
+                    e.magnitude * 100.0
+                ),
                 "project" => format!("  Project `{}` becomes operational.", e.target),
-                "bargaining" => format!("  Bargaining on `{}`: forecast {:.1} ({}).", e.target, e.magnitude, e.result),
-                _ => format!("  {} — {} → {} (magnitude {:.3}, {}).", e.actor, e.action, e.target, e.magnitude, e.result),
+                "bargaining" => format!(
+                    "  Bargaining on `{}`: forecast {:.1} ({}).",
+                    e.target, e.magnitude, e.result
+                ),
+                _ => format!(
+                    "  {} — {} → {} (magnitude {:.3}, {}).",
+                    e.actor, e.action, e.target, e.magnitude, e.result
+                ),
             };
             let _ = writeln!(t, "{line}");
         }
@@ -105,12 +137,22 @@ fn story(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> String
 fn json_lines(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> String {
     let s = &r.scenario;
     let mut t = String::new();
-    let params: serde_json::Map<String, serde_json::Value> =
-        out.params.iter().map(|(k, v)| (k.clone(), serde_json::json!(v))).collect();
-    let _ = writeln!(t, "{}", serde_json::json!({"type": "run", "scenario": s.run.name, "seed": seed, "run": run, "params": params}));
+    let params: serde_json::Map<String, serde_json::Value> = out
+        .params
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::json!(v)))
+        .collect();
+    let _ = writeln!(
+        t,
+        "{}",
+        serde_json::json!({"type": "run", "scenario": s.run.name, "seed": seed, "run": run, "params": params})
+    );
     for d in &out.decisions {
-        let options: Vec<_> =
-            d.options.iter().map(|(l, eu, p)| serde_json::json!({"option": l, "eu": eu, "p": p})).collect();
+        let options: Vec<_> = d
+            .options
+            .iter()
+            .map(|(l, eu, p)| serde_json::json!({"option": l, "eu": eu, "p": p}))
+            .collect();
         let rec = serde_json::json!({"type": "decision", "tick": d.tick, "date": tick_date(&s.run.start, d.tick - 1),
             "actor": d.actor, "options": options, "chosen": d.chosen});
         let _ = writeln!(t, "{rec}");
@@ -133,6 +175,10 @@ fn json_lines(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> S
         })
         .collect();
     let class = out.class.map(|c| s.outcome_classes[c].id.clone());
-    let _ = writeln!(t, "{}", serde_json::json!({"type": "outcomes", "outcomes": outcomes, "class": class}));
+    let _ = writeln!(
+        t,
+        "{}",
+        serde_json::json!({"type": "outcomes", "outcomes": outcomes, "class": class})
+    );
     t
 }

@@ -136,9 +136,16 @@ pub enum Cond {
     After(i64),
     Happened(Ix),
     Operational(Ix),
-    Converged { issue: Ix, within: f64, actors: Vec<Ix> },
+    Converged {
+        issue: Ix,
+        within: f64,
+        actors: Vec<Ix>,
+    },
     Reached(Ix),
-    Governs { country: Ix, party: Ix },
+    Governs {
+        country: Ix,
+        party: Ix,
+    },
 }
 
 impl Cond {
@@ -153,9 +160,22 @@ impl Cond {
             Condition::After(m) => Cond::After(ids.month(m)?),
             Condition::Happened(e) => Cond::Happened(ids.event(e)?),
             Condition::Operational(p) => Cond::Operational(ids.project(p)?),
-            Condition::Converged { issue, within } => Cond::Converged {
+            Condition::Converged {
+                issue,
+                within,
+                actors,
+            } => Cond::Converged {
                 issue: ids.issue(issue)?,
                 within: within.value(),
+                actors: actors
+                    .iter()
+                    .map(|a| ids.actor(a))
+                    .collect::<Result<_, _>>()?,
+            },
+            Condition::Reached(p) => Cond::Reached(ids.phase(p)?),
+            Condition::Governs { country, party } => Cond::Governs {
+                country: ids.country(country)?,
+                party: ids.actor(party)?,
             },
         })
     }

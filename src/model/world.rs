@@ -240,7 +240,7 @@ impl<'s> World<'s> {
                 positions: compile_positions(&ids, &a.positions)?,
                 capability_boost: 0.0,
                 boost_decay: 0.0,
-                appeal: 0.0,
+                appeal: a.appeal.value(),
                 platform: a
                     .platform
                     .iter()
@@ -550,7 +550,28 @@ impl<'s> World<'s> {
             Cond::After(t) => self.tick as i64 > *t, // the month being simulated (tick − 1) is at or after t
             Cond::Happened(e) => self.event_counts[*e] > 0,
             Cond::Operational(p) => self.operational(*p),
-            Cond::Converged { issue, within } => self.issues[*issue].spread <= *within,
+            Cond::Converged {
+                issue,
+                within,
+                actors,
+            } => {
+                if actors.is_empty() {
+                    self.issues[*issue].spread <= *within
+                } else {
+                    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+                    for &a in actors {
+                        for &(i, pos, _, _) in &self.actors[a].positions {
+                            if i == *issue {
+                                lo = lo.min(pos);
+                                hi = hi.max(pos);
+                            }
+                        }
+                    }
+                    hi < lo || hi - lo <= *within
+                }
+            }
+            Cond::Reached(p) => self.phase_first[*p].is_some(),
+            Cond::Governs { country, party } => self.countries[*country].government == Some(*party),
         }
     }
 

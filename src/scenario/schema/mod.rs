@@ -128,7 +128,9 @@ pub struct RecordSettings {
 
 impl Default for RecordSettings {
     fn default() -> Self {
-        RecordSettings { population_detail: true }
+        RecordSettings {
+            population_detail: true,
+        }
     }
 }
 
