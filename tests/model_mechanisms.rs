@@ -18,11 +18,18 @@ fn load(sets: &[&str]) -> Resolved {
 }
 
 fn runs(r: &Resolved, opts: &RunOptions) -> Vec<RunOutput> {
-    (0..RUNS).map(|i| model::run_one(r, 11, i, opts).expect("run")).collect()
+    (0..RUNS)
+        .map(|i| model::run_one(r, 11, i, opts).expect("run"))
+        .collect()
 }
 
 fn num(r: &Resolved, out: &RunOutput, id: &str) -> f64 {
-    let k = r.scenario.outcomes.iter().position(|o| o.id == id).expect("outcome id");
+    let k = r
+        .scenario
+        .outcomes
+        .iter()
+        .position(|o| o.id == id)
+        .expect("outcome id");
     match out.outcomes[k] {
         OutcomeValue::Num(Some(v)) => v,
         OutcomeValue::Num(None) => f64::NAN,
@@ -34,7 +41,11 @@ fn num(r: &Resolved, out: &RunOutput, id: &str) -> f64 {
 fn paired(a: &Resolved, b: &Resolved, id: &str) -> (f64, f64) {
     let opts = RunOptions::default();
     let (ra, rb) = (runs(a, &opts), runs(b, &opts));
-    let d: Vec<f64> = ra.iter().zip(&rb).map(|(x, y)| num(b, y, id) - num(a, x, id)).collect();
+    let d: Vec<f64> = ra
+        .iter()
+        .zip(&rb)
+        .map(|(x, y)| num(b, y, id) - num(a, x, id))
+        .collect();
     let n = d.len() as f64;
     let m = d.iter().sum::<f64>() / n;
     let var = d.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
@@ -44,16 +55,21 @@ fn paired(a: &Resolved, b: &Resolved, id: &str) -> (f64, f64) {
 /// Asserts the paired difference is positive and at least 3 standard errors from 0.
 fn assert_up(a: &Resolved, b: &Resolved, id: &str) {
     let (m, se) = paired(a, b, id);
-    assert!(m > 0.0 && m > 3.0 * se, "{id}: expected an increase, got {m} (se {se})");
+    assert!(
+        m > 0.0 && m > 3.0 * se,
+        "{id}: expected an increase, got {m} (se {se})"
+    );
 }
 
 fn assert_down(a: &Resolved, b: &Resolved, id: &str) {
     let (m, se) = paired(a, b, id);
-    assert!(m < 0.0 && -m > 3.0 * se, "{id}: expected a decrease, got {m} (se {se})");
+    assert!(
+        m < 0.0 && -m > 3.0 * se,
+        "{id}: expected a decrease, got {m} (se {se})"
+    );
 }
 
-const DISINFO: &str =
-    r#"actors.north.actions=[Disinformation(countries: ["land"], dimension: "peace", direction: Down, cost: 10.0)]"#;
+const DISINFO: &str = r#"actors.north.actions=[Disinformation(countries: ["land"], dimension: "peace", direction: Down, cost: 10.0)]"#;
 
 #[test]
 fn disinformation_lowers_support_on_the_targeted_dimension() {
@@ -61,11 +77,22 @@ fn disinformation_lowers_support_on_the_targeted_dimension() {
     let on = load(&[DISINFO]);
     assert_down(&off, &on, "peace_end");
     // More budget (more campaigns a month) pushes further.
-    let more = load(&[DISINFO, "actors.north.budget=50", "actors.north.max_actions=1"]);
-    let less = load(&[DISINFO, "actors.north.budget=10", "actors.north.max_actions=1"]);
+    let more = load(&[
+        DISINFO,
+        "actors.north.budget=50",
+        "actors.north.max_actions=1",
+    ]);
+    let less = load(&[
+        DISINFO,
+        "actors.north.budget=10",
+        "actors.north.max_actions=1",
+    ]);
     let (m_more, _) = paired(&off, &more, "peace_end");
     let (m_less, _) = paired(&off, &less, "peace_end");
-    assert!(m_more <= m_less + 1e-12, "budget 50 moved {m_more}, budget 10 moved {m_less}");
+    assert!(
+        m_more <= m_less + 1e-12,
+        "budget 50 moved {m_more}, budget 10 moved {m_less}"
+    );
 }
 
 #[test]
@@ -81,7 +108,11 @@ fn counter_disinformation_blunts_disinformation() {
 #[test]
 fn detected_disinformation_costs_the_source_influence() {
     let hidden = load(&[DISINFO, "actors.north.actions[0].detection=0.0"]);
-    let exposed = load(&[DISINFO, "actors.north.actions[0].detection=1.0", "actors.north.actions[0].backlash=0.05"]);
+    let exposed = load(&[
+        DISINFO,
+        "actors.north.actions[0].detection=1.0",
+        "actors.north.actions[0].backlash=0.05",
+    ]);
     assert_down(&hidden, &exposed, "north_influence");
 }
 
@@ -94,7 +125,8 @@ fn investment_advances_the_project() {
 
 #[test]
 fn investors_hold_back_when_tension_is_high() {
-    let invest = r#"actors.west.actions=[Invest(targets: [Project("bridge")], cost: 20.0, hold_back: 1.0)]"#;
+    let invest =
+        r#"actors.west.actions=[Invest(targets: [Project("bridge")], cost: 20.0, hold_back: 1.0)]"#;
     let calm = load(&[invest, "world.tension=0.1", "world.tension_floor=0.1"]);
     let tense = load(&[invest, "world.tension=0.55", "world.tension_floor=0.55"]);
     assert_down(&calm, &tense, "progress_end");
@@ -103,8 +135,15 @@ fn investors_hold_back_when_tension_is_high() {
 #[test]
 fn coercion_backlash_lowers_the_coercers_influence() {
     let coerce = r#"actors.north.actions=[Coercion(countries: ["land"], dimension: "peace", direction: Down, backfire: 0.0)]"#;
-    let works = load(&[coerce, "world.influence=[(power: \"north\", country: \"land\", value: 0.5)]"]);
-    let backfires = load(&[coerce, "actors.north.actions[0].backfire=1.0", "world.influence=[(power: \"north\", country: \"land\", value: 0.5)]"]);
+    let works = load(&[
+        coerce,
+        "world.influence=[(power: \"north\", country: \"land\", value: 0.5)]",
+    ]);
+    let backfires = load(&[
+        coerce,
+        "actors.north.actions[0].backfire=1.0",
+        "world.influence=[(power: \"north\", country: \"land\", value: 0.5)]",
+    ]);
     assert_down(&works, &backfires, "north_influence");
 }
 
@@ -118,7 +157,9 @@ fn mediation_speeds_convergence() {
 #[test]
 fn military_pressure_raises_tension() {
     let off = load(&[]);
-    let on = load(&[r#"actors.north.actions=[MilitaryPressure(countries: ["land"], tension_gain: 0.1)]"#]);
+    let on = load(&[
+        r#"actors.north.actions=[MilitaryPressure(countries: ["land"], tension_gain: 0.1)]"#,
+    ]);
     assert_up(&off, &on, "tension_max");
 }
 
@@ -151,8 +192,12 @@ fn a_higher_hazard_fires_more_events() {
 fn an_election_win_flips_the_states_positions() {
     // Citizens lean toward party_b's platform (0.3 on peace): b wins, and the state takes b's
     // position on the deal (10), pulling the forecast down relative to a party_a win.
-    let a_wins = load(&["countries.land.population.opinions=[(dimension: \"peace\", mean: 0.75, sd: 0.05)]"]);
-    let b_wins = load(&["countries.land.population.opinions=[(dimension: \"peace\", mean: 0.25, sd: 0.05)]"]);
+    let a_wins = load(&[
+        "countries.land.population.opinions=[(dimension: \"peace\", mean: 0.75, sd: 0.05)]",
+    ]);
+    let b_wins = load(&[
+        "countries.land.population.opinions=[(dimension: \"peace\", mean: 0.25, sd: 0.05)]",
+    ]);
     let opts = RunOptions::default();
     for out in runs(&b_wins, &opts) {
         assert_eq!(num(&b_wins, &out, "b_wins"), 1.0);
@@ -171,12 +216,29 @@ fn opinions_stay_in_bounds_and_budgets_are_respected() {
         "events.incident.trigger=Hazard(0.3)",
     ]);
     let keys = model::series_layout(&r.scenario);
-    for out in runs(&r, &RunOptions { events: true, explain: false }) {
-        assert!(out.series.iter().all(|v| v.is_finite()), "non-finite value in series");
+    for out in runs(
+        &r,
+        &RunOptions {
+            events: true,
+            explain: false,
+        },
+    ) {
+        assert!(
+            out.series.iter().all(|v| v.is_finite()),
+            "non-finite value in series"
+        );
         for row in out.series.chunks(keys.len()) {
             for (k, v) in keys.iter().zip(row) {
-                if k.indicator.starts_with("opinion") || k.indicator == "influence" || k.indicator == "tension" {
-                    assert!((0.0..=1.0).contains(v), "{} {} = {v}", k.indicator, k.entity);
+                if k.indicator.starts_with("opinion")
+                    || k.indicator == "influence"
+                    || k.indicator == "tension"
+                {
+                    assert!(
+                        (0.0..=1.0).contains(v),
+                        "{} {} = {v}",
+                        k.indicator,
+                        k.entity
+                    );
                 }
             }
         }
@@ -184,12 +246,27 @@ fn opinions_stay_in_bounds_and_budgets_are_respected() {
         let mut spent = std::collections::BTreeMap::<(String, u32), f64>::new();
         for e in out.events.iter().filter(|e| !e.actor.is_empty()) {
             let spec = r.scenario.actors.iter().find(|a| a.id == e.actor).unwrap();
-            let cost = spec.actions.iter().find(|a| a.name() == e.action).map(model::actions::cost).unwrap();
+            let cost = spec
+                .actions
+                .iter()
+                .find(|a| a.name() == e.action)
+                .map(model::actions::cost)
+                .unwrap();
             *spent.entry((e.actor.clone(), e.tick)).or_default() += cost;
         }
         for ((actor, tick), total) in spent {
-            let budget = r.scenario.actors.iter().find(|a| a.id == actor).unwrap().budget.value();
-            assert!(total <= budget + 1e-9, "{actor} spent {total} > {budget} in tick {tick}");
+            let budget = r
+                .scenario
+                .actors
+                .iter()
+                .find(|a| a.id == actor)
+                .unwrap()
+                .budget
+                .value();
+            assert!(
+                total <= budget + 1e-9,
+                "{actor} spent {total} > {budget} in tick {tick}"
+            );
         }
     }
 }
@@ -197,7 +274,10 @@ fn opinions_stay_in_bounds_and_budgets_are_respected() {
 #[test]
 fn the_same_seed_and_run_give_the_same_run() {
     let r = load(&[DISINFO]);
-    let opts = RunOptions { events: true, explain: true };
+    let opts = RunOptions {
+        events: true,
+        explain: true,
+    };
     let a = model::run_one(&r, 5, 3, &opts).unwrap();
     let b = model::run_one(&r, 5, 3, &opts).unwrap();
     assert_eq!(a, b);

@@ -10,12 +10,13 @@
 //! Tension decays toward `tension_floor` by a share `tension_decay` per month. Influence of each power in
 //! each country decays by a share `influence_decay` toward `trade_pull × trade exposure`. Counter-
 //! disinformation boosts and military capability boosts decay by their own rates; the disinformation
-//! pressure memory halves each month.
+//! pressure memory keeps a share `pressure_memory` each month.
 
 use super::world::World;
 
 pub fn step(w: &mut World) {
-    let p = &w.s.world;
+    let s = w.s;
+    let p = &s.world;
     let (gt, cg, cr, ct, rev, td) = (
         p.growth_tension.value(),
         p.confidence_growth.value(),
@@ -78,7 +79,8 @@ pub fn step(w: &mut World) {
     for a in w.actors.iter_mut() {
         a.capability_boost *= 1.0 - a.boost_decay;
     }
+    let memory = s.world.pressure_memory.value().clamp(0.0, 1.0);
     for x in w.pressure.iter_mut() {
-        *x *= 0.5;
+        *x *= memory;
     }
 }

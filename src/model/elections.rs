@@ -84,13 +84,19 @@ pub fn hold(w: &mut World, e: Ix, rng: &mut ChaCha8Rng) -> Vec<f64> {
     shares
 }
 
-/// Share voting yes (opinion above 0.5) among citizens who turn out (probability `turnout`).
-pub fn referendum(pop: &Population, d: Ix, turnout: f64, rng: &mut ChaCha8Rng) -> f64 {
+/// Share voting yes (opinion above `yes_above`) among citizens who turn out (probability `turnout`).
+pub fn referendum(
+    pop: &Population,
+    d: Ix,
+    yes_above: f64,
+    turnout: f64,
+    rng: &mut ChaCha8Rng,
+) -> f64 {
     let (mut yes, mut voters) = (0u64, 0u64);
     for i in 0..pop.n {
         if uniform01(rng) < turnout {
             voters += 1;
-            if pop.opinion(i, d) > 0.5 {
+            if pop.opinion(i, d) > yes_above {
                 yes += 1;
             }
         }

@@ -94,6 +94,7 @@ pub fn apply(w: &mut World, eff: &Effect, rng: &mut ChaCha8Rng) {
         Effect::Referendum {
             country,
             dimension,
+            yes_above,
             threshold,
             turnout,
             pass,
@@ -102,7 +103,13 @@ pub fn apply(w: &mut World, eff: &Effect, rng: &mut ChaCha8Rng) {
             let (Ok(c), Ok(d)) = (ids.country(country), ids.dim(dimension)) else {
                 return;
             };
-            let share = super::elections::referendum(&w.countries[c].pop, d, turnout.value(), rng);
+            let share = super::elections::referendum(
+                &w.countries[c].pop,
+                d,
+                yes_above.value(),
+                turnout.value(),
+                rng,
+            );
             let passed = share > threshold.value();
             w.emit(
                 "",

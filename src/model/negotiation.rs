@@ -76,10 +76,10 @@ pub fn step(w: &mut World) {
     for i in 0..w.issues.len() {
         let cfg = &w.s.issues[i].bargaining;
         let every = cfg.every.max(1);
-        let mediation = std::mem::take(&mut w.issues[i].mediation);
         if w.tick % every != 0 {
-            continue;
+            continue; // mediation waits for the issue's next round
         }
+        let mediation = std::mem::take(&mut w.issues[i].mediation);
         members.clear();
         pos.clear();
         sal.clear();
@@ -97,9 +97,12 @@ pub fn step(w: &mut World) {
         if members.len() < 2 {
             continue;
         }
+        // The issue's width is fixed at the initial spread of positions, as in Scholz et al. (2011).
+        let range = (w.issues[i].range > 0.0).then_some(w.issues[i].range);
         let params = BargainingParams {
             q: cfg.q.value(),
             step: cfg.step.value(),
+            range,
             ..BargainingParams::default()
         };
         new.clear();

@@ -36,6 +36,7 @@ impl Tracker {
                 OutcomeKind::Indicator { indicator, at, .. } => {
                     let tick = match at {
                         At::Month(m) => Some(ids.month(m)? + 1),
+                        At::Start => Some(0),
                         _ => None,
                     };
                     let acc = Acc {
@@ -129,7 +130,7 @@ pub fn compute(w: &World, tr: &Tracker) -> Result<Vec<OutcomeValue>, ModelError>
                     At::Min => Some(acc.min),
                     At::Max => Some(acc.max),
                     At::Mean => Some(acc.sum / acc.n.max(1) as f64),
-                    At::Month(_) => acc.at,
+                    At::Month(_) | At::Start => acc.at,
                 };
                 let v = match (at, v) {
                     (At::End, _) => {

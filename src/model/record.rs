@@ -129,6 +129,7 @@ pub struct Recorder {
     /// Per (country, dimension): the tick's population indicators, computed at most once per tick.
     cache: Vec<Option<Indicators>>,
     dims: usize,
+    config: IndicatorConfig,
     /// Per party actor: support this tick (computed once per country per tick).
     support: Vec<Option<f64>>,
 }
@@ -140,6 +141,11 @@ impl Recorder {
             buf: Vec::new(),
             cache: vec![None; s.countries.len() * s.dimensions.len()],
             dims: s.dimensions.len(),
+            config: IndicatorConfig {
+                threshold: s.record.share_threshold,
+                cluster_gap: s.record.cluster_gap,
+                min_cluster_share: s.record.cluster_min_share,
+            },
             support: vec![None; s.actors.len()],
         }
     }
@@ -149,12 +155,7 @@ impl Recorder {
         if let Some(x) = self.cache[k] {
             return x;
         }
-        let x = indicators(
-            &w.countries[c].pop,
-            d,
-            &IndicatorConfig::default(),
-            &mut self.buf,
-        );
+        let x = indicators(&w.countries[c].pop, d, &self.config, &mut self.buf);
         self.cache[k] = Some(x);
         x
     }

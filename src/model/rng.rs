@@ -5,7 +5,7 @@
 //! Every run of a scenario is identified by the root seed `S` and the run index `i`. From `(S, i)`
 //! alone we derive one 256-bit ChaCha key (see [`Streams::new`]); every mechanism then draws from
 //! its own ChaCha8 *stream* under that key, the stream id being the FNV-1a 64 hash of the
-//! mechanism's name (`"network/armenia"`, `"citizens/armenia"`, `"actor/russia"`,
+//! mechanism's name (`"network/armenia"`, `"citizens/armenia"`, `"decide/russia"`,
 //! `"param/actors.russia.budget"`, ...). ChaCha streams under one key are independent sequences,
 //! so an extra draw in one mechanism never shifts the numbers another mechanism sees, and run `i`
 //! of seed `S` does not depend on any other run.

@@ -67,6 +67,8 @@ pub struct IssueState {
     pub mediation: f64,
     pub forecast: f64,
     pub spread: f64,
+    /// The issue's width for the bargaining model: the spread of positions at the start.
+    pub range: f64,
 }
 
 pub struct ProjectState {
@@ -270,6 +272,7 @@ impl<'s> World<'s> {
                 mediation: 0.0,
                 forecast: 0.0,
                 spread: 0.0,
+                range: 0.0,
             })
             .collect();
         let projects = s
@@ -352,6 +355,9 @@ impl<'s> World<'s> {
             }
         }
         w.refresh_derived();
+        for st in w.issues.iter_mut() {
+            st.range = st.spread;
+        }
         Ok(w)
     }
 
@@ -404,13 +410,14 @@ impl<'s> World<'s> {
                 self.actors[st].goals = goals;
             }
             let party_positions = self.actors[p].positions.clone();
-            for &(issue, pos, sal, _) in &party_positions {
+            for &(issue, pos, sal, cap) in &party_positions {
                 match self.actors[st].positions.iter_mut().find(|x| x.0 == issue) {
                     Some(x) => {
                         x.1 = pos;
                         x.2 = sal;
                     }
-                    None => self.actors[st].positions.push((issue, pos, sal, 1.0)),
+                    // A state without a position of its own on the issue takes the party's capability.
+                    None => self.actors[st].positions.push((issue, pos, sal, cap)),
                 }
             }
         }

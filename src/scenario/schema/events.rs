@@ -87,11 +87,14 @@ pub enum Effect {
     },
     /// The process moves to a phase.
     SetPhase(String),
-    /// Citizens vote on a dimension: yes if opinion > 0.5; passes if the yes share among voters exceeds
-    /// `threshold`; the process moves to `pass` or `fail` (if given).
+    /// Citizens vote on a dimension: yes if their opinion is above `yes_above` (default 0.5); passes if
+    /// the yes share among voters exceeds `threshold` (default 0.5); each citizen votes with probability
+    /// `turnout` (default 0.6); the process moves to `pass` or `fail` (if given).
     Referendum {
         country: String,
         dimension: String,
+        #[serde(default = "half")]
+        yes_above: Param,
         #[serde(default = "half")]
         threshold: Param,
         #[serde(default = "sixty")]

@@ -39,6 +39,6 @@ pub enum Indicator {
     IssueSpread(String),
     /// A party's support among citizens (share who would vote for it now), [0, 1].
     PartySupport(String),
-    /// Remaining budget share of an actor this tick, [0, 1].
+    /// Share of an actor's monthly budget spent this month, [0, 1].
     BudgetUse(String),
 }

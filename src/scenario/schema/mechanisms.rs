@@ -94,7 +94,7 @@ pub struct Project {
     /// Months from completion to full operation (linear ramp-up). Default: 6.
     #[serde(default = "six")]
     pub ramp_up: u32,
-    /// Tension above which construction halts. Default: 0.7.
+    /// Construction halts while tension is at or above this. Default: 0.7.
     #[serde(default = "seventy")]
     pub security_threshold: Param,
 }

@@ -124,12 +124,34 @@ pub struct RecordSettings {
     /// Also record per-dimension sd, polarisation and cluster counts (costlier). Default: true.
     #[serde(default = "yes")]
     pub population_detail: bool,
+    /// `opinion_share` counts citizens with an opinion strictly above this. Default: 0.5.
+    #[serde(default = "half")]
+    pub share_threshold: f64,
+    /// Sorted opinions further apart than this start a new cluster (`clusters`). Default: 0.05.
+    #[serde(default = "cluster_gap")]
+    pub cluster_gap: f64,
+    /// A cluster counts only if it holds at least this share of citizens. Default: 0.01.
+    #[serde(default = "cluster_min")]
+    pub cluster_min_share: f64,
+}
+
+fn half() -> f64 {
+    0.5
+}
+fn cluster_gap() -> f64 {
+    0.05
+}
+fn cluster_min() -> f64 {
+    0.01
 }
 
 impl Default for RecordSettings {
     fn default() -> Self {
         RecordSettings {
             population_detail: true,
+            share_threshold: 0.5,
+            cluster_gap: 0.05,
+            cluster_min_share: 0.01,
         }
     }
 }

@@ -21,6 +21,8 @@ pub struct Outcome {
 /// When in the run an indicator is read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum At {
+    /// The initial state (tick 0).
+    Start,
     End,
     Min,
     Max,

@@ -11,8 +11,8 @@ macro_rules! p {
 p! {
     d_tension = 0.3; d_tension_decay = 0.05; d_tension_floor = 0.1;
     d_influence_decay = 0.01; d_trade_pull = 0.02;
-    d_conf_tension = 0.05; d_conf_recovery = 0.05; d_conf_growth = 1.0; d_growth_tension = 0.05;
-    d_growth_reversion = 0.1; d_trade_dividend = 0.02;
+    d_conf_tension = 0.05; d_conf_recovery = 0.05; d_conf_growth = 0.05; d_growth_tension = 0.05;
+    d_growth_reversion = 0.1; d_trade_dividend = 0.02; d_pressure_memory = 0.5;
 }
 
 /// Region-wide parameters.
@@ -37,25 +37,31 @@ pub struct WorldParams {
     /// Weight of trade exposure in the level influence decays toward (`trade_pull × exposure`). Default: 0.02.
     #[serde(default = "d_trade_pull")]
     pub trade_pull: Param,
-    /// Investor confidence lost per month per unit of tension. Default: 0.05.
+    /// Investor confidence lost per month per unit of tension above its start value. Default: 0.05.
     #[serde(default = "d_conf_tension")]
     pub confidence_tension: Param,
     /// Share of the gap to the calm level (its start value) confidence recovers per month. Default: 0.05.
     #[serde(default = "d_conf_recovery")]
     pub confidence_recovery: Param,
-    /// Growth bonus per unit of investor confidence above 0.5 (annualised). Default: 1.0 × 1% = see docs.
+    /// Annualised growth added per unit of investor confidence above its start value. Default: 0.05
+    /// (a confidence 0.1 above its start adds half a percentage point a year).
     #[serde(default = "d_conf_growth")]
     pub confidence_growth: Param,
     /// Annualised growth lost per unit of tension. Default: 0.05.
     #[serde(default = "d_growth_tension")]
     pub growth_tension: Param,
-    /// Share of a growth shock's gap to baseline that closes per month. Default: 0.1.
+    /// Share of investment growth boosts and coercion drags that fades per month (event growth shocks
+    /// last their stated months at full size instead). Default: 0.1.
     #[serde(default = "d_growth_reversion")]
     pub growth_reversion: Param,
     /// Annualised growth per unit of route volume growth relative to start (a trade dividend), for the
     /// countries a route crosses. Default: 0.02.
     #[serde(default = "d_trade_dividend")]
     pub trade_dividend: Param,
+    /// Share of the disinformation pressure memory kept from one month to the next (what
+    /// counter-disinformation is valued against). Default: 0.5.
+    #[serde(default = "d_pressure_memory")]
+    pub pressure_memory: Param,
 }
 
 impl Default for WorldParams {
@@ -73,6 +79,7 @@ impl Default for WorldParams {
             growth_tension: d_growth_tension(),
             growth_reversion: d_growth_reversion(),
             trade_dividend: d_trade_dividend(),
+            pressure_memory: d_pressure_memory(),
         }
     }
 }
