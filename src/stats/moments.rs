@@ -13,8 +13,8 @@ pub const MOMENTS_MAX_ABS: f64 = pow2(96);
 
 /// Count, sum and sum of squares of a stream of values, merged exactly.
 ///
-/// `sum_sq` receives `x²` as an exact two-term split (`x*x` plus its fma
-/// rounding error), so both sums are exact for `|x| >= 2^-10` (below that only
+/// `sum_sq` receives `x²` as an exact two-term split (`x*x` plus its
+/// rounding error, by Dekker's product), so both sums are exact for `|x| >= 2^-10` (below that only
 /// [`ExactSum`]'s 2^-128 truncation applies). [`sd`](Self::sd) evaluates
 /// `n·Σx² − (Σx)²` in exact 768-bit integer arithmetic, so there is no
 /// catastrophic cancellation even when the mean is huge relative to the
@@ -50,8 +50,7 @@ impl Moments {
         }
         self.n += 1;
         self.sum.add(x);
-        let hi = x * x;
-        let lo = x.mul_add(x, -hi);
+        let (hi, lo) = two_square(x);
         self.sum_sq.add(hi);
         self.sum_sq.add(lo);
     }
@@ -96,6 +95,21 @@ impl Moments {
     pub fn sd(&self) -> f64 {
         self.variance().sqrt()
     }
+}
+
+/// Dekker's exact product for `x·x`: returns `(hi, lo)` with `hi = fl(x·x)`
+/// and `hi + lo = x²` exactly (for `|x| < 2^96`, barring underflow far below
+/// `ExactSum`'s resolution). Uses only `+ − ×`, so it needs no (possibly
+/// software-emulated) fma and gives the same bits everywhere.
+#[inline]
+fn two_square(x: f64) -> (f64, f64) {
+    const SPLIT: f64 = 134_217_729.0; // 2^27 + 1
+    let hi = x * x;
+    let c = SPLIT * x;
+    let xh = c - (c - x);
+    let xl = x - xh;
+    let lo = ((xh * xh - hi) + 2.0 * xh * xl) + xl * xl;
+    (hi, lo)
 }
 
 #[cfg(test)]
@@ -180,6 +194,13 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn two_square_matches_fma(x in -1e28f64..1e28) {
+            let (hi, lo) = two_square(x);
+            prop_assert_eq!(hi.to_bits(), (x * x).to_bits());
+            prop_assert_eq!(lo.to_bits(), x.mul_add(x, -hi).to_bits());
+        }
+
         #[test]
         fn merge_equals_whole(
             xs in prop::collection::vec(-1e12f64..1e12, 0..100),
