@@ -215,10 +215,10 @@ impl Dist {
             Dist::Uniform(lo, hi)
             | Dist::TruncNormal(_, _, lo, hi)
             | Dist::Triangular(lo, _, hi) => (lo, hi),
-            Dist::Normal(m, sd) if sd == 0.0 => (m, m),
+            Dist::Normal(m, 0.0) => (m, m),
             Dist::Normal(..) => (f64::NEG_INFINITY, f64::INFINITY),
             Dist::Beta(..) => (0.0, 1.0),
-            Dist::LogNormal(mu, s) if s == 0.0 => (mu.exp(), mu.exp()),
+            Dist::LogNormal(mu, 0.0) => (mu.exp(), mu.exp()),
             Dist::LogNormal(..) => (0.0, f64::INFINITY),
             Dist::Choice(ref v) => (
                 v.iter().copied().fold(f64::INFINITY, f64::min),
