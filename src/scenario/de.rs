@@ -647,19 +647,29 @@ pub fn scenario_from_tree(tree: &Node) -> Result<Scenario, Vec<Problem>> {
 
 /// Deserializes any type, collecting as many located errors as possible (see the module doc).
 pub fn collect<T: DeserializeOwned>(tree: &Node) -> Result<T, Vec<Problem>> {
+    match collect_recovering(tree) {
+        (Some(v), p) if p.is_empty() => Ok(v),
+        (_, p) => Err(p),
+    }
+}
+
+/// Like [`collect`], also returning the value deserialized once every unknown field was dropped, if
+/// unknown fields were the only problems (so semantic checks can still run on it).
+pub fn collect_recovering<T: DeserializeOwned>(tree: &Node) -> (Option<T>, Vec<Problem>) {
     let mut problems: Vec<Problem> = Vec::new();
+    let mut exact = true;
     let mut t = std::borrow::Cow::Borrowed(tree);
     loop {
         match from_node::<T>(&t) {
-            Ok(v) if problems.is_empty() => return Ok(v),
-            Ok(_) => return Err(problems),
+            Ok(v) => return (exact.then_some(v), problems),
             Err(e) => {
                 let p = problem(&t, &e);
                 if !problems.contains(&p) {
                     problems.push(p);
                 }
+                exact &= e.unknown_field;
                 if problems.len() >= MAX_ERRORS || !recover(t.to_mut(), &e) {
-                    return Err(problems);
+                    return (None, problems);
                 }
             }
         }

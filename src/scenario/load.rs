@@ -305,25 +305,27 @@ impl Loader {
                 });
             }
         }
-        if !errs.is_empty() {
-            return Err(Diags(errs));
+        let (scenario, mut ps) = de::collect_recovering::<Scenario>(&t);
+        if let Some(s) = &scenario {
+            ps.extend(validate::validate(s, &t));
         }
-        let mut scenario = match de::scenario_from_tree(&t) {
-            Ok(s) => s,
-            Err(ps) => return Err(Diags(self.diags(ps))),
-        };
-        let ps = validate::validate(&scenario, &t);
-        if !ps.is_empty() {
-            return Err(Diags(self.diags(ps)));
+        // In file order, then line and column (stable: problems at one place keep their order).
+        ps.sort_by_key(|p| (p.span.file, p.span.line, p.span.col));
+        let mut all = self.diags(ps);
+        all.extend(errs);
+        match scenario {
+            Some(mut scenario) if all.is_empty() => {
+                scenario.extends = extends;
+                let sha256 = sha256_hex(&tree::print(&t));
+                Ok(Resolved {
+                    path: name.to_string(),
+                    sha256,
+                    tree: t,
+                    scenario,
+                })
+            }
+            _ => Err(Diags(all)),
         }
-        scenario.extends = extends;
-        let sha256 = sha256_hex(&tree::print(&t));
-        Ok(Resolved {
-            path: name.to_string(),
-            sha256,
-            tree: t,
-            scenario,
-        })
     }
 }
 

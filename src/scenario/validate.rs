@@ -286,6 +286,7 @@ impl<'a> Ctx<'a> {
     fn month_in_horizon(&mut self, path: &str, m: &str, what: &str) {
         if let Some(off) = self.month(path, m) {
             if parse_month(&self.s.run.start).is_some()
+                && self.s.run.horizon > 0
                 && (off < 0 || off >= self.s.run.horizon as i64)
             {
                 let last = tick_date(&self.s.run.start, self.s.run.horizon.saturating_sub(1));
@@ -1069,6 +1070,7 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
                     let mp = format!("{q}.at[0]");
                     if let Some(off) = c.month(&mp, m) {
                         if parse_month(&s.run.start).is_some()
+                            && s.run.horizon > 0
                             && (off < 0 || off > s.run.horizon as i64)
                         {
                             c.err(
@@ -1153,8 +1155,12 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
     let bytes = estimate_bytes(s);
     if bytes > MEMORY_LIMIT {
         let total: u64 = s.countries.iter().map(|x| x.population.size as u64).sum();
+        let biggest = (0..s.countries.len())
+            .max_by_key(|&k| s.countries[k].population.size)
+            .map(|k| format!("countries[{k}].population.size"))
+            .unwrap_or("run.horizon".into());
         c.err(
-            "countries",
+            &biggest,
             format!(
                 "one run would need about {} of memory ({total} citizens, {} dimensions, {} months), more than the limit of {}: lower population sizes or the horizon",
                 human_bytes(bytes),
