@@ -1,7 +1,63 @@
-//! `crossroads validate` (skeleton; filled in by its issue).
+//! `crossroads validate FILE... [--list-params] [--set PATH=VALUE]...`: loads and checks each file.
+//! A valid file gets one summary line on stdout (and with `--list-params` its uncertain parameters);
+//! an invalid one gets every problem as `FILE:LINE:COL: message` on stderr. All files are checked;
+//! the exit code is 2 if any is invalid.
 
-use super::{CliError, ValidateArgs};
+use super::{CliError, EXIT_USAGE, ValidateArgs};
+use crate::scenario::{Resolved, load};
 
-pub fn exec(_args: ValidateArgs) -> Result<(), CliError> {
-    Err(CliError::failure("not built yet"))
+/// The one-line summary of a valid scenario.
+pub fn summary(r: &Resolved) -> String {
+    let s = &r.scenario;
+    format!(
+        "{}: ok — {} countries, {} actors, {} issues, {} projects, {} routes, {} elections, {} phases, {} events, {} outcomes, {} uncertain parameters",
+        r.path,
+        s.countries.len(),
+        s.actors.len(),
+        s.issues.len(),
+        s.projects.len(),
+        s.routes.len(),
+        s.elections.len(),
+        s.process.phases.len(),
+        s.events.len(),
+        s.outcomes.len(),
+        r.uncertain().len()
+    )
+}
+
+/// `  path  distribution` lines, paths padded to a column.
+pub fn param_lines(r: &Resolved) -> Vec<String> {
+    let u = r.uncertain();
+    let w = u.iter().map(|p| p.path.chars().count()).max().unwrap_or(0);
+    u.iter()
+        .map(|p| format!("  {:<w$}  {}", p.path, p.text))
+        .collect()
+}
+
+pub fn exec(args: ValidateArgs) -> Result<(), CliError> {
+    let mut failed = false;
+    for f in &args.files {
+        match load(f, &args.sets) {
+            Ok(r) => {
+                println!("{}", summary(&r));
+                if args.list_params {
+                    for l in param_lines(&r) {
+                        println!("{l}");
+                    }
+                }
+            }
+            Err(d) => {
+                failed = true;
+                eprintln!("{d}");
+            }
+        }
+    }
+    if failed {
+        Err(CliError {
+            code: EXIT_USAGE,
+            message: String::new(),
+        })
+    } else {
+        Ok(())
+    }
 }

@@ -1,8 +1,20 @@
 //! Loading a scenario file: read, parse, resolve `extends` and `--set`, deserialize, validate.
-//! (Skeleton: the loader work fills this in.)
+//!
+//! File problems are one line each: a missing file, a directory, a file larger than [`MAX_FILE_BYTES`],
+//! an empty file, a binary file (a NUL byte), invalid UTF-8 (with the byte offset). Each file of an
+//! `extends` chain must state `format: 1` if it states a format at all; the resolved scenario must.
+//! Problems in `--set` values are reported against `--set PATH`.
 
-use super::{Diags, Scenario, tree::Node};
-use std::path::Path;
+use super::tree::{self, Kind, Node, Problem};
+use super::{Diag, Diags, Scenario, de, merge, validate};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// Largest scenario file read (16 MiB).
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// Longest `extends` chain followed.
+pub const MAX_EXTENDS_DEPTH: usize = 32;
 
 /// A loaded, resolved and validated scenario.
 #[derive(Debug, Clone)]
@@ -18,14 +30,342 @@ pub struct Resolved {
     pub scenario: Scenario,
 }
 
+impl Resolved {
+    /// The resolved scenario as pretty RON (self-contained: no `extends`); loading it gives the same
+    /// scenario and the same hash.
+    pub fn to_ron(&self) -> String {
+        tree::print(&self.tree)
+    }
+
+    /// Every uncertain parameter, in document order.
+    pub fn uncertain(&self) -> Vec<super::param::Uncertain> {
+        super::param::uncertain(&self.tree)
+    }
+
+    /// The scenario of one run: every distribution replaced by a draw from `streams(path)`; also
+    /// returns the `(path, value)` drawn, in document order.
+    pub fn realise(
+        &self,
+        streams: &mut dyn FnMut(&str) -> rand_chacha::ChaCha8Rng,
+    ) -> Result<(Scenario, Vec<(String, f64)>), String> {
+        let (t, drawn) = super::param::realise(&self.tree, streams);
+        let mut s: Scenario = de::from_node(&t).map_err(|e| e.message)?;
+        s.extends = self.scenario.extends.clone();
+        Ok((s, drawn))
+    }
+}
+
+/// Hex SHA-256 of a text.
+pub fn sha256_hex(text: &str) -> String {
+    let d = Sha256::digest(text.as_bytes());
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Reads a scenario file, or says in one line why it cannot be used.
+pub fn read_file(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => format!("cannot read: {e}"),
+    })?;
+    if meta.is_dir() {
+        return Err("is a directory, not a scenario file".into());
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "file too large ({} bytes; scenario files are limited to 16 MiB)",
+            meta.len()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err("file too large (scenario files are limited to 16 MiB)".into());
+    }
+    text_of(bytes)
+}
+
+/// Checks that bytes are a text file (no NUL, valid UTF-8, not empty).
+fn text_of(bytes: Vec<u8>) -> Result<String, String> {
+    if let Some(i) = bytes.iter().position(|b| *b == 0) {
+        return Err(format!(
+            "binary file (NUL byte at byte offset {i}), not a RON scenario"
+        ));
+    }
+    let s = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "invalid UTF-8 at byte offset {}: scenario files must be UTF-8 text",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    check_text(s)
+}
+
+fn check_text(mut s: String) -> Result<String, String> {
+    if s.starts_with('\u{feff}') {
+        s.replace_range(..3, "");
+    }
+    if s.contains('\0') {
+        return Err("binary file (NUL character), not a RON scenario".into());
+    }
+    if s.trim().is_empty() {
+        return Err("empty file: expected a RON scenario `(format: 1, run: (..), ..)`".into());
+    }
+    Ok(s)
+}
+
+struct FileName {
+    name: String,
+    /// False for `--set` values: their problems are reported as `--set PATH: message`.
+    located: bool,
+}
+
+struct Loader {
+    files: Vec<FileName>,
+}
+
+impl Loader {
+    fn add(&mut self, name: String, located: bool) -> u32 {
+        self.files.push(FileName { name, located });
+        (self.files.len() - 1) as u32
+    }
+
+    fn diag(&self, p: Problem) -> Diag {
+        let f = self.files.get(p.span.file as usize);
+        let located = f.is_some_and(|f| f.located);
+        Diag {
+            file: f.map(|f| f.name.clone()).unwrap_or_default(),
+            line: if located { p.span.line } else { 0 },
+            col: if located { p.span.col } else { 0 },
+            message: p.message,
+        }
+    }
+
+    fn diags(&self, ps: Vec<Problem>) -> Vec<Diag> {
+        ps.into_iter().map(|p| self.diag(p)).collect()
+    }
+
+    /// Parses one file and resolves its `extends` chain (`chain`: canonical paths of the files that
+    /// extend it, outermost first).
+    fn tree(
+        &mut self,
+        name: &str,
+        src: &str,
+        dir: &Path,
+        chain: &mut Vec<(PathBuf, String)>,
+    ) -> Result<(Node, Option<String>), Vec<Diag>> {
+        let idx = self.add(name.to_string(), true);
+        let mut t = tree::parse(src, idx).map_err(|e| {
+            vec![Diag {
+                file: name.to_string(),
+                line: e.line,
+                col: e.col,
+                message: e.message,
+            }]
+        })?;
+        // The format version first: a file from another version may not parse as this one.
+        if let Some(f) = t.field("format") {
+            if let Kind::Int(v) = f.kind {
+                if v != super::schema::FORMAT_VERSION as i128 {
+                    return Err(vec![self.diag(Problem::new(
+                        f.span,
+                        format!(
+                            "this file is format {v}; this crossroads reads format {}",
+                            super::schema::FORMAT_VERSION
+                        ),
+                    ))]);
+                }
+            }
+        }
+        let extends = take_field(&mut t, "extends");
+        let remove = take_field(&mut t, "remove");
+        let Some(ext) = extends else {
+            if let Some((r, _)) = remove {
+                return Err(vec![self.diag(Problem::new(
+                    r.span,
+                    "`remove` only applies to a scenario that `extends` another",
+                ))]);
+            }
+            return Ok((t, None));
+        };
+        let (ext, _) = ext;
+        let Kind::Str(rel) = &ext.kind else {
+            return Err(vec![self.diag(Problem::new(
+                ext.span,
+                format!(
+                    "`extends` takes a file path string such as \"baseline.ron\", found {}",
+                    ext.describe()
+                ),
+            ))]);
+        };
+        let base_path = dir.join(rel);
+        let base_name = base_path.display().to_string();
+        let canon = std::fs::canonicalize(&base_path).unwrap_or(base_path.clone());
+        if let Some(k) = chain.iter().position(|(p, _)| *p == canon) {
+            let mut names: Vec<String> = chain[k..].iter().map(|(_, n)| n.clone()).collect();
+            names.push(chain[k].1.clone());
+            return Err(vec![self.diag(Problem::new(
+                ext.span,
+                format!("`extends` cycle: {}", names.join(" -> ")),
+            ))]);
+        }
+        if chain.len() >= MAX_EXTENDS_DEPTH {
+            return Err(vec![self.diag(Problem::new(
+                ext.span,
+                format!("`extends` chain longer than {MAX_EXTENDS_DEPTH} files"),
+            ))]);
+        }
+        let base_src = read_file(&base_path).map_err(|m| {
+            vec![self.diag(Problem::new(
+                ext.span,
+                format!("cannot extend \"{rel}\" ({base_name}): {m}"),
+            ))]
+        })?;
+        chain.push((canon, base_name.clone()));
+        let base_dir = base_path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let (base, _) = self.tree(&base_name, &base_src, &base_dir, chain)?;
+        chain.pop();
+        let mut merged = merge::merge(base, t);
+        if let Some((r, _)) = remove {
+            let mut errs = Vec::new();
+            match &r.kind {
+                Kind::List(items) => {
+                    for it in items {
+                        match &it.kind {
+                            Kind::Str(p) => {
+                                if let Err(m) = merge::remove(&mut merged, p) {
+                                    errs.push(self.diag(Problem::new(it.span, m)));
+                                }
+                            }
+                            _ => errs.push(self.diag(Problem::new(
+                                it.span,
+                                format!(
+                                    "`remove` takes path strings such as \"actors.turkey\", found {}",
+                                    it.describe()
+                                ),
+                            ))),
+                        }
+                    }
+                }
+                _ => errs.push(self.diag(Problem::new(
+                    r.span,
+                    "`remove` takes a list of paths such as [\"actors.turkey\"]",
+                ))),
+            }
+            if !errs.is_empty() {
+                return Err(errs);
+            }
+        }
+        Ok((merged, Some(rel.clone())))
+    }
+
+    fn resolve(
+        &mut self,
+        name: &str,
+        src: &str,
+        dir: &Path,
+        mut chain: Vec<(PathBuf, String)>,
+        sets: &[String],
+    ) -> Result<Resolved, Diags> {
+        let (mut t, extends) = self.tree(name, src, dir, &mut chain).map_err(Diags)?;
+        let mut errs = Vec::new();
+        for s in sets {
+            let Some((path, value)) = s.split_once('=') else {
+                errs.push(Diag {
+                    file: format!("--set {s}"),
+                    line: 0,
+                    col: 0,
+                    message: "expected PATH=VALUE, e.g. `actors.russia.budget=150`".into(),
+                });
+                continue;
+            };
+            let path = path.trim();
+            let file = format!("--set {path}");
+            let idx = self.add(file.clone(), false);
+            let v = match tree::parse_value(value, idx) {
+                Ok(v) => v,
+                Err(e) => {
+                    errs.push(Diag {
+                        file,
+                        line: 0,
+                        col: 0,
+                        message: format!(
+                            "invalid value `{value}`: {} (at character {})",
+                            e.message, e.col
+                        ),
+                    });
+                    continue;
+                }
+            };
+            if let Err(m) = merge::set(&mut t, path, v) {
+                errs.push(Diag {
+                    file,
+                    line: 0,
+                    col: 0,
+                    message: m,
+                });
+            }
+        }
+        let (scenario, mut ps) = de::collect_recovering::<Scenario>(&t);
+        if let Some(s) = &scenario {
+            ps.extend(validate::validate(s, &t));
+        }
+        // In file order, then line and column (stable: problems at one place keep their order).
+        ps.sort_by_key(|p| (p.span.file, p.span.line, p.span.col));
+        let mut all = self.diags(ps);
+        all.extend(errs);
+        match scenario {
+            Some(mut scenario) if all.is_empty() => {
+                scenario.extends = extends;
+                let sha256 = sha256_hex(&tree::print(&t));
+                Ok(Resolved {
+                    path: name.to_string(),
+                    sha256,
+                    tree: t,
+                    scenario,
+                })
+            }
+            _ => Err(Diags(all)),
+        }
+    }
+}
+
+/// Removes a top-level field, returning its value and name span.
+fn take_field(t: &mut Node, name: &str) -> Option<(Node, tree::Span)> {
+    if let Kind::Struct { fields, .. } = &mut t.kind {
+        let i = fields.iter().position(|f| f.name == name)?;
+        let f = fields.remove(i);
+        return Some((f.value, f.name_span));
+    }
+    None
+}
+
 /// Loads `path`, applies `sets` (`PATH=VALUE`), validates. All problems are returned at once.
 pub fn load(path: &Path, sets: &[String]) -> Result<Resolved, Diags> {
-    let _ = (path, sets);
-    Err(Diags(vec![]))
+    let name = path.display().to_string();
+    let src = read_file(path).map_err(|m| {
+        Diags(vec![Diag {
+            file: name.clone(),
+            line: 0,
+            col: 0,
+            message: m,
+        }])
+    })?;
+    let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let canon = std::fs::canonicalize(path).unwrap_or(path.to_path_buf());
+    let mut l = Loader { files: vec![] };
+    l.resolve(&name, &src, &dir, vec![(canon, name.clone())], sets)
 }
 
 /// Like [`load`] for in-memory text named `name` (`extends` paths resolve against the current dir).
 pub fn load_str(name: &str, src: &str, sets: &[String]) -> Result<Resolved, Diags> {
-    let _ = (name, src, sets);
-    Err(Diags(vec![]))
+    let src = check_text(src.to_string()).map_err(|m| {
+        Diags(vec![Diag {
+            file: name.to_string(),
+            line: 0,
+            col: 0,
+            message: m,
+        }])
+    })?;
+    let mut l = Loader { files: vec![] };
+    l.resolve(name, &src, Path::new("."), vec![], sets)
 }

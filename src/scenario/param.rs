@@ -4,7 +4,16 @@
 //!
 //! The model only ever sees fixed values: before each run the batch runner *realises* the scenario,
 //! sampling every distribution from its own named stream (`param/<path>`), see [`crate::model::rng`].
+//!
+//! In the document tree a distribution is a named tuple whose name is one of [`DIST_NAMES`]; no other
+//! variant of the schema uses these names, and typed deserialization rejects them where a plain number
+//! (not a [`Param`]) is expected.
 
+use super::de::from_node;
+use super::tree::{Kind, Node, Problem, Seg, display_path};
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::Distribution;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -118,5 +127,333 @@ impl<'de> Deserialize<'de> for Param {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+/// The names of the distributions, as written in scenarios.
+pub const DIST_NAMES: [&str; 7] = [
+    "Uniform",
+    "Normal",
+    "TruncNormal",
+    "Beta",
+    "Triangular",
+    "LogNormal",
+    "Choice",
+];
+
+/// Most draws [`Dist::sample`] makes for a `TruncNormal` before it clamps the last one into `[lo, hi]`.
+pub const TRUNC_NORMAL_TRIES: usize = 1000;
+
+fn num(v: f64) -> String {
+    format!("{v}")
+}
+
+impl std::fmt::Display for Dist {
+    /// The distribution as written in a scenario, e.g. `Uniform(80, 120)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (name, args): (&str, Vec<f64>) = match self {
+            Dist::Uniform(a, b) => ("Uniform", vec![*a, *b]),
+            Dist::Normal(a, b) => ("Normal", vec![*a, *b]),
+            Dist::TruncNormal(a, b, c, d) => ("TruncNormal", vec![*a, *b, *c, *d]),
+            Dist::Beta(a, b) => ("Beta", vec![*a, *b]),
+            Dist::Triangular(a, b, c) => ("Triangular", vec![*a, *b, *c]),
+            Dist::LogNormal(a, b) => ("LogNormal", vec![*a, *b]),
+            Dist::Choice(v) => {
+                let items: Vec<String> = v.iter().map(|x| num(*x)).collect();
+                return write!(f, "Choice([{}])", items.join(", "));
+            }
+        };
+        let items: Vec<String> = args.iter().map(|x| num(*x)).collect();
+        write!(f, "{name}({})", items.join(", "))
+    }
+}
+
+impl Dist {
+    fn numbers(&self) -> Vec<f64> {
+        match self {
+            Dist::Uniform(a, b) | Dist::Normal(a, b) | Dist::Beta(a, b) | Dist::LogNormal(a, b) => {
+                vec![*a, *b]
+            }
+            Dist::TruncNormal(a, b, c, d) => vec![*a, *b, *c, *d],
+            Dist::Triangular(a, b, c) => vec![*a, *b, *c],
+            Dist::Choice(v) => v.clone(),
+        }
+    }
+
+    /// Checks the distribution's own parameters: finite numbers, `sd ≥ 0`, `lo ≤ hi`, `a, b > 0`,
+    /// `lo ≤ mode ≤ hi`, a non-empty `Choice`.
+    pub fn check(&self) -> Result<(), String> {
+        if self.numbers().iter().any(|x| !x.is_finite()) {
+            return Err(format!(
+                "{self}: every number must be finite (no NaN or inf)"
+            ));
+        }
+        let bad = |m: String| Err(format!("{self}: {m}"));
+        match *self {
+            Dist::Uniform(lo, hi) if lo > hi => bad(format!("lo ({lo}) must be ≤ hi ({hi})")),
+            Dist::Normal(_, sd) if sd < 0.0 => bad(format!("sd ({sd}) must be ≥ 0")),
+            Dist::TruncNormal(_, sd, _, _) if sd < 0.0 => bad(format!("sd ({sd}) must be ≥ 0")),
+            Dist::TruncNormal(_, _, lo, hi) if lo > hi => {
+                bad(format!("lo ({lo}) must be ≤ hi ({hi})"))
+            }
+            Dist::Beta(a, b) if a <= 0.0 || b <= 0.0 => {
+                bad(format!("a ({a}) and b ({b}) must be > 0"))
+            }
+            Dist::Triangular(lo, _, hi) if lo > hi => bad(format!("lo ({lo}) must be ≤ hi ({hi})")),
+            Dist::Triangular(lo, mode, hi) if mode < lo || mode > hi => bad(format!(
+                "mode ({mode}) must lie within [lo, hi] = [{lo}, {hi}]"
+            )),
+            Dist::LogNormal(_, s) if s < 0.0 => bad(format!("sigma ({s}) must be ≥ 0")),
+            Dist::Choice(ref v) if v.is_empty() => bad("needs at least one value".into()),
+            _ => Ok(()),
+        }
+    }
+
+    /// The smallest interval holding every value the distribution can take.
+    pub fn support(&self) -> (f64, f64) {
+        match *self {
+            Dist::Uniform(lo, hi)
+            | Dist::TruncNormal(_, _, lo, hi)
+            | Dist::Triangular(lo, _, hi) => (lo, hi),
+            Dist::Normal(m, 0.0) => (m, m),
+            Dist::Normal(..) => (f64::NEG_INFINITY, f64::INFINITY),
+            Dist::Beta(..) => (0.0, 1.0),
+            Dist::LogNormal(mu, 0.0) => (mu.exp(), mu.exp()),
+            Dist::LogNormal(..) => (0.0, f64::INFINITY),
+            Dist::Choice(ref v) => (
+                v.iter().copied().fold(f64::INFINITY, f64::min),
+                v.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            ),
+        }
+    }
+
+    /// One draw. `TruncNormal` resamples up to [`TRUNC_NORMAL_TRIES`] times and then clamps the last
+    /// draw into `[lo, hi]` (so it never loops forever when the mass inside is tiny). An invalid
+    /// distribution (see [`Dist::check`], which validation runs first) yields its nominal value.
+    pub fn sample(&self, rng: &mut ChaCha8Rng) -> f64 {
+        if self.check().is_err() {
+            return self.nominal();
+        }
+        match *self {
+            Dist::Uniform(lo, hi) => lo + (hi - lo) * rng.random::<f64>(),
+            Dist::Normal(m, sd) => rand_distr::Normal::new(m, sd)
+                .map(|d| d.sample(rng))
+                .unwrap_or(m),
+            Dist::TruncNormal(m, sd, lo, hi) => {
+                let Ok(d) = rand_distr::Normal::new(m, sd) else {
+                    return m.clamp(lo, hi);
+                };
+                let mut x = m;
+                for _ in 0..TRUNC_NORMAL_TRIES {
+                    x = d.sample(rng);
+                    if (lo..=hi).contains(&x) {
+                        return x;
+                    }
+                }
+                x.clamp(lo, hi)
+            }
+            Dist::Beta(a, b) => rand_distr::Beta::new(a, b)
+                .map(|d| d.sample(rng))
+                .unwrap_or(a / (a + b)),
+            Dist::Triangular(lo, mode, hi) => {
+                if lo == hi {
+                    lo
+                } else {
+                    rand_distr::Triangular::new(lo, hi, mode)
+                        .map(|d| d.sample(rng))
+                        .unwrap_or(mode)
+                }
+            }
+            Dist::LogNormal(mu, s) => rand_distr::LogNormal::new(mu, s)
+                .map(|d| d.sample(rng))
+                .unwrap_or(mu.exp()),
+            Dist::Choice(ref v) => v[rng.random_range(0..v.len())],
+        }
+    }
+}
+
+/// Whether a tree node is written as a distribution (`Uniform(..)`, ...).
+pub fn is_dist_node(n: &Node) -> bool {
+    matches!(&n.kind, Kind::Tuple { name: Some(name), .. } if DIST_NAMES.contains(&name.as_str()))
+}
+
+/// Every distribution node of a tree with its segments, in document order.
+pub fn dist_nodes(tree: &Node) -> Vec<(Vec<Seg>, &Node)> {
+    fn go<'a>(n: &'a Node, segs: &mut Vec<Seg>, out: &mut Vec<(Vec<Seg>, &'a Node)>) {
+        if is_dist_node(n) {
+            out.push((segs.clone(), n));
+            return;
+        }
+        let mut visit = |seg: Seg, c: &'a Node, segs: &mut Vec<Seg>| {
+            segs.push(seg);
+            go(c, segs, out);
+            segs.pop();
+        };
+        match &n.kind {
+            Kind::Some(x) => visit(Seg::Inner, x, segs),
+            Kind::List(v) | Kind::Tuple { items: v, .. } => {
+                for (i, c) in v.iter().enumerate() {
+                    visit(Seg::Index(i), c, segs);
+                }
+            }
+            Kind::Map(v) => {
+                for (i, (_, c)) in v.iter().enumerate() {
+                    visit(Seg::MapVal(i), c, segs);
+                }
+            }
+            Kind::Struct { fields, .. } => {
+                for f in fields {
+                    visit(Seg::Field(f.name.clone()), &f.value, segs);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    go(tree, &mut Vec::new(), &mut out);
+    out
+}
+
+/// One uncertain parameter of a scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Uncertain {
+    /// Its path (`actors.russia.budget`), usable with `--set`.
+    pub path: String,
+    pub dist: Dist,
+    /// As written in the file (`Uniform(80, 120)`).
+    pub text: String,
+}
+
+/// Every uncertain parameter with its path, in document order (paths name list elements by `id`
+/// when they have one, else by index: `actors.russia.actions[0].cost`).
+pub fn uncertain(tree: &Node) -> Vec<Uncertain> {
+    dist_nodes(tree)
+        .into_iter()
+        .filter_map(|(segs, n)| {
+            Some(Uncertain {
+                path: display_path(tree, &segs),
+                dist: from_node::<Dist>(n).ok()?,
+                text: super::tree::print_inline(n),
+            })
+        })
+        .collect()
+}
+
+/// `(path, distribution)` of every uncertain parameter in document order.
+pub fn uncertain_params(tree: &Node) -> Vec<(String, Dist)> {
+    uncertain(tree)
+        .into_iter()
+        .map(|u| (u.path, u.dist))
+        .collect()
+}
+
+/// Problems with the distributions written in a tree (malformed or with invalid parameters).
+pub fn check_dists(tree: &Node) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for (segs, n) in dist_nodes(tree) {
+        let path = display_path(tree, &segs);
+        match from_node::<Dist>(n) {
+            Ok(d) => {
+                if let Err(m) = d.check() {
+                    out.push(Problem::new(
+                        n.span,
+                        format!("invalid distribution {m} (at {path})"),
+                    ));
+                }
+            }
+            Err(e) => out.push(Problem::new(
+                e.span.unwrap_or(n.span),
+                format!("{} (at {path})", e.message),
+            )),
+        }
+    }
+    out
+}
+
+/// Realises a tree: every distribution node is replaced by one draw from the stream `streams(path)`
+/// (the model derives one named stream per parameter path from the run's seed). Returns the realised
+/// tree and the `(path, value)` drawn, in document order.
+pub fn realise(
+    tree: &Node,
+    streams: &mut dyn FnMut(&str) -> ChaCha8Rng,
+) -> (Node, Vec<(String, f64)>) {
+    let mut out = tree.clone();
+    let mut drawn = Vec::new();
+    for (segs, n) in dist_nodes(tree) {
+        let path = display_path(tree, &segs);
+        let v = match from_node::<Dist>(n) {
+            Ok(d) => d.sample(&mut streams(&path)),
+            Err(_) => f64::NAN,
+        };
+        if let Some(slot) = out.at_mut(&segs) {
+            *slot = Node::new(Kind::Float(v), n.span);
+        }
+        drawn.push((path, v));
+    }
+    (out, drawn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::tree::parse;
+    use rand::SeedableRng;
+
+    #[test]
+    fn checks() {
+        assert!(Dist::Normal(0.0, -1.0).check().is_err());
+        assert!(Dist::Uniform(2.0, 1.0).check().is_err());
+        assert!(Dist::TruncNormal(0.0, 1.0, 2.0, 1.0).check().is_err());
+        assert!(Dist::Beta(0.0, 1.0).check().is_err());
+        assert!(Dist::Triangular(0.0, 2.0, 1.0).check().is_err());
+        assert!(Dist::Choice(vec![]).check().is_err());
+        assert!(Dist::Normal(f64::NAN, 1.0).check().is_err());
+        assert!(Dist::Triangular(0.0, 0.5, 1.0).check().is_ok());
+        assert_eq!(Dist::Uniform(80.0, 120.0).to_string(), "Uniform(80, 120)");
+    }
+
+    #[test]
+    fn samples_stay_in_support() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        for d in [
+            Dist::Uniform(1.0, 2.0),
+            Dist::TruncNormal(0.0, 1.0, 0.5, 0.6),
+            Dist::TruncNormal(100.0, 1.0, 0.0, 1.0),
+            Dist::Beta(2.0, 3.0),
+            Dist::Triangular(0.0, 0.2, 1.0),
+            Dist::Choice(vec![1.0, 5.0]),
+            Dist::LogNormal(0.0, 1.0),
+        ] {
+            let (lo, hi) = d.support();
+            for _ in 0..200 {
+                let x = d.sample(&mut rng);
+                assert!(x >= lo && x <= hi, "{d} gave {x}");
+            }
+        }
+    }
+
+    #[test]
+    fn lists_and_realises() {
+        let t = parse(
+            r#"(actors: [(id: "ru", budget: Uniform(80, 120), actions: [Invest(cost: Normal(1, 0.1))])],
+                x: [Choice([1, 2])], y: 3)"#,
+            0,
+        )
+        .unwrap();
+        let u = uncertain_params(&t);
+        let paths: Vec<&str> = u.iter().map(|p| p.0.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["actors.ru.budget", "actors.ru.actions[0].cost", "x[0]"]
+        );
+        let mut seen = Vec::new();
+        let (r, drawn) = realise(&t, &mut |p| {
+            seen.push(p.to_string());
+            ChaCha8Rng::seed_from_u64(p.len() as u64)
+        });
+        assert_eq!(seen, paths);
+        assert_eq!(drawn.len(), 3);
+        assert!(uncertain_params(&r).is_empty());
+        assert!((80.0..=120.0).contains(&drawn[0].1));
     }
 }

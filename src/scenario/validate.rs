@@ -1,1 +1,1278 @@
-//! TODO(loader): see scenario/mod.rs
+//! Semantic checks on a typed scenario, each problem located at the offending value via the tree.
+//!
+//! Checked: the format version; ids (non-empty; letters, digits, `_`, `-`; unique within their list);
+//! every id reference (countries, actors of the right kind, dimensions, issues, projects, routes,
+//! elections, events, phases, outcomes); actor kinds (`State`/`Party` need a country, an
+//! `ExternalPower` has none; only parties have platforms; "powers" are `ExternalPower` actors);
+//! ranges (probabilities and shares in [0, 1], positions in 0..100, sizes and capabilities > 0,
+//! horizon ≥ 1, months `YYYY-MM`, election and scheduled months within the horizon); no NaN or
+//! infinity anywhere; distributions valid, and within the bounds of bounded parameters; the memory
+//! a run would need ([`estimate_bytes`] against [`MEMORY_LIMIT`]); a safe `run.name`.
+
+use super::merge::node_at;
+use super::param::check_dists;
+use super::schema::*;
+use super::tree::{Kind, Node, Problem, Span};
+use std::collections::{HashMap, HashSet};
+
+/// The most memory one run may need (4 GiB); larger scenarios are rejected with the estimate.
+pub const MEMORY_LIMIT: u128 = 4 << 30;
+
+/// The action names [`OutcomeKind::Count`] accepts.
+pub const ACTION_NAMES: [&str; 8] = [
+    "disinformation",
+    "counter_disinformation",
+    "invest",
+    "coercion",
+    "mediation",
+    "party_support",
+    "military_pressure",
+    "transit_opening",
+];
+
+/// Estimated bytes one run needs: per citizen its opinions (8 bytes per dimension), susceptibility
+/// and resilience (16), and its network adjacency (8 bytes per neighbour: 4-byte index, both
+/// directions stored; a complete network is mixed without edges); plus the recorded series,
+/// `(horizon + 1) × series × 8` with an upper estimate of the series count.
+pub fn estimate_bytes(s: &Scenario) -> u128 {
+    let dims = s.dimensions.len() as u128;
+    let mut total: u128 = 0;
+    for c in &s.countries {
+        let n = c.population.size as u128;
+        let degree: u128 = match &c.population.network {
+            Network::Complete => 0,
+            Network::WattsStrogatz { k, .. } => *k as u128,
+            Network::ErdosRenyi { mean_degree } => {
+                let d = mean_degree.value();
+                if d.is_finite() && d > 0.0 {
+                    d.ceil().min(1e12) as u128
+                } else {
+                    0
+                }
+            }
+        };
+        total += n * (dims * 8 + 16) + n * degree.min(n) * 8;
+    }
+    let countries = s.countries.len() as u128;
+    let actors = s.actors.len() as u128;
+    let series = countries * (dims * 4 + 4)
+        + actors * (countries + 2)
+        + s.projects.len() as u128 * 2
+        + s.routes.len() as u128
+        + s.issues.len() as u128 * 2
+        + 2;
+    total + (s.run.horizon as u128 + 1) * series * 8
+}
+
+fn human_bytes(b: u128) -> String {
+    let gib = b as f64 / (1u64 << 30) as f64;
+    if gib >= 1.0 {
+        format!("{gib:.1} GiB")
+    } else {
+        format!("{:.1} MiB", b as f64 / (1u64 << 20) as f64)
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Bound {
+    lo: f64,
+    hi: f64,
+    lo_open: bool,
+    hi_open: bool,
+    what: &'static str,
+}
+
+const PROB: Bound = Bound {
+    lo: 0.0,
+    hi: 1.0,
+    lo_open: false,
+    hi_open: false,
+    what: "a probability in [0, 1]",
+};
+const SHARE: Bound = Bound {
+    what: "a share in [0, 1]",
+    ..PROB
+};
+const UNIT: Bound = Bound {
+    what: "in [0, 1]",
+    ..PROB
+};
+const SIGNED_UNIT: Bound = Bound {
+    lo: -1.0,
+    what: "in [-1, 1]",
+    ..PROB
+};
+const POSITION: Bound = Bound {
+    hi: 100.0,
+    what: "a position in [0, 100]",
+    ..PROB
+};
+const NONNEG: Bound = Bound {
+    lo: 0.0,
+    hi: f64::INFINITY,
+    lo_open: false,
+    hi_open: true,
+    what: "≥ 0",
+};
+const POS: Bound = Bound {
+    lo_open: true,
+    what: "> 0",
+    ..NONNEG
+};
+const ANY: Bound = Bound {
+    lo: f64::NEG_INFINITY,
+    hi: f64::INFINITY,
+    lo_open: true,
+    hi_open: true,
+    what: "a number",
+};
+const DEFFUANT_MU: Bound = Bound {
+    hi: 0.5,
+    what: "in [0, 0.5] (Deffuant–Weisbuch convergence)",
+    ..PROB
+};
+const THRESHOLD: Bound = Bound {
+    hi_open: true,
+    what: "a share in [0, 1)",
+    ..PROB
+};
+const TURNOUT: Bound = Bound {
+    lo_open: true,
+    what: "a share in (0, 1]",
+    ..PROB
+};
+const BUILD_RATE: Bound = Bound {
+    lo_open: true,
+    what: "a share of the project per month in (0, 1]",
+    ..PROB
+};
+
+impl Bound {
+    fn holds(&self, x: f64) -> bool {
+        let lo = if self.lo_open {
+            x > self.lo
+        } else {
+            x >= self.lo
+        };
+        let hi = if self.hi_open {
+            x < self.hi
+        } else {
+            x <= self.hi
+        };
+        lo && hi
+    }
+    fn bounded(&self) -> bool {
+        self.lo.is_finite() || self.hi.is_finite()
+    }
+}
+
+fn fmt_num(x: f64) -> String {
+    format!("{x}")
+}
+
+struct Ctx<'a> {
+    s: &'a Scenario,
+    tree: &'a Node,
+    out: Vec<Problem>,
+    countries: HashSet<&'a str>,
+    dims: HashSet<&'a str>,
+    actors: HashMap<&'a str, &'a Actor>,
+    issues: HashSet<&'a str>,
+    projects: HashSet<&'a str>,
+    routes: HashSet<&'a str>,
+    elections: HashMap<&'a str, &'a Election>,
+    events: HashSet<&'a str>,
+    phases: HashSet<&'a str>,
+    outcomes: HashMap<&'a str, &'a Outcome>,
+}
+
+fn list<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+    let mut v: Vec<&str> = ids.collect();
+    v.sort_unstable();
+    if v.is_empty() {
+        "none are declared".into()
+    } else {
+        format!("declared: {}", v.join(", "))
+    }
+}
+
+impl<'a> Ctx<'a> {
+    /// The span of the value at `path`, or of its nearest existing ancestor.
+    fn span(&self, path: &str) -> Span {
+        let mut p = path.to_string();
+        loop {
+            if let Some(n) = node_at(self.tree, &p) {
+                return n.span;
+            }
+            match p.rfind(['.', '[']) {
+                Some(i) => p.truncate(i),
+                None => return self.tree.span,
+            }
+        }
+    }
+
+    fn err(&mut self, path: &str, msg: impl Into<String>) {
+        let span = self.span(path);
+        self.out.push(Problem::new(span, msg.into()));
+    }
+
+    fn param(&mut self, path: &str, v: &Param, b: Bound) {
+        let name = path.rsplit('.').next().unwrap_or(path);
+        match v {
+            Param::Fixed(x) => {
+                if x.is_finite() && !b.holds(*x) {
+                    self.err(
+                        path,
+                        format!("`{name}` must be {}, found {}", b.what, fmt_num(*x)),
+                    );
+                }
+            }
+            Param::Dist(d) => {
+                if d.check().is_err() || !b.bounded() {
+                    return;
+                }
+                let (lo, hi) = d.support();
+                let lo_ok = if b.lo_open {
+                    lo > b.lo || (matches!(d, Dist::LogNormal(..)) && b.lo <= 0.0)
+                } else {
+                    lo >= b.lo
+                };
+                let hi_ok = if b.hi_open { hi < b.hi } else { hi <= b.hi };
+                if !(lo_ok && hi_ok) {
+                    let m = d.nominal();
+                    let sd = match d {
+                        Dist::Normal(_, sd) => *sd,
+                        Dist::LogNormal(..) => 0.1,
+                        _ => ((hi - lo) / 4.0).abs().min(1e6),
+                    };
+                    let (tlo, thi) = (
+                        if b.lo.is_finite() { b.lo } else { lo },
+                        if b.hi.is_finite() { b.hi } else { hi },
+                    );
+                    let mut hint = format!(
+                        "use a distribution inside it, e.g. TruncNormal({}, {}, {}, {})",
+                        fmt_num(m),
+                        fmt_num(sd),
+                        fmt_num(tlo),
+                        fmt_num(thi)
+                    );
+                    if b.lo == 0.0 && b.hi == 1.0 {
+                        hint.push_str(" or Beta(a, b)");
+                    }
+                    self.err(
+                        path,
+                        format!(
+                            "`{name}` must be {}, but {d} can fall outside it: {hint}",
+                            b.what
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn month(&mut self, path: &str, m: &str) -> Option<i64> {
+        if parse_month(m).is_none() {
+            self.err(
+                path,
+                format!("month \"{m}\" is not a valid `\"YYYY-MM\"` month"),
+            );
+            return None;
+        }
+        month_offset(&self.s.run.start, m)
+    }
+
+    /// A month that must fall on a tick of the run: `[start, start + horizon)`.
+    fn month_in_horizon(&mut self, path: &str, m: &str, what: &str) {
+        if let Some(off) = self.month(path, m) {
+            if parse_month(&self.s.run.start).is_some()
+                && self.s.run.horizon > 0
+                && (off < 0 || off >= self.s.run.horizon as i64)
+            {
+                let last = tick_date(&self.s.run.start, self.s.run.horizon.saturating_sub(1));
+                self.err(
+                    path,
+                    format!(
+                        "{what} month \"{m}\" is outside the run, which covers {} to {last} (start + horizon of {} months)",
+                        self.s.run.start, self.s.run.horizon
+                    ),
+                );
+            }
+        }
+    }
+
+    fn country(&mut self, path: &str, id: &str) {
+        if !self.countries.contains(id) {
+            let l = list(self.countries.iter().copied());
+            self.err(path, format!("unknown country `{id}` ({l})"));
+        }
+    }
+    fn dim(&mut self, path: &str, id: &str) {
+        if !self.dims.contains(id) {
+            let l = list(self.dims.iter().copied());
+            self.err(path, format!("unknown dimension `{id}` ({l})"));
+        }
+    }
+    fn issue(&mut self, path: &str, id: &str) {
+        if !self.issues.contains(id) {
+            let l = list(self.issues.iter().copied());
+            self.err(path, format!("unknown issue `{id}` ({l})"));
+        }
+    }
+    fn project(&mut self, path: &str, id: &str) {
+        if !self.projects.contains(id) {
+            let l = list(self.projects.iter().copied());
+            self.err(path, format!("unknown project `{id}` ({l})"));
+        }
+    }
+    fn route(&mut self, path: &str, id: &str) {
+        if !self.routes.contains(id) {
+            let l = list(self.routes.iter().copied());
+            self.err(path, format!("unknown route `{id}` ({l})"));
+        }
+    }
+    fn event(&mut self, path: &str, id: &str) {
+        if !self.events.contains(id) {
+            let l = list(self.events.iter().copied());
+            self.err(path, format!("unknown event `{id}` ({l})"));
+        }
+    }
+    fn phase(&mut self, path: &str, id: &str) {
+        if !self.phases.contains(id) {
+            let l = list(self.phases.iter().copied());
+            self.err(path, format!("unknown phase `{id}` ({l})"));
+        }
+    }
+    fn election(&mut self, path: &str, id: &str) -> Option<&'a Election> {
+        let e = self.elections.get(id).copied();
+        if e.is_none() {
+            let l = list(self.elections.keys().copied());
+            self.err(path, format!("unknown election `{id}` ({l})"));
+        }
+        e
+    }
+    /// An actor reference, optionally of one kind.
+    fn actor(&mut self, path: &str, id: &str, kind: Option<ActorKind>) -> Option<&'a Actor> {
+        let Some(a) = self.actors.get(id).copied() else {
+            let ids: Vec<&str> = self
+                .actors
+                .values()
+                .filter(|a| kind.is_none_or(|k| a.kind == k))
+                .map(|a| a.id.as_str())
+                .collect();
+            let what = match kind {
+                Some(ActorKind::Party) => "party",
+                Some(ActorKind::ExternalPower) => "power",
+                Some(ActorKind::State) => "state",
+                None => "actor",
+            };
+            let l = list(ids.into_iter());
+            self.err(path, format!("unknown {what} `{id}` ({l})"));
+            return None;
+        };
+        if let Some(k) = kind {
+            if a.kind != k {
+                self.err(
+                    path,
+                    format!(
+                        "`{id}` must be an actor of kind `{k:?}`, but it is `{:?}`",
+                        a.kind
+                    ),
+                );
+                return None;
+            }
+        }
+        Some(a)
+    }
+
+    fn nonempty<T>(&mut self, path: &str, v: &[T], what: &str) {
+        if v.is_empty() {
+            self.err(path, format!("`{what}` needs at least one entry"));
+        }
+    }
+
+    fn indicator(&mut self, path: &str, ind: &Indicator) {
+        use Indicator::*;
+        match ind {
+            Opinion { country, dimension } | Polarization { country, dimension } => {
+                self.country(&format!("{path}.country"), country);
+                self.dim(&format!("{path}.dimension"), dimension);
+            }
+            OpinionShare {
+                country,
+                dimension,
+                threshold,
+            } => {
+                self.country(&format!("{path}.country"), country);
+                self.dim(&format!("{path}.dimension"), dimension);
+                self.param(
+                    &format!("{path}.threshold"),
+                    &Param::Fixed(*threshold),
+                    UNIT,
+                );
+            }
+            Influence { power, country } => {
+                self.actor(
+                    &format!("{path}.power"),
+                    power,
+                    Some(ActorKind::ExternalPower),
+                );
+                self.country(&format!("{path}.country"), country);
+            }
+            InvestorConfidence(c) | Growth(c) | Gdp(c) => self.country(&format!("{path}[0]"), c),
+            ProjectProgress(p) | ProjectOperation(p) => self.project(&format!("{path}[0]"), p),
+            RouteVolume(r) => self.route(&format!("{path}[0]"), r),
+            Tension => {}
+            IssueForecast(i) | IssueSpread(i) => self.issue(&format!("{path}[0]"), i),
+            PartySupport(p) => {
+                self.actor(&format!("{path}[0]"), p, Some(ActorKind::Party));
+            }
+            BudgetUse(a) => {
+                self.actor(&format!("{path}[0]"), a, None);
+            }
+        }
+    }
+
+    fn condition(&mut self, path: &str, c: &Condition) {
+        match c {
+            Condition::Above(i, v) | Condition::Below(i, v) => {
+                self.indicator(&format!("{path}[0]"), i);
+                self.param(&format!("{path}[1]"), v, ANY);
+            }
+            Condition::InPhase(ps) => {
+                for (k, p) in ps.iter().enumerate() {
+                    self.phase(&format!("{path}[0][{k}]"), p);
+                }
+            }
+            Condition::MonthsInPhase(_) => {}
+            Condition::After(m) => {
+                self.month(&format!("{path}[0]"), m);
+            }
+            Condition::Happened(e) => self.event(&format!("{path}[0]"), e),
+            Condition::Operational(p) => self.project(&format!("{path}[0]"), p),
+            Condition::Converged { issue, within } => {
+                self.issue(&format!("{path}.issue"), issue);
+                self.param(&format!("{path}.within"), within, NONNEG);
+            }
+        }
+    }
+
+    fn conditions(&mut self, path: &str, cs: &[Condition]) {
+        for (k, c) in cs.iter().enumerate() {
+            self.condition(&format!("{path}[{k}]"), c);
+        }
+    }
+
+    fn effect(&mut self, path: &str, e: &Effect) {
+        match e {
+            Effect::Tension(v) => self.param(&format!("{path}[0]"), v, SIGNED_UNIT),
+            Effect::Opinion {
+                country,
+                dimension,
+                shift,
+            } => {
+                self.country(&format!("{path}.country"), country);
+                self.dim(&format!("{path}.dimension"), dimension);
+                self.param(&format!("{path}.shift"), shift, SIGNED_UNIT);
+            }
+            Effect::GrowthShock {
+                country,
+                delta,
+                months,
+            } => {
+                self.country(&format!("{path}.country"), country);
+                self.param(&format!("{path}.delta"), delta, ANY);
+                if *months == 0 {
+                    self.err(&format!("{path}.months"), "`months` must be at least 1");
+                }
+            }
+            Effect::Confidence { country, delta } => {
+                self.country(&format!("{path}.country"), country);
+                self.param(&format!("{path}.delta"), delta, SIGNED_UNIT);
+            }
+            Effect::Influence {
+                power,
+                country,
+                delta,
+            } => {
+                self.actor(
+                    &format!("{path}.power"),
+                    power,
+                    Some(ActorKind::ExternalPower),
+                );
+                self.country(&format!("{path}.country"), country);
+                self.param(&format!("{path}.delta"), delta, SIGNED_UNIT);
+            }
+            Effect::SetPhase(p) => self.phase(&format!("{path}[0]"), p),
+            Effect::Referendum {
+                country,
+                dimension,
+                threshold,
+                turnout,
+                pass,
+                fail,
+            } => {
+                self.country(&format!("{path}.country"), country);
+                self.dim(&format!("{path}.dimension"), dimension);
+                self.param(&format!("{path}.threshold"), threshold, SHARE);
+                self.param(&format!("{path}.turnout"), turnout, TURNOUT);
+                if let Some(p) = pass {
+                    self.phase(&format!("{path}.pass"), p);
+                }
+                if let Some(p) = fail {
+                    self.phase(&format!("{path}.fail"), p);
+                }
+            }
+            Effect::ProjectSetback { project, delta } => {
+                self.project(&format!("{path}.project"), project);
+                self.param(&format!("{path}.delta"), delta, SIGNED_UNIT);
+            }
+        }
+    }
+
+    fn ids<T>(&mut self, list_name: &str, items: &[T], id: impl Fn(&T) -> &str) {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (k, it) in items.iter().enumerate() {
+            let i = id(it);
+            let path = format!("{list_name}[{k}].id");
+            if i.is_empty()
+                || !i
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                || i.chars().all(|c| c.is_ascii_digit())
+            {
+                self.err(
+                    &path,
+                    format!(
+                        "id \"{i}\" must be non-empty and made of letters, digits, `_` and `-` (not only digits)"
+                    ),
+                );
+            }
+            if let Some(first) = seen.get(i) {
+                let s = self.span(&format!("{list_name}[{first}].id"));
+                self.err(
+                    &path,
+                    format!(
+                        "duplicate id `{i}` in `{list_name}` (first declared at line {})",
+                        s.line
+                    ),
+                );
+            } else {
+                seen.insert(i, k);
+            }
+        }
+    }
+}
+
+/// Whether an outcome is binary (true/false per run) rather than numeric.
+pub fn is_binary(k: &OutcomeKind) -> bool {
+    match k {
+        OutcomeKind::PhaseReached { .. }
+        | OutcomeKind::ProjectOperational { .. }
+        | OutcomeKind::ElectionWinner { .. }
+        | OutcomeKind::FinalPhase(_) => true,
+        OutcomeKind::Indicator { above, below, .. } => above.is_some() || below.is_some(),
+        _ => false,
+    }
+}
+
+/// All semantic problems of a scenario, located through its tree (in document order of checks).
+pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
+    let mut c = Ctx {
+        s,
+        tree,
+        out: Vec::new(),
+        countries: s.countries.iter().map(|x| x.id.as_str()).collect(),
+        dims: s.dimensions.iter().map(|x| x.id.as_str()).collect(),
+        actors: s.actors.iter().map(|x| (x.id.as_str(), x)).collect(),
+        issues: s.issues.iter().map(|x| x.id.as_str()).collect(),
+        projects: s.projects.iter().map(|x| x.id.as_str()).collect(),
+        routes: s.routes.iter().map(|x| x.id.as_str()).collect(),
+        elections: s.elections.iter().map(|x| (x.id.as_str(), x)).collect(),
+        events: s.events.iter().map(|x| x.id.as_str()).collect(),
+        phases: s.process.phases.iter().map(|x| x.id.as_str()).collect(),
+        outcomes: s.outcomes.iter().map(|x| (x.id.as_str(), x)).collect(),
+    };
+
+    if s.format != FORMAT_VERSION {
+        c.err(
+            "format",
+            format!(
+                "this file is format {}; this crossroads reads format {FORMAT_VERSION}",
+                s.format
+            ),
+        );
+    }
+
+    // NaN and infinity, anywhere.
+    tree.walk(&mut |n| {
+        if let Kind::Float(f) = n.kind {
+            if !f.is_finite() {
+                c.out.push(Problem::new(
+                    n.span,
+                    format!(
+                        "{} is not allowed: every number must be finite",
+                        super::tree::fmt_float(f)
+                    ),
+                ));
+            }
+        }
+    });
+    c.out.extend(check_dists(tree));
+
+    // Run settings.
+    let r = &s.run;
+    if r.name.is_empty()
+        || r.name.len() > 64
+        || !r
+            .name
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+    {
+        c.err(
+            "run.name",
+            format!(
+                "run name \"{}\" must be a safe folder name: 1 to 64 ASCII letters, digits, `-` and `_`",
+                r.name
+            ),
+        );
+    }
+    if parse_month(&r.start).is_none() {
+        c.err(
+            "run.start",
+            format!("start \"{}\" is not a valid `\"YYYY-MM\"` month", r.start),
+        );
+    }
+    if r.horizon == 0 {
+        c.err("run.horizon", "`horizon` must be at least 1 month, found 0");
+    }
+    if r.runs == 0 {
+        c.err("run.runs", "`runs` must be at least 1, found 0");
+    }
+
+    // Ids.
+    c.ids("dimensions", &s.dimensions, |x| &x.id);
+    c.ids("countries", &s.countries, |x| &x.id);
+    c.ids("actors", &s.actors, |x| &x.id);
+    c.ids("issues", &s.issues, |x| &x.id);
+    c.ids("projects", &s.projects, |x| &x.id);
+    c.ids("routes", &s.routes, |x| &x.id);
+    c.ids("elections", &s.elections, |x| &x.id);
+    c.ids("process.phases", &s.process.phases, |x| &x.id);
+    c.ids("events", &s.events, |x| &x.id);
+    c.ids("outcomes", &s.outcomes, |x| &x.id);
+    c.ids("outcome_classes", &s.outcome_classes, |x| &x.id);
+    if s.dimensions.is_empty() {
+        c.err(
+            "dimensions",
+            "`dimensions` needs at least one opinion dimension",
+        );
+    }
+    if s.countries.is_empty() {
+        c.err("countries", "`countries` needs at least one country");
+    }
+
+    // Countries.
+    for (k, co) in s.countries.iter().enumerate() {
+        let p = format!("countries[{k}]");
+        let pop = &co.population;
+        if pop.size == 0 {
+            c.err(
+                &format!("{p}.population.size"),
+                "`size` must be > 0 citizens, found 0",
+            );
+        }
+        c.param(
+            &format!("{p}.population.real_millions"),
+            &pop.real_millions,
+            POS,
+        );
+        let mut seen = HashSet::new();
+        for (j, o) in pop.opinions.iter().enumerate() {
+            let q = format!("{p}.population.opinions[{j}]");
+            c.dim(&format!("{q}.dimension"), &o.dimension);
+            if !seen.insert(o.dimension.as_str()) {
+                c.err(
+                    &format!("{q}.dimension"),
+                    format!("dimension `{}` is given twice", o.dimension),
+                );
+            }
+            c.param(&format!("{q}.mean"), &o.mean, UNIT);
+            c.param(&format!("{q}.sd"), &o.sd, NONNEG);
+        }
+        for (name, sp) in [
+            ("susceptibility", &pop.susceptibility),
+            ("resilience", &pop.resilience),
+        ] {
+            c.param(&format!("{p}.population.{name}.mean"), &sp.mean, UNIT);
+            c.param(&format!("{p}.population.{name}.sd"), &sp.sd, NONNEG);
+        }
+        let np = format!("{p}.population.network");
+        match &pop.network {
+            Network::Complete => {}
+            Network::WattsStrogatz { k: deg, p: prob } => {
+                if *deg < 2 || deg % 2 != 0 || (pop.size > 0 && *deg >= pop.size) {
+                    c.err(
+                        &format!("{np}.k"),
+                        format!(
+                            "Watts–Strogatz `k` must be even, at least 2 and below the population size ({}), found {deg}",
+                            pop.size
+                        ),
+                    );
+                }
+                c.param(&format!("{np}.p"), prob, PROB);
+            }
+            Network::ErdosRenyi { mean_degree } => {
+                c.param(&format!("{np}.mean_degree"), mean_degree, NONNEG);
+                if let Param::Fixed(d) = mean_degree {
+                    if pop.size > 0 && *d > (pop.size as f64 - 1.0).max(0.0) {
+                        c.err(
+                            &format!("{np}.mean_degree"),
+                            format!(
+                                "`mean_degree` ({d}) must be at most size − 1 ({})",
+                                pop.size.saturating_sub(1)
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        let dp = format!("{p}.population.dynamics");
+        match &pop.dynamics {
+            Dynamics::Deffuant {
+                mu,
+                epsilon,
+                encounters,
+            } => {
+                c.param(&format!("{dp}.mu"), mu, DEFFUANT_MU);
+                c.param(&format!("{dp}.epsilon"), epsilon, UNIT);
+                c.param(&format!("{dp}.encounters"), encounters, NONNEG);
+            }
+            Dynamics::HegselmannKrause { epsilon, steps } => {
+                c.param(&format!("{dp}.epsilon"), epsilon, UNIT);
+                if *steps == 0 {
+                    c.err(&format!("{dp}.steps"), "`steps` must be at least 1");
+                }
+            }
+            Dynamics::Frozen => {}
+        }
+        for (j, t) in pop.drift.terms.iter().enumerate() {
+            let q = format!("{p}.population.drift.terms[{j}]");
+            c.dim(&format!("{q}.dimension"), &t.dimension);
+            c.indicator(&format!("{q}.indicator"), &t.indicator);
+            c.param(&format!("{q}.reference"), &t.reference, ANY);
+            c.param(&format!("{q}.rate"), &t.rate, ANY);
+        }
+        let e = &co.economy;
+        c.param(&format!("{p}.economy.gdp_bn"), &e.gdp_bn, POS);
+        c.param(&format!("{p}.economy.growth"), &e.growth, ANY);
+        c.param(
+            &format!("{p}.economy.investor_confidence"),
+            &e.investor_confidence,
+            UNIT,
+        );
+        let mut sum = 0.0;
+        for (j, x) in e.trade_exposure.iter().enumerate() {
+            let q = format!("{p}.economy.trade_exposure[{j}]");
+            c.actor(
+                &format!("{q}.power"),
+                &x.power,
+                Some(ActorKind::ExternalPower),
+            );
+            c.param(&format!("{q}.share"), &x.share, SHARE);
+            sum += x.share.value();
+        }
+        if sum > 1.0 + 1e-9 {
+            c.err(
+                &format!("{p}.economy.trade_exposure"),
+                format!("trade exposure shares add up to {sum:.3}, more than 1"),
+            );
+        }
+        if let Some(g) = &co.government {
+            let q = format!("{p}.government");
+            if let Some(a) = c.actor(&q, g, Some(ActorKind::Party)) {
+                if a.country.as_deref() != Some(co.id.as_str()) {
+                    c.err(
+                        &q,
+                        format!(
+                            "governing party `{g}` belongs to {}, not to `{}`",
+                            a.country
+                                .as_deref()
+                                .map(|x| format!("`{x}`"))
+                                .unwrap_or("no country".into()),
+                            co.id
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    // Actors.
+    for (k, a) in s.actors.iter().enumerate() {
+        let p = format!("actors[{k}]");
+        match (a.kind, &a.country) {
+            (ActorKind::State | ActorKind::Party, None) => c.err(
+                &format!("{p}.kind"),
+                format!(
+                    "actor `{}` of kind `{:?}` needs a `country`",
+                    a.id, a.kind
+                ),
+            ),
+            (ActorKind::ExternalPower, Some(_)) => c.err(
+                &format!("{p}.country"),
+                format!(
+                    "actor `{}` is an `ExternalPower`, which belongs to no country: remove `country`",
+                    a.id
+                ),
+            ),
+            (_, Some(co)) => c.country(&format!("{p}.country"), co),
+            _ => {}
+        }
+        if a.kind != ActorKind::Party && !a.platform.is_empty() {
+            c.err(
+                &format!("{p}.platform"),
+                format!(
+                    "only parties have a `platform`; `{}` is `{:?}`",
+                    a.id, a.kind
+                ),
+            );
+        }
+        for (j, g) in a.goals.iter().enumerate() {
+            c.indicator(&format!("{p}.goals[{j}].indicator"), &g.indicator);
+            c.param(&format!("{p}.goals[{j}].weight"), &g.weight, ANY);
+        }
+        let mut seen = HashSet::new();
+        for (j, x) in a.positions.iter().enumerate() {
+            let q = format!("{p}.positions[{j}]");
+            c.issue(&format!("{q}.issue"), &x.issue);
+            if !seen.insert(x.issue.as_str()) {
+                c.err(
+                    &format!("{q}.issue"),
+                    format!("a second position on issue `{}`", x.issue),
+                );
+            }
+            c.param(&format!("{q}.position"), &x.position, POSITION);
+            c.param(&format!("{q}.salience"), &x.salience, UNIT);
+            c.param(&format!("{q}.capability"), &x.capability, POS);
+        }
+        for (j, x) in a.platform.iter().enumerate() {
+            c.dim(&format!("{p}.platform[{j}].dimension"), &x.dimension);
+            c.param(&format!("{p}.platform[{j}].value"), &x.value, UNIT);
+        }
+        c.param(&format!("{p}.budget"), &a.budget, NONNEG);
+        for (j, x) in a.media_reach.iter().enumerate() {
+            c.country(&format!("{p}.media_reach[{j}].country"), &x.country);
+            c.param(&format!("{p}.media_reach[{j}].reach"), &x.reach, SHARE);
+        }
+        c.param(&format!("{p}.risk_attitude"), &a.risk_attitude, SIGNED_UNIT);
+        c.param(&format!("{p}.rationality"), &a.rationality, NONNEG);
+        c.param(&format!("{p}.perception"), &a.perception, NONNEG);
+        for (j, act) in a.actions.iter().enumerate() {
+            action(&mut c, &format!("{p}.actions[{j}]"), act);
+        }
+    }
+
+    // Issues.
+    for (k, i) in s.issues.iter().enumerate() {
+        let p = format!("issues[{k}]");
+        c.param(&format!("{p}.status_quo"), &i.status_quo, POSITION);
+        let b = &i.bargaining;
+        if b.every == 0 {
+            c.err(
+                &format!("{p}.bargaining.every"),
+                "`every` must be at least 1 month",
+            );
+        }
+        c.param(&format!("{p}.bargaining.q"), &b.q, PROB);
+        c.param(&format!("{p}.bargaining.step"), &b.step, UNIT);
+        c.param(
+            &format!("{p}.bargaining.public_weight"),
+            &b.public_weight,
+            UNIT,
+        );
+        if let Some(d) = &b.support_dimension {
+            c.dim(&format!("{p}.bargaining.support_dimension"), d);
+        }
+    }
+
+    // Projects and routes.
+    for (k, x) in s.projects.iter().enumerate() {
+        let p = format!("projects[{k}]");
+        c.country(&format!("{p}.country"), &x.country);
+        c.param(&format!("{p}.cost"), &x.cost, NONNEG);
+        c.param(&format!("{p}.build_rate"), &x.build_rate, BUILD_RATE);
+        c.param(&format!("{p}.progress"), &x.progress, SHARE);
+        c.conditions(&format!("{p}.preconditions"), &x.preconditions);
+        c.param(&format!("{p}.capacity"), &x.capacity, NONNEG);
+        c.param(
+            &format!("{p}.security_threshold"),
+            &x.security_threshold,
+            UNIT,
+        );
+    }
+    for (k, x) in s.routes.iter().enumerate() {
+        let p = format!("routes[{k}]");
+        for (j, co) in x.countries.iter().enumerate() {
+            c.country(&format!("{p}.countries[{j}]"), co);
+        }
+        for (j, pr) in x.projects.iter().enumerate() {
+            c.project(&format!("{p}.projects[{j}]"), pr);
+        }
+        c.param(&format!("{p}.volume"), &x.volume, NONNEG);
+        c.param(&format!("{p}.capacity"), &x.capacity, NONNEG);
+        if let Some(d) = &x.demand {
+            c.param(&format!("{p}.demand"), d, NONNEG);
+        }
+        c.param(&format!("{p}.demand_growth"), &x.demand_growth, ANY);
+        c.param(&format!("{p}.capacity_growth"), &x.capacity_growth, ANY);
+        c.param(&format!("{p}.open"), &x.open, SHARE);
+        c.param(&format!("{p}.sensitivity"), &x.sensitivity, UNIT);
+        c.param(&format!("{p}.adjustment"), &x.adjustment, SHARE);
+    }
+
+    // Elections.
+    for (k, e) in s.elections.iter().enumerate() {
+        let p = format!("elections[{k}]");
+        c.country(&format!("{p}.country"), &e.country);
+        c.month_in_horizon(&format!("{p}.month"), &e.month, "election");
+        c.nonempty(&format!("{p}.parties"), &e.parties, "parties");
+        for (j, party) in e.parties.iter().enumerate() {
+            let q = format!("{p}.parties[{j}]");
+            if let Some(a) = c.actor(&q, party, Some(ActorKind::Party)) {
+                if a.country.as_deref() != Some(e.country.as_str()) {
+                    c.err(
+                        &q,
+                        format!(
+                            "party `{party}` does not belong to `{}`, the country of election `{}`",
+                            e.country, e.id
+                        ),
+                    );
+                }
+            }
+        }
+        c.param(&format!("{p}.threshold"), &e.threshold, THRESHOLD);
+        c.param(&format!("{p}.turnout"), &e.turnout, TURNOUT);
+        c.param(&format!("{p}.noise"), &e.noise, NONNEG);
+    }
+
+    // Process.
+    if s.process.phases.is_empty() {
+        c.err("process.phases", "`phases` needs at least one phase");
+    }
+    c.phase("process.initial", &s.process.initial);
+    for (k, t) in s.process.transitions.iter().enumerate() {
+        let p = format!("process.transitions[{k}]");
+        for (j, f) in t.from.iter().enumerate() {
+            c.phase(&format!("{p}.from[{j}]"), f);
+        }
+        c.phase(&format!("{p}.to"), &t.to);
+        c.conditions(&format!("{p}.when"), &t.when);
+        c.param(&format!("{p}.probability"), &t.probability, PROB);
+    }
+
+    // Events.
+    for (k, e) in s.events.iter().enumerate() {
+        let p = format!("events[{k}]");
+        match &e.trigger {
+            Trigger::Scheduled(m) => c.month_in_horizon(&format!("{p}.trigger[0]"), m, "scheduled"),
+            Trigger::Hazard(h) => c.param(&format!("{p}.trigger[0]"), h, PROB),
+        }
+        c.conditions(&format!("{p}.when"), &e.when);
+        for (j, x) in e.effects.iter().enumerate() {
+            c.effect(&format!("{p}.effects[{j}]"), x);
+        }
+    }
+
+    // World.
+    let w = &s.world;
+    for (name, v, b) in [
+        ("tension", &w.tension, UNIT),
+        ("tension_decay", &w.tension_decay, SHARE),
+        ("tension_floor", &w.tension_floor, UNIT),
+        ("influence_decay", &w.influence_decay, SHARE),
+        ("trade_pull", &w.trade_pull, NONNEG),
+        ("confidence_tension", &w.confidence_tension, NONNEG),
+        ("confidence_recovery", &w.confidence_recovery, SHARE),
+        ("confidence_growth", &w.confidence_growth, ANY),
+        ("growth_tension", &w.growth_tension, NONNEG),
+        ("growth_reversion", &w.growth_reversion, SHARE),
+        ("trade_dividend", &w.trade_dividend, ANY),
+    ] {
+        c.param(&format!("world.{name}"), v, b);
+    }
+    for (k, x) in w.influence.iter().enumerate() {
+        let p = format!("world.influence[{k}]");
+        c.actor(
+            &format!("{p}.power"),
+            &x.power,
+            Some(ActorKind::ExternalPower),
+        );
+        c.country(&format!("{p}.country"), &x.country);
+        c.param(&format!("{p}.value"), &x.value, UNIT);
+    }
+
+    // Outcomes.
+    for (k, o) in s.outcomes.iter().enumerate() {
+        let p = format!("outcomes[{k}]");
+        if !o.id.is_empty()
+            && !o
+                .id
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+        {
+            c.err(
+                &format!("{p}.id"),
+                format!(
+                    "outcome id \"{}\" is a runs.csv column: use only ASCII letters, digits and `_`",
+                    o.id
+                ),
+            );
+        }
+        let q = format!("{p}.kind");
+        match &o.kind {
+            OutcomeKind::PhaseReached { phase, by } => {
+                c.phase(&format!("{q}.phase"), phase);
+                if let Some(m) = by {
+                    c.month(&format!("{q}.by"), m);
+                }
+            }
+            OutcomeKind::PhaseMonth { phase } => c.phase(&format!("{q}.phase"), phase),
+            OutcomeKind::ProjectOperational { project, by } => {
+                c.project(&format!("{q}.project"), project);
+                if let Some(m) = by {
+                    c.month(&format!("{q}.by"), m);
+                }
+            }
+            OutcomeKind::ProjectMonth { project } => c.project(&format!("{q}.project"), project),
+            OutcomeKind::ElectionWinner { election, party }
+            | OutcomeKind::VoteShare { election, party } => {
+                if let Some(e) = c.election(&format!("{q}.election"), election) {
+                    if !e.parties.contains(party) {
+                        c.err(
+                            &format!("{q}.party"),
+                            format!(
+                                "party `{party}` does not run in election `{election}` (its parties: {})",
+                                e.parties.join(", ")
+                            ),
+                        );
+                    }
+                }
+            }
+            OutcomeKind::Indicator {
+                indicator,
+                at,
+                above,
+                below,
+            } => {
+                c.indicator(&format!("{q}.indicator"), indicator);
+                if let At::Month(m) = at {
+                    let mp = format!("{q}.at[0]");
+                    if let Some(off) = c.month(&mp, m) {
+                        if parse_month(&s.run.start).is_some()
+                            && s.run.horizon > 0
+                            && (off < 0 || off > s.run.horizon as i64)
+                        {
+                            c.err(
+                                &mp,
+                                format!(
+                                    "month \"{m}\" is outside the run ({} to {})",
+                                    s.run.start,
+                                    tick_date(&s.run.start, s.run.horizon)
+                                ),
+                            );
+                        }
+                    }
+                }
+                if let Some(v) = above {
+                    c.param(&format!("{q}.above"), v, ANY);
+                }
+                if let Some(v) = below {
+                    c.param(&format!("{q}.below"), v, ANY);
+                }
+            }
+            OutcomeKind::InfluenceShare { power, country } => {
+                c.actor(&format!("{q}.power"), power, Some(ActorKind::ExternalPower));
+                c.country(&format!("{q}.country"), country);
+            }
+            OutcomeKind::Count {
+                event,
+                action,
+                actor,
+            } => {
+                match (event, action) {
+                    (Some(e), None) => c.event(&format!("{q}.event"), e),
+                    (None, Some(a)) => {
+                        if !ACTION_NAMES.contains(&a.as_str()) {
+                            c.err(
+                                &format!("{q}.action"),
+                                format!(
+                                    "unknown action `{a}` (actions: {})",
+                                    ACTION_NAMES.join(", ")
+                                ),
+                            );
+                        }
+                    }
+                    _ => c.err(&q, "`Count` needs exactly one of `event` and `action`"),
+                }
+                if let Some(a) = actor {
+                    c.actor(&format!("{q}.actor"), a, None);
+                }
+            }
+            OutcomeKind::FinalPhase(ps) => {
+                for (j, ph) in ps.iter().enumerate() {
+                    c.phase(&format!("{q}[0][{j}]"), ph);
+                }
+            }
+        }
+    }
+    for (k, cl) in s.outcome_classes.iter().enumerate() {
+        for (j, r) in cl.rules.iter().enumerate() {
+            let q = format!("outcome_classes[{k}].rules[{j}][0]");
+            let (id, binary) = match r {
+                ClassRule::Is(id) | ClassRule::Not(id) => (id, true),
+                ClassRule::Above(id, _) | ClassRule::Below(id, _) => (id, false),
+            };
+            match c.outcomes.get(id.as_str()).copied() {
+                None => {
+                    let l = list(c.outcomes.keys().copied());
+                    c.err(&q, format!("unknown outcome `{id}` ({l})"));
+                }
+                Some(o) if is_binary(&o.kind) != binary => c.err(
+                    &q,
+                    if binary {
+                        format!("outcome `{id}` is numeric: use `Above`/`Below`, not `Is`/`Not`")
+                    } else {
+                        format!("outcome `{id}` is binary: use `Is`/`Not`, not `Above`/`Below`")
+                    },
+                ),
+                _ => {}
+            }
+        }
+    }
+
+    // Memory.
+    let bytes = estimate_bytes(s);
+    if bytes > MEMORY_LIMIT {
+        let total: u64 = s.countries.iter().map(|x| x.population.size as u64).sum();
+        let biggest = (0..s.countries.len())
+            .max_by_key(|&k| s.countries[k].population.size)
+            .map(|k| format!("countries[{k}].population.size"))
+            .unwrap_or("run.horizon".into());
+        c.err(
+            &biggest,
+            format!(
+                "one run would need about {} of memory ({total} citizens, {} dimensions, {} months), more than the limit of {}: lower population sizes or the horizon",
+                human_bytes(bytes),
+                s.dimensions.len(),
+                s.run.horizon,
+                human_bytes(MEMORY_LIMIT)
+            ),
+        );
+    }
+
+    c.out
+}
+
+fn action(c: &mut Ctx, p: &str, a: &ActionSpec) {
+    let countries = |c: &mut Ctx, v: &[String]| {
+        c.nonempty(&format!("{p}.countries"), v, "countries");
+        for (j, x) in v.iter().enumerate() {
+            c.country(&format!("{p}.countries[{j}]"), x);
+        }
+    };
+    match a {
+        ActionSpec::Disinformation(x) => {
+            countries(c, &x.countries);
+            c.dim(&format!("{p}.dimension"), &x.dimension);
+            c.param(&format!("{p}.cost"), &x.cost, NONNEG);
+            c.param(&format!("{p}.efficiency"), &x.efficiency, NONNEG);
+            c.param(&format!("{p}.shift"), &x.shift, UNIT);
+            c.param(&format!("{p}.detection"), &x.detection, PROB);
+            c.param(&format!("{p}.backlash"), &x.backlash, UNIT);
+            c.param(&format!("{p}.inoculation"), &x.inoculation, UNIT);
+        }
+        ActionSpec::CounterDisinformation(x) => {
+            countries(c, &x.countries);
+            c.param(&format!("{p}.cost"), &x.cost, NONNEG);
+            c.param(&format!("{p}.resilience_gain"), &x.resilience_gain, UNIT);
+            c.param(&format!("{p}.decay"), &x.decay, SHARE);
+        }
+        ActionSpec::Invest(x) => {
+            c.nonempty(&format!("{p}.targets"), &x.targets, "targets");
+            for (j, t) in x.targets.iter().enumerate() {
+                let q = format!("{p}.targets[{j}][0]");
+                match t {
+                    InvestTarget::Project(id) => c.project(&q, id),
+                    InvestTarget::Country(id) => c.country(&q, id),
+                }
+            }
+            c.param(&format!("{p}.cost"), &x.cost, NONNEG);
+            c.param(
+                &format!("{p}.growth_multiplier"),
+                &x.growth_multiplier,
+                NONNEG,
+            );
+            c.param(&format!("{p}.confidence_gain"), &x.confidence_gain, UNIT);
+            c.param(&format!("{p}.influence_gain"), &x.influence_gain, UNIT);
+            c.param(&format!("{p}.hold_back"), &x.hold_back, NONNEG);
+        }
+        ActionSpec::Coercion(x) => {
+            countries(c, &x.countries);
+            c.dim(&format!("{p}.dimension"), &x.dimension);
+            c.param(&format!("{p}.cost"), &x.cost, NONNEG);
+            c.param(&format!("{p}.growth_loss"), &x.growth_loss, NONNEG);
+            c.param(&format!("{p}.shift"), &x.shift, UNIT);
+            c.param(&format!("{p}.backfire"), &x.backfire, PROB);
+            c.param(&format!("{p}.backlash"), &x.backlash, UNIT);
+            c.param(&format!("{p}.influence_gain"), &x.influence_gain, UNIT);
+        }
+        ActionSpec::Mediation(x) => {
+            c.nonempty(&format!("{p}.issues"), &x.issues, "issues");
+            for (j, i) in x.issues.iter().enumerate() {
+                c.issue(&format!("{p}.issues[{j}]"), i);
+            }
+            c.param(&format!("{p}.cost"), &x.cost, NONNEG);
+            c.param(&format!("{p}.convergence"), &x.convergence, SHARE);
+            c.param(
+                &format!("{p}.tension_reduction"),
+                &x.tension_reduction,
+                UNIT,
+            );
+            c.param(&format!("{p}.influence_gain"), &x.influence_gain, UNIT);
+        }
+        ActionSpec::PartySupport(x) => {
+            c.nonempty(&format!("{p}.parties"), &x.parties, "parties");
+            for (j, party) in x.parties.iter().enumerate() {
+                c.actor(&format!("{p}.parties[{j}]"), party, Some(ActorKind::Party));
+            }
+            c.param(&format!("{p}.cost"), &x.cost, NONNEG);
+            c.param(&format!("{p}.appeal_gain"), &x.appeal_gain, UNIT);
+            c.param(&format!("{p}.exposure"), &x.exposure, PROB);
+            c.param(&format!("{p}.backlash"), &x.backlash, UNIT);
+        }
+        ActionSpec::MilitaryPressure(x) => {
+            countries(c, &x.countries);
+            c.param(&format!("{p}.cost"), &x.cost, NONNEG);
+            c.param(&format!("{p}.tension_gain"), &x.tension_gain, UNIT);
+            c.param(
+                &format!("{p}.clash_probability"),
+                &x.clash_probability,
+                PROB,
+            );
+            c.param(&format!("{p}.capability_gain"), &x.capability_gain, NONNEG);
+            c.param(&format!("{p}.decay"), &x.decay, SHARE);
+        }
+        ActionSpec::TransitOpening(x) => {
+            c.nonempty(&format!("{p}.routes"), &x.routes, "routes");
+            for (j, r) in x.routes.iter().enumerate() {
+                c.route(&format!("{p}.routes[{j}]"), r);
+            }
+            for (j, ph) in x.phases.iter().enumerate() {
+                c.phase(&format!("{p}.phases[{j}]"), ph);
+            }
+            c.param(&format!("{p}.cost"), &x.cost, NONNEG);
+            c.param(&format!("{p}.volume_gain"), &x.volume_gain, UNIT);
+        }
+    }
+}
