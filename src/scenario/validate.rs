@@ -237,7 +237,8 @@ impl<'a> Ctx<'a> {
                 } else {
                     lo >= b.lo
                 };
-                let hi_ok = if b.hi_open { hi < b.hi } else { hi <= b.hi };
+                // An open bound at infinity only excludes infinity itself, which no distribution draws.
+                let hi_ok = if b.hi_open && b.hi.is_finite() { hi < b.hi } else { hi <= b.hi };
                 if !(lo_ok && hi_ok) {
                     let m = d.nominal();
                     let sd = match d {
@@ -450,9 +451,21 @@ impl<'a> Ctx<'a> {
             }
             Condition::Happened(e) => self.event(&format!("{path}[0]"), e),
             Condition::Operational(p) => self.project(&format!("{path}[0]"), p),
-            Condition::Converged { issue, within } => {
+            Condition::Converged {
+                issue,
+                within,
+                actors,
+            } => {
                 self.issue(&format!("{path}.issue"), issue);
                 self.param(&format!("{path}.within"), within, NONNEG);
+                for (k, a) in actors.iter().enumerate() {
+                    self.actor(&format!("{path}.actors[{k}]"), a, None);
+                }
+            }
+            Condition::Reached(p) => self.phase(&format!("{path}[0]"), p),
+            Condition::Governs { country, party } => {
+                self.country(&format!("{path}.country"), country);
+                self.actor(&format!("{path}.party"), party, Some(ActorKind::Party));
             }
         }
     }
@@ -507,6 +520,7 @@ impl<'a> Ctx<'a> {
             Effect::Referendum {
                 country,
                 dimension,
+                yes_above,
                 threshold,
                 turnout,
                 pass,
@@ -514,6 +528,7 @@ impl<'a> Ctx<'a> {
             } => {
                 self.country(&format!("{path}.country"), country);
                 self.dim(&format!("{path}.dimension"), dimension);
+                self.param(&format!("{path}.yes_above"), yes_above, SHARE);
                 self.param(&format!("{path}.threshold"), threshold, SHARE);
                 self.param(&format!("{path}.turnout"), turnout, TURNOUT);
                 if let Some(p) = pass {
@@ -868,6 +883,8 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
         c.param(&format!("{p}.risk_attitude"), &a.risk_attitude, SIGNED_UNIT);
         c.param(&format!("{p}.rationality"), &a.rationality, NONNEG);
         c.param(&format!("{p}.perception"), &a.perception, NONNEG);
+        c.param(&format!("{p}.cost_weight"), &a.cost_weight, NONNEG);
+        c.param(&format!("{p}.appeal"), &a.appeal, SIGNED_UNIT);
         for (j, act) in a.actions.iter().enumerate() {
             action(&mut c, &format!("{p}.actions[{j}]"), act);
         }
@@ -984,6 +1001,21 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
         }
     }
 
+    // Recording.
+    let r = &s.record;
+    for (name, v, lo, hi) in [
+        ("share_threshold", r.share_threshold, 0.0, 1.0),
+        ("cluster_gap", r.cluster_gap, 0.0, 1.0),
+        ("cluster_min_share", r.cluster_min_share, 0.0, 1.0),
+    ] {
+        if !(v.is_finite() && (lo..=hi).contains(&v)) {
+            c.err(
+                &format!("record.{name}"),
+                &format!("`{name}` must be a number in [{lo}, {hi}], found {v}"),
+            );
+        }
+    }
+
     // World.
     let w = &s.world;
     for (name, v, b) in [
@@ -998,6 +1030,7 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
         ("growth_tension", &w.growth_tension, NONNEG),
         ("growth_reversion", &w.growth_reversion, SHARE),
         ("trade_dividend", &w.trade_dividend, ANY),
+        ("pressure_memory", &w.pressure_memory, SHARE),
     ] {
         c.param(&format!("world.{name}"), v, b);
     }
