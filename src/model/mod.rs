@@ -98,16 +98,25 @@ pub struct RunOutput {
 pub struct ModelError(pub String);
 
 /// The series recorded for a scenario, in column order of [`RunOutput::series`].
-pub fn series_layout(_s: &crate::scenario::Scenario) -> Vec<SeriesKey> {
-    vec![]
+pub fn series_layout(s: &crate::scenario::Scenario) -> Vec<SeriesKey> {
+    record::layout(s).0
 }
 
-/// Runs run `run` of root seed `seed`: realises the uncertain parameters and simulates.
-pub fn run_one(
-    _r: &Resolved,
-    _seed: u64,
-    _run: u64,
-    _opts: &RunOptions,
-) -> Result<RunOutput, ModelError> {
-    Ok(RunOutput::default())
+/// Runs run `run` of root seed `seed`: realises the uncertain parameters (each from its own stream
+/// `param/<path>`) and simulates. A scenario without uncertain parameters is used as it is.
+pub fn run_one(r: &Resolved, seed: u64, run: u64, opts: &RunOptions) -> Result<RunOutput, ModelError> {
+    let streams = rng::Streams::new(seed, run);
+    let realised;
+    let (scenario, params) = if crate::scenario::param::dist_nodes(&r.tree).is_empty() {
+        (&r.scenario, Vec::new())
+    } else {
+        let (s, drawn) = r
+            .realise(&mut |path| streams.get(&format!("param/{path}")))
+            .map_err(|e| ModelError(format!("realising the uncertain parameters: {e}")))?;
+        realised = s;
+        (&realised, drawn)
+    };
+    let mut out = schedule::simulate(scenario, &streams, opts)?;
+    out.params = params;
+    Ok(out)
 }
