@@ -20,7 +20,7 @@ pub trait Export {
 /// A CSV number: shortest round-trip decimal; empty when missing or not finite.
 pub fn fmt_num(v: Option<f64>) -> String {
     match v {
-        Some(x) if x == 0.0 => "0".into(),
+        Some(0.0) => "0".into(), // also -0.0
         Some(x) if x.is_finite() => format!("{x}"),
         _ => String::new(),
     }
