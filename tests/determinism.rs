@@ -197,6 +197,10 @@ fn crossroads() -> assert_cmd::Command {
 }
 
 fn real_run(out: &Path, extra: &[&str]) {
+    real_run_seed(out, "3", extra);
+}
+
+fn real_run_seed(out: &Path, seed: &str, extra: &[&str]) {
     let mut c = crossroads();
     c.args([
         "run",
@@ -204,7 +208,7 @@ fn real_run(out: &Path, extra: &[&str]) {
         "--runs",
         "24",
         "--seed",
-        "3",
+        seed,
         "--quiet",
         "--no-charts",
         "--events",
@@ -251,6 +255,6 @@ fn real_changed_seed_changes_results() {
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     real_run(&a, &[]);
-    real_run(&b, &["--seed", "4"]);
+    real_run_seed(&b, "4", &[]);
     assert_ne!(read(&a, "runs.csv"), read(&b, "runs.csv"));
 }

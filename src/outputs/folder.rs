@@ -232,3 +232,108 @@ pub fn fake_template(
         ],
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::fake::FakeSim;
+    use std::path::Path;
+    use std::time::Duration;
+
+    fn rows(dir: &Path) -> Vec<String> {
+        std::fs::read_to_string(dir.join("runs.csv"))
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(String::from)
+            .collect()
+    }
+
+    fn go(sim: &FakeSim, dir: &Path, stop: &AtomicBool, runs: u64) -> Finished {
+        let out = OutputDir::prepare(dir, false).unwrap();
+        let t = fake_template(9, runs, None, 2, true);
+        write_batch(&out, sim, &t, "()\n", 0, stop, &mut |_| {}).unwrap()
+    }
+
+    #[test]
+    fn a_panic_fails_the_batch_and_keeps_the_runs_before_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let sim = FakeSim {
+            panic_at: Some(17),
+            jitter: Duration::from_micros(200),
+            ..FakeSim::default()
+        };
+        let f = go(&sim, tmp.path(), &AtomicBool::new(false), 100);
+        assert_eq!(f.manifest.status, Status::Failed);
+        assert_eq!(f.manifest.completed_runs, 17);
+        let err = f.manifest.error.unwrap();
+        assert!(
+            err.starts_with("run 17 (seed 9) panicked: fake model bug in run 17; reproduce with: crossroads trace fake.ron --run 17 --seed 9"),
+            "{err}"
+        );
+        let r = rows(tmp.path());
+        assert_eq!(r.len(), 17);
+        assert!(r[16].starts_with("16,"));
+        assert_eq!(f.summary.runs, 17);
+        assert!(!tmp.path().join("runs.csv.tmp").exists());
+    }
+
+    #[test]
+    fn a_model_error_fails_the_batch() {
+        let tmp = tempfile::tempdir().unwrap();
+        let sim = FakeSim {
+            fail_at: Some(3),
+            ..FakeSim::default()
+        };
+        let f = go(&sim, tmp.path(), &AtomicBool::new(false), 10);
+        assert_eq!(f.manifest.status, Status::Failed);
+        assert_eq!(f.manifest.completed_runs, 3);
+        assert!(f.manifest.error.unwrap().contains("run 3 (seed 9) failed"));
+    }
+
+    #[test]
+    fn interruption_flushes_finished_runs_and_marks_partial() {
+        let tmp = tempfile::tempdir().unwrap();
+        let sim = FakeSim {
+            sleep: Duration::from_millis(5),
+            ..FakeSim::default()
+        };
+        let stop = AtomicBool::new(false);
+        let out = OutputDir::prepare(tmp.path(), false).unwrap();
+        let t = fake_template(9, 100_000, None, 2, true);
+        let f = write_batch(&out, &sim, &t, "()\n", 0, &stop, &mut |done| {
+            if done == 25 {
+                stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        })
+        .unwrap();
+        assert_eq!(f.manifest.status, Status::Partial);
+        let done = f.manifest.completed_runs;
+        assert!((25..=25 + 8).contains(&done), "{done}");
+        assert_eq!(rows(tmp.path()).len() as u64, done);
+        let m: Manifest =
+            serde_json::from_slice(&std::fs::read(tmp.path().join("manifest.json")).unwrap())
+                .unwrap();
+        assert_eq!(m.status, Status::Partial);
+        assert_eq!(m.completed_runs, done);
+    }
+
+    #[test]
+    fn existing_folder_needs_force_and_force_needs_an_output_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path().join("o");
+        go(&FakeSim::default(), &d, &AtomicBool::new(false), 5);
+        assert!(matches!(
+            OutputDir::prepare(&d, false),
+            Err(OutputError::Exists(_))
+        ));
+        OutputDir::prepare(&d, true).unwrap();
+        assert!(!d.join("runs.csv").exists(), "replaced");
+        std::fs::write(d.join("notes.txt"), "keep").unwrap();
+        assert!(matches!(
+            OutputDir::prepare(&d, true),
+            Err(OutputError::NotOutputFolder(_))
+        ));
+        assert!(d.join("notes.txt").exists());
+    }
+}
