@@ -178,3 +178,67 @@ where
 pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_cover_the_runs_contiguously() {
+        assert_eq!(Shard::parse("2/4").unwrap().range(1000), (500, 750));
+        for runs in [0u64, 1, 7, 100, 1001] {
+            for count in 1..9 {
+                let mut at = 0;
+                for index in 0..count {
+                    let (a, b) = Shard { index, count }.range(runs);
+                    assert_eq!(a, at);
+                    assert!(b >= a);
+                    at = b;
+                }
+                assert_eq!(at, runs);
+            }
+        }
+        for bad in ["4/4", "1", "a/2", "0/0", "-1/3"] {
+            assert!(Shard::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn wrong_series_shape_is_a_model_failure_with_its_run() {
+        struct Bad;
+        impl Simulate for Bad {
+            fn layout(&self) -> &[SeriesKey] {
+                &[]
+            }
+            fn ticks(&self) -> u32 {
+                1
+            }
+            fn run(&self, _: u64, run: u64, _: &RunOptions) -> Result<RunOutput, ModelError> {
+                Ok(RunOutput {
+                    series: vec![0.0; (run == 4) as usize],
+                    ..RunOutput::default()
+                })
+            }
+        }
+        let spec = BatchSpec {
+            seed: 1,
+            first: 0,
+            end: 10,
+            threads: 2,
+            window: 0,
+            opts: RunOptions::default(),
+        };
+        let end = run_batch(&Bad, &spec, &AtomicBool::new(false), |_, _| Ok(()));
+        assert_eq!(end.completed, 4);
+        match end.stop {
+            Stop::Failed(f) => {
+                assert_eq!((f.run, &f.kind), (4, &FailureKind::Model));
+                assert!(
+                    f.describe("x.ron")
+                        .ends_with("crossroads trace x.ron --run 4 --seed 1")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -65,6 +65,20 @@ fn worker<S: Simulate + ?Sized>(
             i
         };
         let slot = match catch_unwind(AssertUnwindSafe(|| sim.run(spec.seed, i, &spec.opts))) {
+            Ok(Ok(out)) if out.series.len() != sim.ticks() as usize * sim.layout().len() => {
+                Err(Failure {
+                    run: i,
+                    seed: spec.seed,
+                    kind: FailureKind::Model,
+                    message: format!(
+                        "the run recorded {} series values, expected {} ({} ticks × {} series)",
+                        out.series.len(),
+                        sim.ticks() as usize * sim.layout().len(),
+                        sim.ticks(),
+                        sim.layout().len()
+                    ),
+                })
+            }
             Ok(Ok(out)) => Ok(out),
             Ok(Err(e)) => Err(Failure {
                 run: i,
