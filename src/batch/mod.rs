@@ -1,1 +1,244 @@
-//! batch (in progress)
+//! The Monte Carlo batch: runs `[first, end)` of a batch with root seed `S` on a rayon pool, delivered
+//! to a single consumer **in run order** through a bounded reorder window.
+//!
+//! Invariants:
+//! - Run `i` depends on `(S, i)` alone (the model derives its streams from them), so results do not
+//!   depend on threads, shards or completion order.
+//! - Workers take the next run index from a shared counter only while it is within `window` of the
+//!   next run the consumer is waiting for, so at most `window` runs are in flight or buffered: memory is
+//!   flat in the number of runs.
+//! - The consumer sees runs strictly in order; a failure (panic or model error) at run `k` ends the
+//!   batch with runs `< k` delivered and nothing after.
+
+pub mod aggregate;
+#[doc(hidden)]
+pub mod fake;
+mod reorder;
+pub mod stats_shim; // TEMPORARY (see the file)
+
+pub use aggregate::{Aggregates, Cell, OutcomeAgg, QUANTILES};
+
+use crate::model::{self, ModelError, RunOptions, RunOutput, SeriesKey};
+use crate::scenario::Resolved;
+use std::sync::atomic::AtomicBool;
+
+/// Something that computes one run of a batch: the real model, or a fake in tests.
+pub trait Simulate: Sync {
+    /// The series columns every run records, in order.
+    fn layout(&self) -> &[SeriesKey];
+    /// Rows of series per run (horizon + 1).
+    fn ticks(&self) -> u32;
+    /// Runs run `run` of root seed `seed`.
+    fn run(&self, seed: u64, run: u64, opts: &RunOptions) -> Result<RunOutput, ModelError>;
+}
+
+/// The real model behind [`Simulate`].
+pub struct ModelSim<'a> {
+    resolved: &'a Resolved,
+    layout: Vec<SeriesKey>,
+}
+
+impl<'a> ModelSim<'a> {
+    pub fn new(resolved: &'a Resolved) -> Self {
+        ModelSim {
+            layout: model::series_layout(&resolved.scenario),
+            resolved,
+        }
+    }
+}
+
+impl Simulate for ModelSim<'_> {
+    fn layout(&self) -> &[SeriesKey] {
+        &self.layout
+    }
+    fn ticks(&self) -> u32 {
+        self.resolved.scenario.run.horizon + 1
+    }
+    fn run(&self, seed: u64, run: u64, opts: &RunOptions) -> Result<RunOutput, ModelError> {
+        model::run_one(self.resolved, seed, run, opts)
+    }
+}
+
+/// The I-th of N contiguous slices of a batch's run indices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+impl Shard {
+    /// Parses `I/N` (0-based `I < N`).
+    pub fn parse(s: &str) -> Result<Shard, String> {
+        let bad = || format!("--shard {s:?}: expected I/N with 0 <= I < N, e.g. 0/4");
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let index: u64 = i.trim().parse().map_err(|_| bad())?;
+        let count: u64 = n.trim().parse().map_err(|_| bad())?;
+        if count == 0 || index >= count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// The shard's run indices `[first, end)` in a batch of `runs`:
+    /// `[floor(I·N/K), floor((I+1)·N/K))`.
+    pub fn range(&self, runs: u64) -> (u64, u64) {
+        let at = |i: u64| ((i as u128 * runs as u128) / self.count as u128) as u64;
+        (at(self.index), at(self.index + 1))
+    }
+}
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct BatchSpec {
+    pub seed: u64,
+    pub first: u64,
+    pub end: u64,
+    /// Worker threads (at least 1).
+    pub threads: usize,
+    /// Reorder window (runs in flight or buffered); 0 means `4 × threads`.
+    pub window: usize,
+    pub opts: RunOptions,
+}
+
+/// Why a batch stopped early.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FailureKind {
+    /// The model panicked.
+    Panic,
+    /// The model returned an error.
+    Model,
+    /// The consumer failed (an IO error, or an output of the wrong shape).
+    Consumer,
+}
+
+/// A run that failed, with what reproduces it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub run: u64,
+    pub seed: u64,
+    pub kind: FailureKind,
+    pub message: String,
+}
+
+impl Failure {
+    /// `run 17 (seed 42) panicked: <msg>; reproduce with: crossroads trace FILE --run 17 --seed 42`.
+    pub fn describe(&self, file: &str) -> String {
+        let what = match self.kind {
+            FailureKind::Panic => "panicked",
+            FailureKind::Model => "failed",
+            FailureKind::Consumer => "could not be recorded",
+        };
+        let mut s = format!(
+            "run {} (seed {}) {}: {}",
+            self.run, self.seed, what, self.message
+        );
+        if self.kind != FailureKind::Consumer {
+            s += &format!(
+                "; reproduce with: crossroads trace {file} --run {} --seed {}",
+                self.run, self.seed
+            );
+        }
+        s
+    }
+}
+
+/// How a batch ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stop {
+    Complete,
+    /// The stop flag was raised (Ctrl-C): finished runs were delivered, no new ones started.
+    Interrupted,
+    Failed(Failure),
+}
+
+/// The result of [`run_batch`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchEnd {
+    pub stop: Stop,
+    /// Runs delivered to the consumer: `[first, first + completed)`.
+    pub completed: u64,
+    /// The reorder window used.
+    pub window: usize,
+    /// The largest number of runs ever in flight or buffered at once (always `<= window`).
+    pub max_in_flight: usize,
+}
+
+/// Runs the batch: `consume(run, output)` is called on the calling thread for each run in order.
+/// Raising `stop` makes workers take no new runs; the runs already started are finished and delivered.
+/// A consumer error stops the batch like a failed run.
+pub fn run_batch<S, F>(sim: &S, spec: &BatchSpec, stop: &AtomicBool, consume: F) -> BatchEnd
+where
+    S: Simulate + ?Sized,
+    F: FnMut(u64, RunOutput) -> Result<(), String>,
+{
+    reorder::run(sim, spec, stop, consume)
+}
+
+/// All cores (at least 1).
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_cover_the_runs_contiguously() {
+        assert_eq!(Shard::parse("2/4").unwrap().range(1000), (500, 750));
+        for runs in [0u64, 1, 7, 100, 1001] {
+            for count in 1..9 {
+                let mut at = 0;
+                for index in 0..count {
+                    let (a, b) = Shard { index, count }.range(runs);
+                    assert_eq!(a, at);
+                    assert!(b >= a);
+                    at = b;
+                }
+                assert_eq!(at, runs);
+            }
+        }
+        for bad in ["4/4", "1", "a/2", "0/0", "-1/3"] {
+            assert!(Shard::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn wrong_series_shape_is_a_model_failure_with_its_run() {
+        struct Bad;
+        impl Simulate for Bad {
+            fn layout(&self) -> &[SeriesKey] {
+                &[]
+            }
+            fn ticks(&self) -> u32 {
+                1
+            }
+            fn run(&self, _: u64, run: u64, _: &RunOptions) -> Result<RunOutput, ModelError> {
+                Ok(RunOutput {
+                    series: vec![0.0; (run == 4) as usize],
+                    ..RunOutput::default()
+                })
+            }
+        }
+        let spec = BatchSpec {
+            seed: 1,
+            first: 0,
+            end: 10,
+            threads: 2,
+            window: 0,
+            opts: RunOptions::default(),
+        };
+        let end = run_batch(&Bad, &spec, &AtomicBool::new(false), |_, _| Ok(()));
+        assert_eq!(end.completed, 4);
+        match end.stop {
+            Stop::Failed(f) => {
+                assert_eq!((f.run, &f.kind), (4, &FailureKind::Model));
+                assert!(
+                    f.describe("x.ron")
+                        .ends_with("crossroads trace x.ron --run 4 --seed 1")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,7 +1,380 @@
-//! `crossroads run` (skeleton; filled in by its issue).
+//! `crossroads run`: load the scenario, run the batch into the output folder, print the summary table.
 
-use super::{CliError, RunArgs};
+use super::{CliError, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, RunArgs};
+use crate::batch::{ModelSim, Shard, Simulate, default_threads};
+use crate::outputs::export::{OutcomeSummary, Summary};
+use crate::outputs::folder::template;
+use crate::outputs::manifest::{ClassInfo, OutcomeInfo, ParamInfo, ScenarioInfo};
+use crate::outputs::{OutputDir, OutputError, Status, write_batch};
+use crate::scenario::Resolved;
+use crate::scenario::schema::{OutcomeKind, Scenario};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
-pub fn exec(_args: RunArgs) -> Result<(), CliError> {
-    Err(CliError::failure("not built yet"))
+/// Raised by SIGINT/SIGTERM: workers take no new runs, finished runs are flushed.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// Installs the Ctrl-C handler once: the first signal stops the batch cleanly, a second one exits.
+pub fn install_stop_handler() -> &'static AtomicBool {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = ctrlc::set_handler(|| {
+            if STOP.swap(true, Ordering::SeqCst) {
+                std::process::exit(EXIT_INTERRUPTED);
+            }
+        });
+    });
+    &STOP
+}
+
+/// Maps an output error to the CLI's exit codes.
+pub fn output_error(e: OutputError) -> CliError {
+    let code = match e {
+        OutputError::Io(_) => EXIT_FAILURE,
+        _ => EXIT_USAGE,
+    };
+    CliError {
+        code,
+        message: e.to_string(),
+    }
+}
+
+/// Whether an outcome kind is binary (runs.csv `0`/`1`, summary probability) or numeric.
+pub fn outcome_is_binary(kind: &OutcomeKind) -> bool {
+    match kind {
+        OutcomeKind::PhaseReached { .. }
+        | OutcomeKind::ProjectOperational { .. }
+        | OutcomeKind::ElectionWinner { .. }
+        | OutcomeKind::FinalPhase(_) => true,
+        OutcomeKind::Indicator { above, below, .. } => above.is_some() || below.is_some(),
+        _ => false,
+    }
+}
+
+fn or_id(label: &str, id: &str) -> String {
+    if label.is_empty() { id } else { label }.to_string()
+}
+
+/// The resolved scenario as RON (scenario.ron).
+// TEMPORARY: use `resolved.to_ron()` once the loader provides it (it must be the text whose SHA-256
+// is `resolved.sha256`; the manifest's sha256 is computed here from the bytes written, so they agree).
+fn scenario_ron(r: &Resolved) -> String {
+    let cfg = ron::ser::PrettyConfig::default();
+    let mut s = ron::ser::to_string_pretty(&r.scenario, cfg)
+        .unwrap_or_else(|e| format!("// could not print the resolved scenario: {e}\n"));
+    s.push('\n');
+    s
+}
+
+/// Every uncertain parameter of the scenario as (path, distribution), in document order.
+// TEMPORARY: replace by the loader's listing (`validate --list-params`) once it lands. Walks the
+// scenario's serde form: entity lists are keyed by `id`, other lists by index.
+fn uncertain_params(s: &Scenario) -> Vec<ParamInfo> {
+    fn num(v: &serde_json::Value) -> String {
+        match v {
+            serde_json::Value::Array(a) => {
+                format!("[{}]", a.iter().map(num).collect::<Vec<_>>().join(", "))
+            }
+            serde_json::Value::Number(n) => n.as_f64().map_or(n.to_string(), |x| format!("{x}")),
+            other => other.to_string(),
+        }
+    }
+    fn walk(v: &serde_json::Value, path: &str, out: &mut Vec<ParamInfo>) {
+        const DISTS: [&str; 7] = [
+            "Uniform",
+            "Normal",
+            "TruncNormal",
+            "Beta",
+            "Triangular",
+            "LogNormal",
+            "Choice",
+        ];
+        let join = |k: &str| {
+            if path.is_empty() {
+                k.to_string()
+            } else {
+                format!("{path}.{k}")
+            }
+        };
+        match v {
+            serde_json::Value::Object(m) => {
+                if m.len() == 1 {
+                    let (k, args) = m.iter().next().expect("one entry");
+                    if DISTS.contains(&k.as_str()) && (args.is_array() || args.is_number()) {
+                        let args = match args {
+                            serde_json::Value::Array(a) if k != "Choice" => {
+                                a.iter().map(num).collect::<Vec<_>>().join(", ")
+                            }
+                            other => num(other),
+                        };
+                        out.push(ParamInfo {
+                            path: path.to_string(),
+                            distribution: format!("{k}({args})"),
+                        });
+                        return;
+                    }
+                }
+                for (k, x) in m {
+                    walk(x, &join(k), out);
+                }
+            }
+            serde_json::Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    let key = x
+                        .get("id")
+                        .and_then(|id| id.as_str())
+                        .map_or(i.to_string(), str::to_string);
+                    walk(x, &join(&key), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(v) = serde_json::to_value(s) {
+        walk(&v, "", &mut out);
+    }
+    out
+}
+
+/// Charts and report.html for a finished folder.
+// TODO(integration): call `crate::charts::render_all(dir)` and `crate::report::write_report(dir)`
+// here once the charts and report modules land; until then a run writes no charts.
+pub fn render_extras(dir: &Path) -> Result<(), String> {
+    let _ = dir;
+    Ok(())
+}
+
+pub fn exec(args: RunArgs) -> Result<(), CliError> {
+    let shard = args
+        .shard
+        .as_deref()
+        .map(Shard::parse)
+        .transpose()
+        .map_err(CliError::usage)?;
+    if args.threads == Some(0) {
+        return Err(CliError::usage("--threads must be at least 1"));
+    }
+    let resolved = crate::scenario::load(&args.file, &args.sets)?;
+    let s = &resolved.scenario;
+    let runs = args.runs.unwrap_or(s.run.runs);
+    if runs == 0 {
+        return Err(CliError::usage("--runs must be at least 1"));
+    }
+    let seed = args.seed.unwrap_or(s.run.seed);
+    let threads = args.threads.unwrap_or_else(default_threads);
+    let out: PathBuf = args.out.clone().unwrap_or_else(|| {
+        let mut p = PathBuf::from("outputs");
+        p.push(match shard {
+            Some(sh) => format!("{}-shard-{}-of-{}", s.run.name, sh.index, sh.count),
+            None => s.run.name.clone(),
+        });
+        p
+    });
+
+    let sim = ModelSim::new(&resolved);
+    let outcomes = s
+        .outcomes
+        .iter()
+        .map(|o| OutcomeInfo {
+            id: o.id.clone(),
+            label: or_id(&o.label, &o.id),
+            units: o.units.clone(),
+            kind_type: if outcome_is_binary(&o.kind) {
+                "binary"
+            } else {
+                "numeric"
+            }
+            .into(),
+            kind: serde_json::to_value(&o.kind).unwrap_or(serde_json::Value::Null),
+        })
+        .collect();
+    let classes = s
+        .outcome_classes
+        .iter()
+        .map(|c| ClassInfo {
+            id: c.id.clone(),
+            label: or_id(&c.label, &c.id),
+        })
+        .collect();
+    let t = template(
+        ScenarioInfo {
+            path: args.file.display().to_string(),
+            sha256: String::new(),
+            name: s.run.name.clone(),
+            description: s.run.description.clone(),
+            start: s.run.start.clone(),
+            horizon: s.run.horizon,
+        },
+        args.sets.clone(),
+        seed,
+        runs,
+        shard,
+        threads,
+        args.events,
+        uncertain_params(s),
+        outcomes,
+        classes,
+    );
+    let dir = OutputDir::prepare(&out, args.force).map_err(output_error)?;
+    let stop = install_stop_handler();
+    let (first, end) = t.range();
+    let bar = progress_bar(end - first, args.quiet);
+    let finished = write_batch(
+        &dir,
+        &sim as &dyn Simulate,
+        &t,
+        &scenario_ron(&resolved),
+        0,
+        stop,
+        &mut |done| bar.set_position(done),
+    )
+    .map_err(output_error)?;
+    bar.finish_and_clear();
+
+    let m = &finished.manifest;
+    if !args.quiet {
+        print!("{}", summary_table(&finished.summary, m, &out));
+    }
+    match m.status {
+        Status::Complete => {
+            if !args.no_charts {
+                render_extras(&out).map_err(CliError::failure)?;
+            }
+            Ok(())
+        }
+        Status::Partial => Err(CliError {
+            code: EXIT_INTERRUPTED,
+            message: format!(
+                "interrupted: {} of {} runs written to {} (manifest status partial)",
+                m.completed_runs,
+                end - first,
+                out.display()
+            ),
+        }),
+        _ => Err(CliError::failure(format!(
+            "{}\n{} runs before it are in {} (manifest status failed)",
+            m.error.clone().unwrap_or_default(),
+            m.completed_runs,
+            out.display()
+        ))),
+    }
+}
+
+fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    if quiet || !std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    if let Ok(style) = ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}  [{elapsed_precise}]",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn pct(p: f64) -> String {
+    format!("{:.1}%", 100.0 * p)
+}
+
+fn num(v: Option<f64>) -> String {
+    match v {
+        Some(x) if x.abs() >= 1000.0 || x == x.trunc() => format!("{x:.0}"),
+        Some(x) if x.abs() >= 10.0 => format!("{x:.1}"),
+        Some(x) => format!("{x:.3}"),
+        None => "n/a".into(),
+    }
+}
+
+/// The end-of-run table: binary outcomes with probability, Wilson 95% interval and ICD 203 words;
+/// numeric outcomes with median and 90% range; classes; the output path.
+pub fn summary_table(s: &Summary, m: &crate::outputs::Manifest, out: &Path) -> String {
+    let mut t = String::new();
+    let w = s
+        .outcomes
+        .iter()
+        .map(|o| match o {
+            OutcomeSummary::Binary(b) => b.name.len(),
+            OutcomeSummary::Numeric(n) => n.name.len(),
+        })
+        .chain(s.classes.iter().map(|c| c.name.len()))
+        .max()
+        .unwrap_or(0)
+        .max(7);
+    t += &format!("\n{} runs, seed {}\n", s.runs, s.seed);
+    let binaries: Vec<_> = s
+        .outcomes
+        .iter()
+        .filter_map(|o| match o {
+            OutcomeSummary::Binary(b) => Some(b),
+            _ => None,
+        })
+        .collect();
+    if !binaries.is_empty() {
+        t += &format!(
+            "\n{:w$}  {:>11}  {:>17}  {}\n",
+            "outcome", "probability", "95% interval", "likelihood"
+        );
+        for b in binaries {
+            t += &format!(
+                "{:w$}  {:>11}  {:>17}  {}\n",
+                b.name,
+                b.probability.map_or("n/a".into(), pct),
+                format!("{}–{}", pct(b.ci_low), pct(b.ci_high)),
+                b.words
+            );
+        }
+    }
+    let numerics: Vec<_> = s
+        .outcomes
+        .iter()
+        .filter_map(|o| match o {
+            OutcomeSummary::Numeric(n) => Some(n),
+            _ => None,
+        })
+        .collect();
+    if !numerics.is_empty() {
+        t += &format!(
+            "\n{:w$}  {:>10}  {:>21}  {}\n",
+            "outcome", "median", "90% range (p05–p95)", "units"
+        );
+        for n in numerics {
+            let missing = if n.missing > 0 {
+                format!("  ({} of {} runs without a value)", n.missing, n.n)
+            } else {
+                String::new()
+            };
+            t += &format!(
+                "{:w$}  {:>10}  {:>21}  {}{}\n",
+                n.name,
+                num(n.p50),
+                format!("{} – {}", num(n.p05), num(n.p95)),
+                n.units,
+                missing
+            );
+        }
+    }
+    if !s.classes.is_empty() {
+        t += &format!(
+            "\n{:w$}  {:>11}  {:>17}  {}\n",
+            "class", "share", "95% interval", "likelihood"
+        );
+        for c in &s.classes {
+            t += &format!(
+                "{:w$}  {:>11}  {:>17}  {}\n",
+                c.name,
+                c.probability.map_or("n/a".into(), pct),
+                format!("{}–{}", pct(c.ci_low), pct(c.ci_high)),
+                c.words
+            );
+        }
+        if s.unclassified > 0 {
+            t += &format!("{:w$}  {:>11}\n", "(none)", s.unclassified);
+        }
+    }
+    t += &format!("\noutputs: {} ({})\n", out.display(), m.status.as_str());
+    t
 }

@@ -1,1 +1,59 @@
-//! outputs (in progress)
+//! The output folder (docs/outputs.md is the contract): what each file holds and how it is written.
+//!
+//! - [`writer`] is the only code that touches the output folder: every file is written to `<name>.tmp`
+//!   and renamed when whole (streams included), so a file that exists is complete.
+//! - [`export`] turns aggregates and the manifest into bytes (pure functions, deterministic formatting).
+//! - [`folder`] runs a batch into a folder; [`merge`] combines shard folders into one, byte-identical to
+//!   the batch run whole (manifest times, threads and shard aside).
+
+pub mod export;
+pub mod folder;
+pub mod manifest;
+pub mod merge;
+pub mod writer;
+
+pub use export::{Export, Summary};
+pub use folder::{Finished, write_batch};
+pub use manifest::{Manifest, Status};
+pub use merge::merge_folders;
+pub use writer::OutputDir;
+
+use std::path::PathBuf;
+
+/// Why an output folder could not be written.
+#[derive(Debug)]
+pub enum OutputError {
+    /// The folder exists and is not empty, and `--force` was not given (exit 2).
+    Exists(PathBuf),
+    /// `--force` was given but the folder is not an output folder (no manifest.json): refused (exit 2).
+    NotOutputFolder(PathBuf),
+    /// Inputs that do not fit together (merge: shards of different batches, missing shards; exit 2).
+    Invalid(String),
+    /// An IO error (exit 1).
+    Io(String),
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutputError::Exists(p) => write!(
+                f,
+                "{}: output folder exists; use --force to replace it",
+                p.display()
+            ),
+            OutputError::NotOutputFolder(p) => write!(
+                f,
+                "{}: not an output folder of crossroads (no manifest.json); refusing to replace it even with --force",
+                p.display()
+            ),
+            OutputError::Invalid(m) | OutputError::Io(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for OutputError {}
+
+/// An IO error with the path it concerns.
+pub(crate) fn io_err(path: &std::path::Path, e: std::io::Error) -> OutputError {
+    OutputError::Io(format!("{}: {e}", path.display()))
+}

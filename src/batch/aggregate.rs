@@ -1,0 +1,265 @@
+//! Streaming, mergeable aggregates of a batch: per tick × series key, per outcome, per class.
+//!
+//! Every piece merges exactly (integer counts, exact fixed-point sums, min/max, sketch bucket counts), so
+//! the aggregate of shards merged in order equals the aggregate of the whole batch, bit for bit, and its
+//! size does not depend on the number of runs.
+
+use super::stats_shim as stats; // TEMPORARY: becomes `use crate::stats;` at integration
+use crate::model::{OutcomeValue, RunOutput};
+use serde::{Deserialize, Serialize};
+
+/// The quantiles reported in series.csv and summary.json.
+pub const QUANTILES: [(&str, f64); 5] = [
+    ("p05", 0.05),
+    ("p25", 0.25),
+    ("p50", 0.50),
+    ("p75", 0.75),
+    ("p95", 0.95),
+];
+
+/// A numeric quantity across runs: exact moments, a quantile sketch, exact min/max and missing count.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    pub moments: stats::Moments,
+    pub sketch: stats::Sketch,
+    /// Runs where the value was missing (not happened, or non-finite).
+    pub missing: u64,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+impl Cell {
+    pub fn add(&mut self, v: Option<f64>) {
+        match v {
+            Some(x) if x.is_finite() => {
+                self.moments.add(x);
+                self.sketch.add(x);
+                self.min = Some(self.min.map_or(x, |m| m.min(x)));
+                self.max = Some(self.max.map_or(x, |m| m.max(x)));
+            }
+            _ => self.missing += 1,
+        }
+    }
+
+    pub fn merge(&mut self, o: &Cell) {
+        self.moments.merge(&o.moments);
+        self.sketch.merge(&o.sketch);
+        self.missing += o.missing;
+        self.min = match (self.min, o.min) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.max = match (self.max, o.max) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
+
+    /// Number of runs with a value.
+    pub fn n(&self) -> u64 {
+        self.moments.n
+    }
+
+    pub fn mean(&self) -> Option<f64> {
+        self.moments.mean()
+    }
+
+    pub fn sd(&self) -> Option<f64> {
+        self.moments.sd()
+    }
+
+    /// Quantile `q` from the sketch, clamped into the exact [min, max] (so a constant series reports its
+    /// value exactly).
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        let v = self.sketch.quantile(q)?;
+        Some(v.clamp(self.min?, self.max?))
+    }
+}
+
+/// One outcome across runs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum OutcomeAgg {
+    Binary(stats::BinaryCount),
+    Numeric(Cell),
+}
+
+impl OutcomeAgg {
+    fn add(&mut self, v: &OutcomeValue) {
+        match self {
+            OutcomeAgg::Binary(b) => {
+                let hit = match *v {
+                    OutcomeValue::Bool(x) => x,
+                    OutcomeValue::Num(x) => x.is_some_and(|x| x != 0.0),
+                };
+                b.n += 1;
+                b.successes += hit as u64;
+            }
+            OutcomeAgg::Numeric(c) => c.add(match *v {
+                OutcomeValue::Bool(x) => Some(x as u8 as f64),
+                OutcomeValue::Num(x) => x,
+            }),
+        }
+    }
+
+    fn merge(&mut self, o: &OutcomeAgg) -> Result<(), String> {
+        match (self, o) {
+            (OutcomeAgg::Binary(a), OutcomeAgg::Binary(b)) => {
+                a.n += b.n;
+                a.successes += b.successes;
+            }
+            (OutcomeAgg::Numeric(a), OutcomeAgg::Numeric(b)) => a.merge(b),
+            _ => return Err("outcome types differ".into()),
+        }
+        Ok(())
+    }
+}
+
+/// The aggregate state of the runs `[first_run, end_run)` of a batch (aggregates.json).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Aggregates {
+    pub first_run: u64,
+    /// One past the last run folded in; runs are folded contiguously in run order.
+    pub end_run: u64,
+    /// Rows per run: horizon + 1.
+    pub ticks: u32,
+    /// Series keys per tick.
+    pub keys: usize,
+    /// Row-major `ticks × keys`, like [`RunOutput::series`].
+    pub series: Vec<Cell>,
+    /// One per scenario outcome, in order.
+    pub outcomes: Vec<OutcomeAgg>,
+    /// Runs per outcome class, in order.
+    pub classes: Vec<u64>,
+    /// Runs that matched no class.
+    pub unclassified: u64,
+}
+
+impl Aggregates {
+    /// Empty aggregates starting at run `first_run`; `binary[i]` says whether outcome i is binary.
+    pub fn new(first_run: u64, ticks: u32, keys: usize, binary: &[bool], classes: usize) -> Self {
+        Aggregates {
+            first_run,
+            end_run: first_run,
+            ticks,
+            keys,
+            series: vec![Cell::default(); ticks as usize * keys],
+            outcomes: binary
+                .iter()
+                .map(|&b| {
+                    if b {
+                        OutcomeAgg::Binary(stats::BinaryCount::default())
+                    } else {
+                        OutcomeAgg::Numeric(Cell::default())
+                    }
+                })
+                .collect(),
+            classes: vec![0; classes],
+            unclassified: 0,
+        }
+    }
+
+    /// Runs folded in.
+    pub fn runs(&self) -> u64 {
+        self.end_run - self.first_run
+    }
+
+    /// Checks that a run's output has the shape these aggregates expect (a model bug otherwise).
+    pub fn check(&self, out: &RunOutput) -> Result<(), String> {
+        let want = self.ticks as usize * self.keys;
+        if out.series.len() != want {
+            return Err(format!(
+                "the run recorded {} series values, expected {} ({} ticks × {} series)",
+                out.series.len(),
+                want,
+                self.ticks,
+                self.keys
+            ));
+        }
+        if out.outcomes.len() != self.outcomes.len() {
+            return Err(format!(
+                "the run produced {} outcomes, expected {}",
+                out.outcomes.len(),
+                self.outcomes.len()
+            ));
+        }
+        match out.class {
+            Some(c) if c >= self.classes.len() => {
+                Err(format!("the run's class index {c} is out of range"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Folds in run `run`, which must be the next run in order (`end_run`) and pass [`Self::check`].
+    pub fn fold(&mut self, run: u64, out: &RunOutput) -> Result<(), String> {
+        if run != self.end_run {
+            return Err(format!(
+                "run {run} folded out of order (expected {})",
+                self.end_run
+            ));
+        }
+        self.check(out)?;
+        for (cell, v) in self.series.iter_mut().zip(&out.series) {
+            cell.add(Some(*v));
+        }
+        for (agg, v) in self.outcomes.iter_mut().zip(&out.outcomes) {
+            agg.add(v);
+        }
+        match out.class {
+            Some(c) => self.classes[c] += 1,
+            None => self.unclassified += 1,
+        }
+        self.end_run += 1;
+        Ok(())
+    }
+
+    /// Appends `next`, which must cover the runs right after these (`next.first_run == self.end_run`).
+    pub fn merge(&mut self, next: &Aggregates) -> Result<(), String> {
+        if next.first_run != self.end_run {
+            return Err(format!(
+                "aggregates are not contiguous: runs ..{} then {}..",
+                self.end_run, next.first_run
+            ));
+        }
+        if (
+            next.ticks,
+            next.keys,
+            next.outcomes.len(),
+            next.classes.len(),
+        ) != (
+            self.ticks,
+            self.keys,
+            self.outcomes.len(),
+            self.classes.len(),
+        ) {
+            return Err("aggregates have different shapes".into());
+        }
+        for (a, b) in self.series.iter_mut().zip(&next.series) {
+            a.merge(b);
+        }
+        for (a, b) in self.outcomes.iter_mut().zip(&next.outcomes) {
+            a.merge(b)?;
+        }
+        for (a, b) in self.classes.iter_mut().zip(&next.classes) {
+            *a += b;
+        }
+        self.unclassified += next.unclassified;
+        self.end_run = next.end_run;
+        Ok(())
+    }
+
+    /// The cell of series column `key` at `tick`.
+    pub fn cell(&self, tick: u32, key: usize) -> &Cell {
+        &self.series[tick as usize * self.keys + key]
+    }
+}
+
+/// Wilson 95% interval and ICD 203 words (re-exported so outputs need not know the stats module).
+pub fn binary_summary(successes: u64, n: u64) -> (Option<f64>, f64, f64, &'static str) {
+    let (lo, hi) = stats::wilson(successes, n, 1.959_963_984_540_054);
+    if n == 0 {
+        return (None, lo, hi, "");
+    }
+    let p = successes as f64 / n as f64;
+    (Some(p), lo, hi, stats::icd203_words(p))
+}

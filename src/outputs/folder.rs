@@ -1,0 +1,339 @@
+//! Runs a batch into an output folder: scenario.ron and a `running` manifest first, runs.csv (and
+//! events.csv) streamed in run order as runs finish, then aggregates.json, series.csv, summary.json and
+//! the final manifest (complete, partial or failed).
+
+use super::export::{EventsCsv, RunsCsv, ScenarioRon, SeriesCsv, Summary};
+use super::manifest::{
+    ClassInfo, Manifest, OutcomeInfo, ParamInfo, ScenarioInfo, SeriesInfo, Status, now_utc,
+};
+use super::{OutputDir, OutputError};
+use crate::batch::{Aggregates, BatchEnd, BatchSpec, Simulate, Stop, run_batch};
+use crate::model::RunOptions;
+use sha2::{Digest, Sha256};
+use std::sync::atomic::AtomicBool;
+
+/// What [`write_batch`] produced.
+#[derive(Debug)]
+pub struct Finished {
+    /// The manifest as written.
+    pub manifest: Manifest,
+    /// summary.json as written.
+    pub summary: Summary,
+    /// How the batch ended (runs completed, reorder window use).
+    pub batch: BatchEnd,
+}
+
+/// Hex SHA-256 of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Runs the batch described by `template` (seed, runs, shard, threads, events, scenario, outcomes)
+/// into `dir`. The template's status, times, sha256, series and error are filled in here.
+/// `progress(completed)` is called after each run is recorded. Raise `stop` to interrupt.
+pub fn write_batch<S: Simulate + ?Sized>(
+    dir: &OutputDir,
+    sim: &S,
+    template: &Manifest,
+    scenario_ron: &str,
+    window: usize,
+    stop: &AtomicBool,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Finished, OutputError> {
+    let mut m = template.clone();
+    m.crossroads_version = env!("CARGO_PKG_VERSION").to_string();
+    m.status = Status::Running;
+    m.completed_runs = 0;
+    m.started_at = now_utc();
+    m.finished_at = None;
+    m.error = None;
+    m.scenario.sha256 = sha256_hex(scenario_ron.as_bytes());
+    m.series = sim
+        .layout()
+        .iter()
+        .map(|k| SeriesInfo {
+            indicator: k.indicator.clone(),
+            entity: k.entity.clone(),
+        })
+        .collect();
+    let (first, end) = m.range();
+    let threads = m.threads.unwrap_or(1).max(1);
+
+    dir.export(&ScenarioRon(scenario_ron))?;
+    dir.export(&m)?;
+
+    let binary: Vec<bool> = m.outcomes.iter().map(OutcomeInfo::is_binary).collect();
+    let mut aggs = Aggregates::new(
+        first,
+        sim.ticks(),
+        m.series.len(),
+        &binary,
+        m.outcome_classes.len(),
+    );
+    let mut runs = RunsCsv::new(dir.stream("runs.csv")?, &m);
+    let mut events = if m.events {
+        Some(EventsCsv::new(dir.stream("events.csv")?, &m)?)
+    } else {
+        None
+    };
+    let spec = BatchSpec {
+        seed: m.seed,
+        first,
+        end,
+        threads,
+        window,
+        opts: RunOptions {
+            events: m.events,
+            explain: false,
+        },
+    };
+    let mut extra = Vec::new();
+    let batch = run_batch(sim, &spec, stop, |run, out| {
+        aggs.fold(run, &out)?;
+        extra.extend(runs.extra_params(&out));
+        runs.row(run, &out)?;
+        if let Some(ev) = events.as_mut() {
+            ev.rows(run, &out.events)?;
+        }
+        progress(run + 1 - first);
+        Ok(())
+    });
+    runs.finish()?;
+    if let Some(ev) = events {
+        ev.finish()?;
+    }
+    m.uncertain_params
+        .extend(extra.into_iter().map(|path| ParamInfo {
+            path,
+            distribution: "unknown".into(),
+        }));
+
+    dir.export(&aggs)?;
+    dir.export(&SeriesCsv {
+        aggs: &aggs,
+        manifest: &m,
+    })?;
+    let summary = Summary::new(&aggs, &m);
+    dir.export(&summary)?;
+
+    m.completed_runs = batch.completed;
+    m.finished_at = Some(now_utc());
+    match &batch.stop {
+        Stop::Complete => m.status = Status::Complete,
+        Stop::Interrupted => m.status = Status::Partial,
+        Stop::Failed(f) => {
+            m.status = Status::Failed;
+            m.error = Some(f.describe(&m.scenario.path));
+        }
+    }
+    dir.export(&m)?;
+    Ok(Finished {
+        manifest: m,
+        summary,
+        batch,
+    })
+}
+
+/// A manifest template with everything but the scenario's outcomes and identity set (used by the
+/// CLI and by tests): status running, no times.
+#[allow(clippy::too_many_arguments)]
+pub fn template(
+    scenario: ScenarioInfo,
+    sets: Vec<String>,
+    seed: u64,
+    runs: u64,
+    shard: Option<crate::batch::Shard>,
+    threads: usize,
+    events: bool,
+    uncertain_params: Vec<ParamInfo>,
+    outcomes: Vec<OutcomeInfo>,
+    outcome_classes: Vec<ClassInfo>,
+) -> Manifest {
+    Manifest {
+        crossroads_version: env!("CARGO_PKG_VERSION").to_string(),
+        status: Status::Running,
+        completed_runs: 0,
+        scenario,
+        sets,
+        seed,
+        runs,
+        shard: shard.map(|s| {
+            let (first_run, end_run) = s.range(runs);
+            super::manifest::ShardInfo {
+                index: s.index,
+                count: s.count,
+                first_run,
+                end_run,
+            }
+        }),
+        threads: Some(threads),
+        started_at: String::new(),
+        finished_at: None,
+        uncertain_params,
+        outcomes,
+        outcome_classes,
+        series: vec![],
+        events,
+        error: None,
+    }
+}
+
+/// The manifest template matching [`crate::batch::fake::FakeSim`] (tests only).
+#[doc(hidden)]
+pub fn fake_template(
+    seed: u64,
+    runs: u64,
+    shard: Option<crate::batch::Shard>,
+    threads: usize,
+    events: bool,
+) -> Manifest {
+    let outcome = |id: &str, t: &str, units: &str| OutcomeInfo {
+        id: id.into(),
+        label: id.replace('_', " "),
+        units: units.into(),
+        kind_type: t.into(),
+        kind: serde_json::json!({"Fake": id}),
+    };
+    template(
+        ScenarioInfo {
+            path: "fake.ron".into(),
+            sha256: String::new(),
+            name: "fake".into(),
+            description: "the fake model".into(),
+            start: "2026-01".into(),
+            horizon: 6,
+        },
+        vec![],
+        seed,
+        runs,
+        shard,
+        threads,
+        events,
+        vec![ParamInfo {
+            path: "actors.power.budget".into(),
+            distribution: "Uniform(80, 120)".into(),
+        }],
+        vec![
+            outcome("deal", "binary", ""),
+            outcome("deal_month", "numeric", "months"),
+        ],
+        vec![
+            ClassInfo {
+                id: "settled".into(),
+                label: "Settled".into(),
+            },
+            ClassInfo {
+                id: "open".into(),
+                label: "Open".into(),
+            },
+        ],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::fake::FakeSim;
+    use std::path::Path;
+    use std::time::Duration;
+
+    fn rows(dir: &Path) -> Vec<String> {
+        std::fs::read_to_string(dir.join("runs.csv"))
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(String::from)
+            .collect()
+    }
+
+    fn go(sim: &FakeSim, dir: &Path, stop: &AtomicBool, runs: u64) -> Finished {
+        let out = OutputDir::prepare(dir, false).unwrap();
+        let t = fake_template(9, runs, None, 2, true);
+        write_batch(&out, sim, &t, "()\n", 0, stop, &mut |_| {}).unwrap()
+    }
+
+    #[test]
+    fn a_panic_fails_the_batch_and_keeps_the_runs_before_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let sim = FakeSim {
+            panic_at: Some(17),
+            jitter: Duration::from_micros(200),
+            ..FakeSim::default()
+        };
+        let f = go(&sim, tmp.path(), &AtomicBool::new(false), 100);
+        assert_eq!(f.manifest.status, Status::Failed);
+        assert_eq!(f.manifest.completed_runs, 17);
+        let err = f.manifest.error.unwrap();
+        assert!(
+            err.starts_with("run 17 (seed 9) panicked: fake model bug in run 17; reproduce with: crossroads trace fake.ron --run 17 --seed 9"),
+            "{err}"
+        );
+        let r = rows(tmp.path());
+        assert_eq!(r.len(), 17);
+        assert!(r[16].starts_with("16,"));
+        assert_eq!(f.summary.runs, 17);
+        assert!(!tmp.path().join("runs.csv.tmp").exists());
+    }
+
+    #[test]
+    fn a_model_error_fails_the_batch() {
+        let tmp = tempfile::tempdir().unwrap();
+        let sim = FakeSim {
+            fail_at: Some(3),
+            ..FakeSim::default()
+        };
+        let f = go(&sim, tmp.path(), &AtomicBool::new(false), 10);
+        assert_eq!(f.manifest.status, Status::Failed);
+        assert_eq!(f.manifest.completed_runs, 3);
+        assert!(f.manifest.error.unwrap().contains("run 3 (seed 9) failed"));
+    }
+
+    #[test]
+    fn interruption_flushes_finished_runs_and_marks_partial() {
+        let tmp = tempfile::tempdir().unwrap();
+        let sim = FakeSim {
+            sleep: Duration::from_millis(5),
+            ..FakeSim::default()
+        };
+        let stop = AtomicBool::new(false);
+        let out = OutputDir::prepare(tmp.path(), false).unwrap();
+        let t = fake_template(9, 100_000, None, 2, true);
+        let f = write_batch(&out, &sim, &t, "()\n", 0, &stop, &mut |done| {
+            if done == 25 {
+                stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        })
+        .unwrap();
+        assert_eq!(f.manifest.status, Status::Partial);
+        let done = f.manifest.completed_runs;
+        assert!((25..=25 + 8).contains(&done), "{done}");
+        assert_eq!(rows(tmp.path()).len() as u64, done);
+        let m: Manifest =
+            serde_json::from_slice(&std::fs::read(tmp.path().join("manifest.json")).unwrap())
+                .unwrap();
+        assert_eq!(m.status, Status::Partial);
+        assert_eq!(m.completed_runs, done);
+    }
+
+    #[test]
+    fn existing_folder_needs_force_and_force_needs_an_output_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path().join("o");
+        go(&FakeSim::default(), &d, &AtomicBool::new(false), 5);
+        assert!(matches!(
+            OutputDir::prepare(&d, false),
+            Err(OutputError::Exists(_))
+        ));
+        OutputDir::prepare(&d, true).unwrap();
+        assert!(!d.join("runs.csv").exists(), "replaced");
+        std::fs::write(d.join("notes.txt"), "keep").unwrap();
+        assert!(matches!(
+            OutputDir::prepare(&d, true),
+            Err(OutputError::NotOutputFolder(_))
+        ));
+        assert!(d.join("notes.txt").exists());
+    }
+}

@@ -1,0 +1,157 @@
+//! manifest.json: what ran (docs/outputs.md).
+
+use serde::{Deserialize, Serialize};
+
+/// Batch status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Written at the start: the batch is running (or the process was killed).
+    Running,
+    Complete,
+    /// Interrupted (Ctrl-C): `completed_runs` runs are in the files.
+    Partial,
+    /// A run failed (see `error`): the runs before it are in the files.
+    Failed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Running => "running",
+            Status::Complete => "complete",
+            Status::Partial => "partial",
+            Status::Failed => "failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioInfo {
+    pub path: String,
+    /// Hex SHA-256 of scenario.ron.
+    pub sha256: String,
+    pub name: String,
+    pub description: String,
+    pub start: String,
+    pub horizon: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardInfo {
+    pub index: u64,
+    pub count: u64,
+    pub first_run: u64,
+    pub end_run: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParamInfo {
+    pub path: String,
+    pub distribution: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeInfo {
+    pub id: String,
+    pub label: String,
+    pub units: String,
+    /// `binary` or `numeric`.
+    #[serde(rename = "type")]
+    pub kind_type: String,
+    /// The outcome's kind as written in the scenario (JSON of the schema type, keys sorted).
+    pub kind: serde_json::Value,
+}
+
+impl OutcomeInfo {
+    pub fn is_binary(&self) -> bool {
+        self.kind_type == "binary"
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassInfo {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesInfo {
+    pub indicator: String,
+    pub entity: String,
+}
+
+/// manifest.json. Field order is the file's order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub crossroads_version: String,
+    pub status: Status,
+    /// Runs whose rows are in runs.csv (all of the shard's when complete).
+    pub completed_runs: u64,
+    pub scenario: ScenarioInfo,
+    pub sets: Vec<String>,
+    pub seed: u64,
+    /// Runs in the whole batch (all shards).
+    pub runs: u64,
+    /// Null when not sharded (and in a merged folder).
+    pub shard: Option<ShardInfo>,
+    /// Worker threads; null in a merged folder.
+    pub threads: Option<usize>,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub uncertain_params: Vec<ParamInfo>,
+    pub outcomes: Vec<OutcomeInfo>,
+    pub outcome_classes: Vec<ClassInfo>,
+    pub series: Vec<SeriesInfo>,
+    /// Whether events.csv was written (`--events`).
+    pub events: bool,
+    pub error: Option<String>,
+}
+
+impl Manifest {
+    /// The run indices `[first, end)` this folder covers.
+    pub fn range(&self) -> (u64, u64) {
+        match self.shard {
+            Some(s) => (s.first_run, s.end_run),
+            None => (0, self.runs),
+        }
+    }
+}
+
+/// Now as `YYYY-MM-DDTHH:MM:SSZ` (UTC).
+pub fn now_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()) as i64;
+    rfc3339(secs)
+}
+
+/// Seconds since the Unix epoch as `YYYY-MM-DDTHH:MM:SSZ` (civil-from-days, H. Hinnant).
+pub fn rfc3339(secs: i64) -> String {
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + (m <= 2) as i64;
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rfc3339_known_values() {
+        assert_eq!(super::rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(super::rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(super::rfc3339(1_795_910_340), "2026-11-28T23:59:00Z");
+    }
+}

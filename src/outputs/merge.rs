@@ -1,0 +1,234 @@
+//! Merging shard folders into one folder, byte-identical to the batch run whole (manifest times,
+//! threads and shard aside): runs.csv and events.csv concatenated in run order, aggregates merged exactly,
+//! series.csv and summary.json regenerated from them.
+
+use super::export::{ScenarioRon, SeriesCsv, Summary};
+use super::folder::sha256_hex;
+use super::manifest::{Manifest, Status};
+use super::{OutputDir, OutputError, io_err};
+use crate::batch::Aggregates;
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+struct ShardDir {
+    dir: PathBuf,
+    manifest: Manifest,
+}
+
+fn read_manifest(dir: &Path) -> Result<Manifest, OutputError> {
+    let p = dir.join("manifest.json");
+    let text = fs::read_to_string(&p).map_err(|e| {
+        OutputError::Invalid(format!("{}: not an output folder ({e})", p.display()))
+    })?;
+    serde_json::from_str(&text)
+        .map_err(|e| OutputError::Invalid(format!("{}: unreadable manifest: {e}", p.display())))
+}
+
+/// Checks that `dirs` are the complete shards of one batch, in any order. All problems are reported
+/// together (one per line).
+fn check(dirs: &[PathBuf]) -> Result<Vec<ShardDir>, OutputError> {
+    let mut shards = Vec::new();
+    let mut problems = Vec::new();
+    for d in dirs {
+        match read_manifest(d) {
+            Ok(manifest) => shards.push(ShardDir {
+                dir: d.clone(),
+                manifest,
+            }),
+            Err(e) => problems.push(e.to_string()),
+        }
+    }
+    let Some(first) = shards.first() else {
+        return Err(OutputError::Invalid(problems.join("\n")));
+    };
+    let f = &first.manifest;
+    let count = f.shard.map_or(0, |s| s.count);
+    for s in &shards {
+        let m = &s.manifest;
+        let d = s.dir.display();
+        if m.status != Status::Complete {
+            problems.push(format!(
+                "{d}: shard is {} ({} runs written); run it again before merging",
+                m.status.as_str(),
+                m.completed_runs
+            ));
+        }
+        let Some(sh) = m.shard else {
+            problems.push(format!(
+                "{d}: not a shard (run without --shard); nothing to merge"
+            ));
+            continue;
+        };
+        let differs = |what: &str, a: String, b: String| {
+            format!(
+                "{d}: different {what} ({a}) from {} ({b}): shards of different batches",
+                first.dir.display()
+            )
+        };
+        if m.scenario.sha256 != f.scenario.sha256 {
+            problems.push(differs(
+                "scenario sha256",
+                m.scenario.sha256.clone(),
+                f.scenario.sha256.clone(),
+            ));
+        }
+        if m.seed != f.seed {
+            problems.push(differs("seed", m.seed.to_string(), f.seed.to_string()));
+        }
+        if m.runs != f.runs {
+            problems.push(differs("runs", m.runs.to_string(), f.runs.to_string()));
+        }
+        if m.crossroads_version != f.crossroads_version {
+            problems.push(differs(
+                "crossroads version",
+                m.crossroads_version.clone(),
+                f.crossroads_version.clone(),
+            ));
+        }
+        if sh.count != count {
+            problems.push(differs(
+                "shard count",
+                sh.count.to_string(),
+                count.to_string(),
+            ));
+        }
+        if m.events != f.events {
+            problems.push(differs(
+                "--events setting",
+                m.events.to_string(),
+                f.events.to_string(),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        let shard = crate::batch::Shard { index: 0, count };
+        for i in 0..count {
+            let have: Vec<&ShardDir> = shards
+                .iter()
+                .filter(|s| s.manifest.shard.is_some_and(|x| x.index == i))
+                .collect();
+            let (a, b) = crate::batch::Shard { index: i, ..shard }.range(f.runs);
+            match have.len() {
+                0 => problems.push(format!("missing shard {i} of {count} (runs {a}..{b})")),
+                1 => {}
+                _ => problems.push(format!(
+                    "duplicate shard {i} of {count}: {}",
+                    have.iter()
+                        .map(|s| s.dir.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(OutputError::Invalid(problems.join("\n")));
+    }
+    shards.sort_by_key(|s| s.manifest.shard.map_or(0, |x| x.index));
+    Ok(shards)
+}
+
+/// Appends `src`'s lines to `out`, skipping its header unless `keep_header`; the header must equal
+/// `header` (set from the first file).
+fn concat_csv(
+    src: &Path,
+    out: &mut impl Write,
+    header: &mut Option<String>,
+) -> Result<(), OutputError> {
+    let f = File::open(src).map_err(|e| io_err(src, e))?;
+    let mut r = BufReader::with_capacity(1 << 16, f);
+    let mut h = String::new();
+    r.read_line(&mut h).map_err(|e| io_err(src, e))?;
+    match header {
+        None => {
+            out.write_all(h.as_bytes()).map_err(|e| io_err(src, e))?;
+            *header = Some(h);
+        }
+        Some(first) if *first != h => {
+            return Err(OutputError::Invalid(format!(
+                "{}: columns differ from the first shard's",
+                src.display()
+            )));
+        }
+        Some(_) => {}
+    }
+    std::io::copy(&mut r, out).map_err(|e| io_err(src, e))?;
+    Ok(())
+}
+
+/// Merges the shard folders `dirs` into `out` (replaced if `force`). Returns the merged manifest.
+pub fn merge_folders(dirs: &[PathBuf], out: &Path, force: bool) -> Result<Manifest, OutputError> {
+    let shards = check(dirs)?;
+    if let Ok(o) = out.canonicalize() {
+        for s in &shards {
+            if s.dir.canonicalize().is_ok_and(|d| d == o) {
+                return Err(OutputError::Invalid(format!(
+                    "{}: the output folder is one of the shards",
+                    out.display()
+                )));
+            }
+        }
+    }
+    let f = &shards[0].manifest;
+    let scenario_path = shards[0].dir.join("scenario.ron");
+    let scenario = fs::read_to_string(&scenario_path).map_err(|e| io_err(&scenario_path, e))?;
+    if sha256_hex(scenario.as_bytes()) != f.scenario.sha256 {
+        return Err(OutputError::Invalid(format!(
+            "{}: does not match the sha256 in its manifest",
+            scenario_path.display()
+        )));
+    }
+    let mut aggs: Option<Aggregates> = None;
+    for s in &shards {
+        let p = s.dir.join("aggregates.json");
+        let text = fs::read_to_string(&p).map_err(|e| io_err(&p, e))?;
+        let a: Aggregates = serde_json::from_str(&text)
+            .map_err(|e| OutputError::Invalid(format!("{}: unreadable: {e}", p.display())))?;
+        match aggs.as_mut() {
+            None => aggs = Some(a),
+            Some(acc) => acc
+                .merge(&a)
+                .map_err(|e| OutputError::Invalid(format!("{}: {e}", p.display())))?,
+        }
+    }
+    let aggs = aggs.expect("at least one shard");
+
+    let dir = OutputDir::prepare(out, force)?;
+    dir.export(&ScenarioRon(&scenario))?;
+    let mut files = vec!["runs.csv"];
+    if f.events {
+        files.push("events.csv");
+    }
+    for name in files {
+        let mut stream = dir.stream(name)?;
+        let mut header = None;
+        for s in &shards {
+            concat_csv(&s.dir.join(name), &mut stream, &mut header)?;
+        }
+        stream.finish()?;
+    }
+    let mut m = f.clone();
+    m.shard = None;
+    m.threads = None;
+    m.status = Status::Complete;
+    m.completed_runs = aggs.runs();
+    m.error = None;
+    m.started_at = shards
+        .iter()
+        .map(|s| s.manifest.started_at.clone())
+        .min()
+        .unwrap_or_default();
+    m.finished_at = shards
+        .iter()
+        .filter_map(|s| s.manifest.finished_at.clone())
+        .max();
+    dir.export(&aggs)?;
+    dir.export(&SeriesCsv {
+        aggs: &aggs,
+        manifest: &m,
+    })?;
+    dir.export(&Summary::new(&aggs, &m))?;
+    dir.export(&m)?;
+    Ok(m)
+}
