@@ -4,8 +4,8 @@
 //! the aggregate of shards merged in order equals the aggregate of the whole batch, bit for bit, and its
 //! size does not depend on the number of runs.
 
-use super::stats_shim as stats; // TEMPORARY: becomes `use crate::stats;` at integration
 use crate::model::{OutcomeValue, RunOutput};
+use crate::stats;
 use serde::{Deserialize, Serialize};
 
 /// The quantiles reported in series.csv and summary.json.
@@ -64,8 +64,9 @@ impl Cell {
         self.moments.mean()
     }
 
+    /// Sample sd (n − 1); none without values, 0 with a single value.
     pub fn sd(&self) -> Option<f64> {
-        self.moments.sd()
+        (self.moments.n > 0).then(|| self.moments.sd())
     }
 
     /// Quantile `q` from the sketch, clamped into the exact [min, max] (so a constant series reports its

@@ -14,7 +14,6 @@ pub mod aggregate;
 #[doc(hidden)]
 pub mod fake;
 mod reorder;
-pub mod stats_shim; // TEMPORARY (see the file)
 
 pub use aggregate::{Aggregates, Cell, OutcomeAgg, QUANTILES};
 

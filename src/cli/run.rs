@@ -7,7 +7,7 @@ use crate::outputs::folder::template;
 use crate::outputs::manifest::{ClassInfo, OutcomeInfo, ParamInfo, ScenarioInfo};
 use crate::outputs::{OutputDir, OutputError, Status, write_batch};
 use crate::scenario::Resolved;
-use crate::scenario::schema::{OutcomeKind, Scenario};
+use crate::scenario::schema::OutcomeKind;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -57,86 +57,15 @@ fn or_id(label: &str, id: &str) -> String {
     if label.is_empty() { id } else { label }.to_string()
 }
 
-/// The resolved scenario as RON (scenario.ron).
-// TEMPORARY: use `resolved.to_ron()` once the loader provides it (it must be the text whose SHA-256
-// is `resolved.sha256`; the manifest's sha256 is computed here from the bytes written, so they agree).
-fn scenario_ron(r: &Resolved) -> String {
-    let cfg = ron::ser::PrettyConfig::default();
-    let mut s = ron::ser::to_string_pretty(&r.scenario, cfg)
-        .unwrap_or_else(|e| format!("// could not print the resolved scenario: {e}\n"));
-    s.push('\n');
-    s
-}
-
 /// Every uncertain parameter of the scenario as (path, distribution), in document order.
-// TEMPORARY: replace by the loader's listing (`validate --list-params`) once it lands. Walks the
-// scenario's serde form: entity lists are keyed by `id`, other lists by index.
-fn uncertain_params(s: &Scenario) -> Vec<ParamInfo> {
-    fn num(v: &serde_json::Value) -> String {
-        match v {
-            serde_json::Value::Array(a) => {
-                format!("[{}]", a.iter().map(num).collect::<Vec<_>>().join(", "))
-            }
-            serde_json::Value::Number(n) => n.as_f64().map_or(n.to_string(), |x| format!("{x}")),
-            other => other.to_string(),
-        }
-    }
-    fn walk(v: &serde_json::Value, path: &str, out: &mut Vec<ParamInfo>) {
-        const DISTS: [&str; 7] = [
-            "Uniform",
-            "Normal",
-            "TruncNormal",
-            "Beta",
-            "Triangular",
-            "LogNormal",
-            "Choice",
-        ];
-        let join = |k: &str| {
-            if path.is_empty() {
-                k.to_string()
-            } else {
-                format!("{path}.{k}")
-            }
-        };
-        match v {
-            serde_json::Value::Object(m) => {
-                if m.len() == 1 {
-                    let (k, args) = m.iter().next().expect("one entry");
-                    if DISTS.contains(&k.as_str()) && (args.is_array() || args.is_number()) {
-                        let args = match args {
-                            serde_json::Value::Array(a) if k != "Choice" => {
-                                a.iter().map(num).collect::<Vec<_>>().join(", ")
-                            }
-                            other => num(other),
-                        };
-                        out.push(ParamInfo {
-                            path: path.to_string(),
-                            distribution: format!("{k}({args})"),
-                        });
-                        return;
-                    }
-                }
-                for (k, x) in m {
-                    walk(x, &join(k), out);
-                }
-            }
-            serde_json::Value::Array(a) => {
-                for (i, x) in a.iter().enumerate() {
-                    let key = x
-                        .get("id")
-                        .and_then(|id| id.as_str())
-                        .map_or(i.to_string(), str::to_string);
-                    walk(x, &join(&key), out);
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    if let Ok(v) = serde_json::to_value(s) {
-        walk(&v, "", &mut out);
-    }
-    out
+fn uncertain_params(r: &Resolved) -> Vec<ParamInfo> {
+    r.uncertain()
+        .into_iter()
+        .map(|u| ParamInfo {
+            path: u.path,
+            distribution: u.dist.to_string(),
+        })
+        .collect()
 }
 
 /// Charts and report.html for a finished folder.
@@ -214,7 +143,7 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
         shard,
         threads,
         args.events,
-        uncertain_params(s),
+        uncertain_params(&resolved),
         outcomes,
         classes,
     );
@@ -226,7 +155,7 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
         &dir,
         &sim as &dyn Simulate,
         &t,
-        &scenario_ron(&resolved),
+        &resolved.to_ron(),
         0,
         stop,
         &mut |done| bar.set_position(done),

@@ -104,7 +104,12 @@ pub fn series_layout(s: &crate::scenario::Scenario) -> Vec<SeriesKey> {
 
 /// Runs run `run` of root seed `seed`: realises the uncertain parameters (each from its own stream
 /// `param/<path>`) and simulates. A scenario without uncertain parameters is used as it is.
-pub fn run_one(r: &Resolved, seed: u64, run: u64, opts: &RunOptions) -> Result<RunOutput, ModelError> {
+pub fn run_one(
+    r: &Resolved,
+    seed: u64,
+    run: u64,
+    opts: &RunOptions,
+) -> Result<RunOutput, ModelError> {
     let streams = rng::Streams::new(seed, run);
     let realised;
     let (scenario, params) = if crate::scenario::param::dist_nodes(&r.tree).is_empty() {

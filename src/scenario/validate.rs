@@ -238,7 +238,11 @@ impl<'a> Ctx<'a> {
                     lo >= b.lo
                 };
                 // An open bound at infinity only excludes infinity itself, which no distribution draws.
-                let hi_ok = if b.hi_open && b.hi.is_finite() { hi < b.hi } else { hi <= b.hi };
+                let hi_ok = if b.hi_open && b.hi.is_finite() {
+                    hi < b.hi
+                } else {
+                    hi <= b.hi
+                };
                 if !(lo_ok && hi_ok) {
                     let m = d.nominal();
                     let sd = match d {
