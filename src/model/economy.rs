@@ -10,7 +10,8 @@
 //! Tension decays toward `tension_floor` by a share `tension_decay` per month. Influence of each power in
 //! each country decays by a share `influence_decay` toward `trade_pull × trade exposure`. Counter-
 //! disinformation boosts and military capability boosts decay by their own rates; the disinformation
-//! pressure memory keeps a share `pressure_memory` each month.
+//! pressure memory keeps a share `pressure_memory` each month; party appeal returns toward its start
+//! value by a share `appeal_decay` per month.
 
 use super::world::World;
 
@@ -76,8 +77,10 @@ pub fn step(w: &mut World) {
             *v = (*v + idecay * (pull * exposure - *v)).clamp(0.0, 1.0);
         }
     }
+    let appeal_decay = p.appeal_decay.value().clamp(0.0, 1.0);
     for a in w.actors.iter_mut() {
         a.capability_boost *= 1.0 - a.boost_decay;
+        a.appeal += appeal_decay * (a.appeal0 - a.appeal);
     }
     let memory = s.world.pressure_memory.value().clamp(0.0, 1.0);
     for x in w.pressure.iter_mut() {

@@ -54,6 +54,8 @@ pub struct ActorState {
     pub boost_decay: f64,
     /// Party appeal (vote bonus) for parties.
     pub appeal: f64,
+    /// Appeal at the start, which appeal returns to as campaigns wear off.
+    pub appeal0: f64,
     /// Platform per dimension for parties: (dimension, value).
     pub platform: Vec<(Ix, f64)>,
     /// Media reach per country, [0, 1] (0 where the scenario lists none).
@@ -243,6 +245,7 @@ impl<'s> World<'s> {
                 capability_boost: 0.0,
                 boost_decay: 0.0,
                 appeal: a.appeal.value(),
+                appeal0: a.appeal.value(),
                 platform: a
                     .platform
                     .iter()

@@ -1035,6 +1035,7 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
         ("growth_reversion", &w.growth_reversion, SHARE),
         ("trade_dividend", &w.trade_dividend, ANY),
         ("pressure_memory", &w.pressure_memory, SHARE),
+        ("appeal_decay", &w.appeal_decay, SHARE),
     ] {
         c.param(&format!("world.{name}"), v, b);
     }

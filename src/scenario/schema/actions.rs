@@ -58,7 +58,7 @@ param_default! {
     d_disinfo_cost = 5.0; d_disinfo_eff = 0.2; d_disinfo_shift = 0.05; d_disinfo_detect = 0.1;
     d_disinfo_backlash = 0.05; d_disinfo_inoc = 0.05;
     d_counter_cost = 3.0; d_counter_gain = 0.03; d_counter_decay = 0.05;
-    d_invest_cost = 20.0; d_invest_mult = 0.5; d_invest_conf = 0.01; d_invest_infl = 0.01; d_invest_hold = 1.0;
+    d_invest_cost = 20.0; d_invest_mult = 0.5; d_invest_conf = 0.002; d_invest_infl = 0.01; d_invest_hold = 1.0;
     d_coerce_cost = 5.0; d_coerce_loss = 0.01; d_coerce_shift = 0.01; d_coerce_backfire = 0.3;
     d_coerce_backlash = 0.03; d_coerce_infl = 0.01;
     d_med_cost = 2.0; d_med_conv = 0.2; d_med_tension = 0.02; d_med_infl = 0.005;
@@ -137,7 +137,7 @@ pub struct Invest {
     /// Annualised growth boost per unit of (amount / GDP) for country investment. Default 0.5.
     #[serde(default = "d_invest_mult")]
     pub growth_multiplier: Param,
-    /// Investor-confidence gain per investment-month. Default 0.01.
+    /// Investor-confidence gain per investment-month. Default 0.002.
     #[serde(default = "d_invest_conf")]
     pub confidence_gain: Param,
     /// Influence the investor gains in the host country per investment-month. Default 0.01.

@@ -12,7 +12,7 @@ p! {
     d_tension = 0.3; d_tension_decay = 0.05; d_tension_floor = 0.1;
     d_influence_decay = 0.01; d_trade_pull = 0.02;
     d_conf_tension = 0.05; d_conf_recovery = 0.05; d_conf_growth = 0.05; d_growth_tension = 0.05;
-    d_growth_reversion = 0.1; d_trade_dividend = 0.02; d_pressure_memory = 0.5;
+    d_growth_reversion = 0.1; d_trade_dividend = 0.02; d_pressure_memory = 0.5; d_appeal_decay = 0.1;
 }
 
 /// Region-wide parameters.
@@ -62,6 +62,10 @@ pub struct WorldParams {
     /// counter-disinformation is valued against). Default: 0.5.
     #[serde(default = "d_pressure_memory")]
     pub pressure_memory: Param,
+    /// Share of the gap between a party's appeal and its starting appeal that closes per month (support
+    /// campaigns wear off). Default: 0.1.
+    #[serde(default = "d_appeal_decay")]
+    pub appeal_decay: Param,
 }
 
 impl Default for WorldParams {
@@ -80,6 +84,7 @@ impl Default for WorldParams {
             growth_reversion: d_growth_reversion(),
             trade_dividend: d_trade_dividend(),
             pressure_memory: d_pressure_memory(),
+            appeal_decay: d_appeal_decay(),
         }
     }
 }
