@@ -200,7 +200,7 @@ impl Draw for Heat {
             let (px, py) = chart.backend_coord(&(self.max_tick as f64 + 0.5, y + 0.5));
             put(
                 root,
-                &num(total),
+                &format!("{total:.1}"),
                 (px + 60, py),
                 &text(LABEL_SIZE - 1.0),
                 HPos::Right,

@@ -46,13 +46,24 @@ pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
             };
             let shares = find("VoteShare").map(|o| data.numeric(&o.id).0);
             let win = find("ElectionWinner").and_then(|o| data.binary(o));
+            // The party's name as the scenario writes it in "<Party> vote share", else its id.
+            let label = find("VoteShare")
+                .and_then(|o| {
+                    let l = o.label.trim();
+                    l.to_lowercase()
+                        .strip_suffix(" vote share")
+                        .and_then(|p| l.get(..p.len()))
+                        .map(str::to_string)
+                })
+                .filter(|l| !l.is_empty())
+                .unwrap_or_else(|| humanise(party));
             rows.push(PartyRow {
-                label: humanise(party),
+                label,
                 shares: shares.map(|s| sorted(&s)),
                 win,
             });
         }
-        let title = format!("{name}: election {}", humanise(&e).to_lowercase());
+        let title = format!("{name}: the {} election", humanise(&e));
         let d = Election {
             rows,
             title: title.clone(),

@@ -145,12 +145,16 @@ pub fn draw_prob_bars<DB: DrawingBackend>(
         .d()?;
     let wstyle = text(LABEL_SIZE);
     let nstyle = muted(LABEL_SIZE - 1.0);
+    // Bars at most ~44 px thick, however few there are.
+    let (_, py) = chart.plotting_area().get_pixel_range();
+    let row_px = (py.end - py.start).max(1) as f64 / n as f64;
+    let half = (22.0 / row_px).min(0.28);
     for (k, p) in items.iter().enumerate() {
         let y = (n - 1 - k) as f64;
         let (pc, lo, hi) = (p.p * 100.0, p.lo * 100.0, p.hi * 100.0);
         chart
             .draw_series(std::iter::once(Rectangle::new(
-                [(0.0, y + 0.22), (pc, y + 0.78)],
+                [(0.0, y + 0.5 - half), (pc, y + 0.5 + half)],
                 colour.mix(0.85).filled(),
             )))
             .d()?;
@@ -158,8 +162,14 @@ pub fn draw_prob_bars<DB: DrawingBackend>(
         chart
             .draw_series([
                 PathElement::new(vec![(lo, y + 0.5), (hi, y + 0.5)], whisker),
-                PathElement::new(vec![(lo, y + 0.36), (lo, y + 0.64)], whisker),
-                PathElement::new(vec![(hi, y + 0.36), (hi, y + 0.64)], whisker),
+                PathElement::new(
+                    vec![(lo, y + 0.5 - half / 2.0), (lo, y + 0.5 + half / 2.0)],
+                    whisker,
+                ),
+                PathElement::new(
+                    vec![(hi, y + 0.5 - half / 2.0), (hi, y + 0.5 + half / 2.0)],
+                    whisker,
+                ),
             ])
             .d()?;
         let (px, py) = chart.backend_coord(&(100.0, y + 0.5));

@@ -282,7 +282,11 @@ pub fn frame<'a, DB: DrawingBackend>(
 }
 
 /// `snake_case` id to a readable label: "peace_support" -> "Peace support".
+/// Ids of up to three letters read as acronyms: "eu" -> "EU", "usa" -> "USA".
 pub fn humanise(id: &str) -> String {
+    if (2..=3).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphabetic()) {
+        return id.to_uppercase();
+    }
     let s = id.replace(['_', '-'], " ");
     let mut c = s.chars();
     match c.next() {
@@ -376,6 +380,7 @@ mod tests {
         assert_eq!(num(0.5), "0.5");
         assert_eq!(num(5.0), "5");
         assert_eq!(humanise("peace_support"), "Peace support");
+        assert_eq!(humanise("eu"), "EU");
         assert_eq!(month_label("2026-03"), "Mar 2026");
     }
 
