@@ -241,8 +241,8 @@ pub fn wrap<DB: DrawingBackend>(
 
 /// Paints the background, the title, the subtitle and the footer; returns the area left for the
 /// chart body.
-pub fn frame<'a, DB: DrawingBackend>(
-    root: &'a DrawingArea<DB, Shift>,
+pub fn frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
     title: &str,
     subtitle: &str,
     footer: &str,

@@ -79,7 +79,8 @@ table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; font-size:
 th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid var(--rule); vertical-align: top; }
 th { border-bottom: 2px solid var(--ink); font-weight: bold; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.id { color: var(--muted); font-size: .85rem; }
+.id { display: block; color: var(--muted); font-size: .78rem; }
+.id code { font-size: 1em; }
 figure { margin: 1.5rem 0 2rem; page-break-inside: avoid; break-inside: avoid; }
 figure img { display: block; width: 100%; height: auto; border: 1px solid var(--rule); }
 figcaption { color: var(--muted); font-size: .95rem; margin-top: .4rem; }
@@ -159,7 +160,7 @@ pub fn render_html(data: &OutputData, charts: &[Chart]) -> String {
             h,
             "<li><a href=\"#chart-{}\">{}</a></li>",
             esc(&c.stem),
-            esc(chart_heading(&c.title, &name))
+            esc(&chart_heading(&c.title, &name))
         );
     }
     h.push_str("<li><a href=\"#params\">Uncertain parameters</a></li>\n</ol></nav>\n");
@@ -176,14 +177,14 @@ pub fn render_html(data: &OutputData, charts: &[Chart]) -> String {
         let _ = writeln!(
             h,
             "<figure id=\"chart-{stem}\">\n<img src=\"data:image/png;base64,{data}\" width=\"{w}\" \
-             height=\"{hh}\" alt=\"{alt}\">\n<figcaption><b>{head}.</b> {cap} \
+             height=\"{hh}\" alt=\"{alt}\">\n<figcaption><b>{head}</b> {cap} \
              <span class=\"note\">(charts/{stem}.png, charts/{stem}.svg)</span></figcaption>\n</figure>",
             stem = esc(&c.stem),
             data = b64.encode(&c.png),
             w = c.width,
             hh = c.height,
             alt = esc(&c.title),
-            head = esc(chart_heading(&c.title, &name)),
+            head = esc(&caption_lead(&chart_heading(&c.title, &name))),
             cap = esc(&c.caption),
         );
     }
@@ -202,13 +203,26 @@ pub fn render_html(data: &OutputData, charts: &[Chart]) -> String {
     h
 }
 
-/// A chart's title without the leading "scenario: ".
-fn chart_heading<'a>(title: &'a str, name: &str) -> &'a str {
+/// A chart's title without the leading "scenario: ", capitalised.
+fn chart_heading(title: &str, name: &str) -> String {
     let t = title
         .strip_prefix(name)
         .and_then(|t| t.strip_prefix(": "))
         .unwrap_or(title);
-    t
+    let mut c = t.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// The heading as the start of a caption: ends with a full stop unless it has its own punctuation.
+fn caption_lead(heading: &str) -> String {
+    if heading.ends_with(['?', '!', '.']) {
+        heading.to_string()
+    } else {
+        format!("{heading}.")
+    }
 }
 
 fn fact(h: &mut String, k: &str, v: &str) {
@@ -254,7 +268,7 @@ fn settings(h: &mut String, data: &OutputData) {
             "{} in this folder (batch of {}){}",
             data.n_runs(),
             m.runs,
-            if done != data.n_runs() as u64 {
+            if done != data.n_runs() {
                 format!(", manifest says {done} completed")
             } else {
                 String::new()
@@ -311,7 +325,7 @@ fn prob_row(h: &mut String, p: &Probability, id: &str) {
         if id.is_empty() || id == p.label {
             String::new()
         } else {
-            format!(" <span class=\"id\"><code>{}</code></span>", esc(id))
+            format!("<span class=\"id\"><code>{}</code></span>", esc(id))
         },
         pct_precise(p.p),
         pct_precise(p.lo),
@@ -328,7 +342,7 @@ fn pct_precise(p: f64) -> String {
         "0%".into()
     } else if p >= 1.0 {
         "100%".into()
-    } else if p < 0.1 || p > 0.9 {
+    } else if !(0.1..=0.9).contains(&p) {
         format!("{:.1}%", p * 100.0)
     } else {
         pct(p)
@@ -376,7 +390,7 @@ fn summary(h: &mut String, data: &OutputData) {
             let f = |x: Option<f64>| x.map(num).unwrap_or_else(|| "–".into());
             let _ = writeln!(
                 h,
-                "<tr><td>{} <span class=\"id\"><code>{}</code></span></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+                "<tr><td>{}<span class=\"id\"><code>{}</code></span></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
                  <td class=\"n\">{}</td><td>{}</td><td class=\"n\">{} of {}</td></tr>",
                 esc(o.title()),
                 esc(&o.id),
