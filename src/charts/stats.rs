@@ -14,7 +14,9 @@ pub fn wilson(k: u64, n: u64) -> (f64, f64, f64) {
     let den = 1.0 + z2 / n;
     let centre = (p + z2 / (2.0 * n)) / den;
     let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / den;
-    (p, (centre - half).max(0.0), (centre + half).min(1.0))
+    let lo = if k == 0.0 { 0.0 } else { (centre - half).max(0.0) };
+    let hi = if k == n { 1.0 } else { (centre + half).min(1.0) };
+    (p, lo, hi)
 }
 
 /// The ICD 203 expression of likelihood for a probability.
@@ -85,7 +87,9 @@ pub fn histogram(xs: &[f64]) -> Vec<(f64, f64, usize)> {
         let w = width.round().max(1.0);
         (min - 0.5, w)
     } else {
-        let w = nice_width(width);
+        // Readable edges, unless rounding up would leave fewer than five bins.
+        let nice = nice_width(width);
+        let w = if range / nice >= 5.0 { nice } else { width };
         ((min / w).floor() * w, w)
     };
     let nbins = (((max - start) / width).floor() as usize + 1).max(1);
