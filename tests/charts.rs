@@ -283,3 +283,124 @@ fn a_folder_with_only_a_manifest_still_gives_a_report() {
     let p = report::write_report(tmp.path()).unwrap();
     assert!(fs::read_to_string(p).unwrap().contains("tiny"));
 }
+
+#[test]
+fn a_partial_folder_says_so_in_charts_and_report() {
+    let (_tmp, dir) = copy_fixture("tiny");
+    let mpath = dir.join("manifest.json");
+    let mut m: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&mpath).unwrap()).unwrap();
+    m["status"] = "partial".into();
+    m["runs"] = 10.into();
+    fs::write(&mpath, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+    report::plot_folder(&dir).unwrap();
+    let html = fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("Status: partial"), "report warns");
+    let svg = fs::read_to_string(dir.join("charts/outcome_probabilities.svg")).unwrap();
+    assert!(svg.contains("1 of 10 runs"), "footer counts runs");
+    assert!(svg.contains("status PARTIAL"), "footer flags the status");
+}
+
+/// A large scenario: many outcomes with long labels, many series and actions; charts paginate
+/// rather than cram, and every page is a valid chart.
+#[test]
+fn many_outcomes_and_series_paginate() {
+    use std::fmt::Write as _;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let mut outcomes = Vec::new();
+    for i in 0..20 {
+        outcomes.push(serde_json::json!({"id": format!("b{i}"), "type": "binary",
+            "label": format!("A very long outcome label number {i} that goes on and on about treaties and corridors"),
+            "units": "", "kind": {"PhaseReached": {"phase": "signed", "by": null}}}));
+    }
+    for i in 0..8 {
+        outcomes.push(serde_json::json!({"id": format!("n{i}"), "type": "numeric", "label": format!("Number {i}"),
+            "units": "months", "kind": {"PhaseMonth": {"phase": format!("p{i}")}}}));
+    }
+    let manifest = serde_json::json!({"crossroads_version": "0.1.0", "status": "complete",
+        "completed_runs": 40, "runs": 40, "seed": 3,
+        "scenario": {"name": "big", "description": "", "start": "2026-01", "horizon": 24},
+        "uncertain_params": [], "outcomes": outcomes, "outcome_classes": []});
+    fs::write(dir.join("manifest.json"), manifest.to_string()).unwrap();
+    let mut runs = String::from("run");
+    for i in 0..20 {
+        write!(runs, ",b{i}").unwrap();
+    }
+    for i in 0..8 {
+        write!(runs, ",n{i}").unwrap();
+    }
+    runs.push_str(",class\n");
+    for r in 0..40 {
+        write!(runs, "{r}").unwrap();
+        for i in 0..20 {
+            write!(runs, ",{}", ((r * 7 + i * 3) % 5 == 0) as u8).unwrap();
+        }
+        for i in 0..8 {
+            if (r + i) % 4 == 0 {
+                runs.push(',');
+            } else {
+                write!(runs, ",{}", (r * 3 + i) % 24 + 1).unwrap();
+            }
+        }
+        runs.push_str(",\n");
+    }
+    fs::write(dir.join("runs.csv"), runs).unwrap();
+    let mut series = String::from("tick,date,indicator,entity,mean,p05,p25,p50,p75,p95\n");
+    for t in 0..=24 {
+        for c in 0..12 {
+            let v = 0.3 + 0.01 * c as f64 + 0.005 * t as f64;
+            writeln!(
+                series,
+                "{t},x,opinion,country{c}/dimension_with_a_long_name,{v},{},{},{v},{},{}",
+                v - 0.1,
+                v - 0.05,
+                v + 0.05,
+                v + 0.1
+            )
+            .unwrap();
+        }
+        for a in 0..30 {
+            let v = (a % 4) as f64 * 0.5;
+            writeln!(
+                series,
+                "{t},x,actions,actor{}/action_{a},{v},0,0,{v},{v},{v}",
+                a / 5
+            )
+            .unwrap();
+        }
+    }
+    fs::write(dir.join("series.csv"), series).unwrap();
+    let written = charts::render_all(dir).unwrap();
+    if let Ok(keep) = std::env::var("CHARTS_KEEP") {
+        let _ = fs::remove_dir_all(&keep);
+        fs::create_dir_all(&keep).unwrap();
+        for e in fs::read_dir(dir.join("charts")).unwrap() {
+            let p = e.unwrap().path();
+            fs::copy(&p, Path::new(&keep).join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let stems: Vec<String> = written
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for s in [
+        "outcome_probabilities_1",
+        "outcome_probabilities_2",
+        "distributions_1",
+        "distributions_2",
+        "timing_1",
+        "timing_2",
+        "fan_opinion_1",
+        "fan_opinion_2",
+        "actor_activity_1",
+        "actor_activity_2",
+    ] {
+        assert!(stems.iter().any(|x| x == s), "{s} in {stems:?}");
+        let png = fs::read(dir.join("charts").join(format!("{s}.png"))).unwrap();
+        assert_eq!(png_size(&png), (1200, 750));
+        let svg = fs::read_to_string(dir.join("charts").join(format!("{s}.svg"))).unwrap();
+        assert_eq!(svg_size(&svg), (1200, 750));
+    }
+}

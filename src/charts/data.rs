@@ -204,8 +204,13 @@ impl OutputData {
     /// manifest.json is missing, and with [`ChartError::Invalid`] when a file cannot be parsed.
     pub fn load(dir: &Path) -> Result<OutputData, ChartError> {
         if !dir.is_dir() {
+            let what = if dir.exists() {
+                "not a folder"
+            } else {
+                "no such folder"
+            };
             return Err(ChartError::NotOutputFolder(format!(
-                "{}: no such folder",
+                "{}: {what}",
                 dir.display()
             )));
         }

@@ -215,7 +215,7 @@ impl Draw for Fans<'_> {
             let mut builder = ChartBuilder::on(area);
             builder
                 .margin_top(26)
-                .margin_right(14)
+                .margin_right(34)
                 .margin_bottom(4)
                 .x_label_area_size(30)
                 .y_label_area_size(if first_col { 66 } else { 50 });

@@ -22,7 +22,8 @@ pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
         .filter(|o| o.is_binary() && o.kind_name() != "ElectionWinner")
         .filter_map(|o| data.binary(o))
         .collect();
-    probs.sort_by(|a, b| b.p.total_cmp(&a.p).then_with(|| a.id.cmp(&b.id)));
+    // Most likely first; ties keep the scenario's order (the sort is stable).
+    probs.sort_by(|a, b| b.p.total_cmp(&a.p));
     let pages = probs.len().div_ceil(PER_PAGE);
     for (i, page) in probs.chunks(PER_PAGE).enumerate() {
         let (stem, title) = if pages > 1 {

@@ -14,8 +14,16 @@ pub fn wilson(k: u64, n: u64) -> (f64, f64, f64) {
     let den = 1.0 + z2 / n;
     let centre = (p + z2 / (2.0 * n)) / den;
     let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / den;
-    let lo = if k == 0.0 { 0.0 } else { (centre - half).max(0.0) };
-    let hi = if k == n { 1.0 } else { (centre + half).min(1.0) };
+    let lo = if k == 0.0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let hi = if k == n {
+        1.0
+    } else {
+        (centre + half).min(1.0)
+    };
     (p, lo, hi)
 }
 
