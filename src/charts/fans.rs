@@ -1,0 +1,277 @@
+//! Chart 3: fan charts of key indicators over time (series.csv): per entity, the median across runs
+//! as a line, the middle 50% (p25–p75) as a dark band and the middle 90% (p05–p95) as a light band,
+//! dates on the x axis; small multiples sharing one y scale (up to 9 panels per chart).
+
+use super::data::{OutputData, Series};
+use super::style::*;
+use super::{Chart, ChartError, Draw, render};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+const PER_PAGE: usize = 9;
+
+/// The indicators charted, with what they are and their units (y axis), and whether they live in
+/// [0, 1] (then the y axis is fixed to 0–1).
+const KEY_INDICATORS: [(&str, &str, &str, bool); 6] = [
+    (
+        "opinion",
+        "mean citizen opinion",
+        "mean opinion (0–1)",
+        true,
+    ),
+    (
+        "influence",
+        "influence of each power",
+        "influence (0–1)",
+        true,
+    ),
+    (
+        "investor_confidence",
+        "investor confidence",
+        "confidence (0–1)",
+        true,
+    ),
+    (
+        "project_progress",
+        "construction progress of projects",
+        "share built (0–1)",
+        true,
+    ),
+    (
+        "route_volume",
+        "volume on trade routes",
+        "Mt per year",
+        false,
+    ),
+    ("tension", "regional tension", "tension (0–1)", true),
+];
+
+pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
+    let name = data.scenario_name();
+    let mut out = Vec::new();
+    for (ind, what, units, unit_range) in KEY_INDICATORS {
+        let series: Vec<&Series> = data
+            .series_of(ind)
+            .filter(|s| !s.points.is_empty())
+            .collect();
+        if series.is_empty() {
+            continue;
+        }
+        let pages = series.len().div_ceil(PER_PAGE);
+        let (lo, hi) = y_range(&series, unit_range);
+        let max_tick = series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.tick))
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        for (i, page) in series.chunks(PER_PAGE).enumerate() {
+            let (stem, title) = if pages > 1 {
+                (
+                    format!("fan_{ind}_{}", i + 1),
+                    format!("{name}: {what} over time ({} of {pages})", i + 1),
+                )
+            } else {
+                (format!("fan_{ind}"), format!("{name}: {what} over time"))
+            };
+            let panels = page
+                .iter()
+                .map(|s| (panel_title(ind, &s.entity), *s))
+                .collect();
+            let d = Fans {
+                panels,
+                title: title.clone(),
+                subtitle: format!(
+                    "{} by month, across runs. Line: median; dark band: middle 50% of runs; light \
+                     band: middle 90%.",
+                    capitalise(units)
+                ),
+                footer: data.footer(),
+                units: units.to_string(),
+                lo,
+                hi,
+                max_tick,
+                start: data.manifest.scenario.start.clone(),
+                dates: (0..=max_tick as i64)
+                    .map(|t| data.date_of_tick(t))
+                    .collect(),
+            };
+            out.push(render(
+                stem,
+                title,
+                format!(
+                    "One panel per {}: the line is the median run month by month, the dark band \
+                     holds the middle half of the runs and the light band nine in ten; a wide fan \
+                     means the runs disagree.",
+                    entity_word(ind)
+                ),
+                (WIDTH, HEIGHT),
+                &d,
+            )?);
+        }
+    }
+    Ok(out)
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+fn entity_word(ind: &str) -> &'static str {
+    match ind {
+        "opinion" => "country and opinion dimension",
+        "influence" => "power and country",
+        "investor_confidence" => "country",
+        "project_progress" => "project",
+        "route_volume" => "route",
+        _ => "region",
+    }
+}
+
+/// "armenia/peace_support" -> "Armenia: peace support"; "russia/armenia" (influence) -> "Russia in
+/// Armenia"; "tripp" -> "Tripp".
+fn panel_title(ind: &str, entity: &str) -> String {
+    match entity.split_once('/') {
+        Some((a, b)) if ind == "influence" => format!("{} in {}", humanise(a), humanise(b)),
+        Some((a, b)) => format!("{}: {}", humanise(a), humanise(b).to_lowercase()),
+        None => humanise(entity),
+    }
+}
+
+fn y_range(series: &[&Series], unit_range: bool) -> (f64, f64) {
+    let pts = series.iter().flat_map(|s| s.points.iter());
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for p in pts {
+        lo = lo.min(p.p05.min(p.p50));
+        hi = hi.max(p.p95.max(p.p50));
+    }
+    if unit_range && lo >= 0.0 && hi <= 1.0 {
+        return (0.0, 1.0);
+    }
+    if !lo.is_finite() || !hi.is_finite() {
+        return (0.0, 1.0);
+    }
+    if lo >= 0.0 {
+        lo = 0.0; // volumes and counts: zero-based
+    }
+    if hi - lo < 1e-9 {
+        hi = lo + 1.0;
+    }
+    let pad = (hi - lo) * 0.06;
+    (if lo < 0.0 { lo - pad } else { lo }, hi + pad)
+}
+
+struct Fans<'a> {
+    panels: Vec<(String, &'a Series)>,
+    title: String,
+    subtitle: String,
+    footer: String,
+    units: String,
+    lo: f64,
+    hi: f64,
+    max_tick: u32,
+    start: String,
+    dates: Vec<String>,
+}
+
+impl Draw for Fans<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        let body = frame(root, &self.title, &self.subtitle, &self.footer)?;
+        let (rows, cols) = match self.panels.len() {
+            1 => (1, 1),
+            2 => (1, 2),
+            3 => (1, 3),
+            4 => (2, 2),
+            5 | 6 => (2, 3),
+            _ => (3, 3),
+        };
+        let areas = body.split_evenly((rows, cols));
+        let max_labels = match cols {
+            1 => 9,
+            2 => 6,
+            _ => 4,
+        };
+        let keys: Vec<f64> = month_ticks(&self.start, self.max_tick, max_labels)
+            .into_iter()
+            .map(f64::from)
+            .collect();
+        for (k, ((title, s), area)) in self.panels.iter().zip(areas.iter()).enumerate() {
+            let (w, _) = area.dim_in_pixel();
+            let t = fit(root, title, &bold(PANEL_TITLE_SIZE), w.saturating_sub(70));
+            put(
+                area,
+                &t,
+                (66, 2),
+                &bold(PANEL_TITLE_SIZE),
+                HPos::Left,
+                VPos::Top,
+            )?;
+            let first_col = k % cols == 0;
+            let mut builder = ChartBuilder::on(area);
+            builder
+                .margin_top(26)
+                .margin_right(34)
+                .margin_bottom(4)
+                .x_label_area_size(30)
+                .y_label_area_size(if first_col { 66 } else { 50 });
+            let mut chart = builder
+                .build_cartesian_2d(
+                    KeyAxis::new(0.0, self.max_tick as f64, keys.clone()),
+                    self.lo..self.hi,
+                )
+                .d()?;
+            let dates = &self.dates;
+            let xfmt = |x: &f64| {
+                dates
+                    .get(x.round() as usize)
+                    .map(|d| month_label(d))
+                    .unwrap_or_default()
+            };
+            let yfmt = |y: &f64| num(*y);
+            let mut mesh = chart.configure_mesh();
+            mesh.light_line_style(WHITE.mix(0.0))
+                .bold_line_style(C_LIGHT.stroke_width(1))
+                .y_labels(5)
+                .x_label_formatter(&xfmt)
+                .y_label_formatter(&yfmt)
+                .label_style(text(LABEL_SIZE - 2.0))
+                .axis_desc_style(text(LABEL_SIZE - 1.0))
+                .axis_style(C_GREY.stroke_width(1));
+            if first_col {
+                mesh.y_desc(self.units.as_str());
+            }
+            mesh.draw().d()?;
+            let band = |lo: fn(&super::data::SeriesPoint) -> f64,
+                        hi: fn(&super::data::SeriesPoint) -> f64| {
+                let mut pts: Vec<(f64, f64)> =
+                    s.points.iter().map(|p| (p.tick as f64, hi(p))).collect();
+                pts.extend(s.points.iter().rev().map(|p| (p.tick as f64, lo(p))));
+                pts
+            };
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    band(|p| p.p05, |p| p.p95),
+                    C_BLUE.mix(0.18).filled(),
+                )))
+                .d()?;
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    band(|p| p.p25, |p| p.p75),
+                    C_BLUE.mix(0.40).filled(),
+                )))
+                .d()?;
+            chart
+                .draw_series(LineSeries::new(
+                    s.points.iter().map(|p| (p.tick as f64, p.p50)),
+                    RGBColor(0, 70, 120).stroke_width(3),
+                ))
+                .d()?;
+        }
+        Ok(())
+    }
+}
