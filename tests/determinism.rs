@@ -220,7 +220,6 @@ fn real_run_seed(out: &Path, seed: &str, extra: &[&str]) {
 }
 
 #[test]
-#[ignore = "needs the real scenario loader and model (run with --ignored after integration)"]
 fn real_one_and_two_threads_give_identical_bytes() {
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
@@ -231,7 +230,6 @@ fn real_one_and_two_threads_give_identical_bytes() {
 }
 
 #[test]
-#[ignore = "needs the real scenario loader and model (run with --ignored after integration)"]
 fn real_shards_merged_equal_the_whole_batch() {
     let tmp = tempfile::tempdir().unwrap();
     let whole = tmp.path().join("whole");
@@ -250,7 +248,6 @@ fn real_shards_merged_equal_the_whole_batch() {
 }
 
 #[test]
-#[ignore = "needs the real scenario loader and model (run with --ignored after integration)"]
 fn real_changed_seed_changes_results() {
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));

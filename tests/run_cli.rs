@@ -51,7 +51,6 @@ fn bad_shard_and_missing_file_are_usage_errors() {
 }
 
 #[test]
-#[ignore = "needs the real scenario loader and model (run with --ignored after integration)"]
 fn run_writes_every_documented_file_and_column() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("tiny");
@@ -186,7 +185,6 @@ fn run_writes_every_documented_file_and_column() {
 }
 
 #[test]
-#[ignore = "needs the real scenario loader and model (run with --ignored after integration)"]
 fn existing_folder_needs_force() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("tiny");
@@ -234,7 +232,6 @@ fn existing_folder_needs_force() {
 }
 
 #[test]
-#[ignore = "needs the real scenario loader and model (run with --ignored after integration)"]
 fn sigint_leaves_a_partial_manifest_and_whole_files() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("tiny");
@@ -284,7 +281,6 @@ fn sigint_leaves_a_partial_manifest_and_whole_files() {
 }
 
 #[test]
-#[ignore = "needs the real scenario loader and model (run with --ignored after integration)"]
 fn merge_with_a_missing_shard_exits_2_naming_it() {
     let tmp = tempfile::tempdir().unwrap();
     let mut dirs = vec![];

@@ -68,12 +68,12 @@ fn uncertain_params(r: &Resolved) -> Vec<ParamInfo> {
         .collect()
 }
 
-/// Charts and report.html for a finished folder.
-// TODO(integration): call `crate::charts::render_all(dir)` and `crate::report::write_report(dir)`
-// here once the charts and report modules land; until then a run writes no charts.
+/// Charts and report.html for a finished folder: the same code path as `crossroads plot`, so a run
+/// and a later `plot` on its folder give the same files.
 pub fn render_extras(dir: &Path) -> Result<(), String> {
-    let _ = dir;
-    Ok(())
+    crate::report::plot_folder(dir)
+        .map(|_| ())
+        .map_err(|e| format!("writing charts and report: {e}"))
 }
 
 pub fn exec(args: RunArgs) -> Result<(), CliError> {
