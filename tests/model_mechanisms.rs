@@ -107,12 +107,24 @@ fn counter_disinformation_blunts_disinformation() {
 
 #[test]
 fn detected_disinformation_costs_the_source_influence() {
-    let hidden = load(&[DISINFO, "actors.north.actions[0].detection=0.0"]);
-    let exposed = load(&[
+    // The source only cares about the opinion here, so it campaigns whether or not it expects to be
+    // caught; it starts with some influence to lose.
+    let base = [
         DISINFO,
-        "actors.north.actions[0].detection=1.0",
-        "actors.north.actions[0].backlash=0.05",
-    ]);
+        "actors.north.goals=[(indicator: Opinion(country: \"land\", dimension: \"peace\"), weight: -10.0)]",
+        "world.influence=[(power: \"north\", country: \"land\", value: 0.5)]",
+    ];
+    let hidden = load(&[&base[..], &["actors.north.actions[0].detection=0.0"]].concat());
+    let exposed = load(
+        &[
+            &base[..],
+            &[
+                "actors.north.actions[0].detection=1.0",
+                "actors.north.actions[0].backlash=0.05",
+            ],
+        ]
+        .concat(),
+    );
     assert_down(&hidden, &exposed, "north_influence");
 }
 
@@ -151,7 +163,8 @@ fn coercion_backlash_lowers_the_coercers_influence() {
 fn mediation_speeds_convergence() {
     let off = load(&[]);
     let on = load(&[r#"actors.west.actions=[Mediation(issues: ["deal"], convergence: 0.5)]"#]);
-    assert_down(&off, &on, "spread_end");
+    // After the first month's round: the mediated round closes an extra half of each gap.
+    assert_down(&off, &on, "spread_m1");
 }
 
 #[test]

@@ -8,11 +8,20 @@
 //! `w` the issue's `public_weight` and `support` the mean opinion of the state's country on the issue's
 //! `support_dimension` (1 when not set). The forecast (indicator `IssueForecast`) is the salience- and
 //! capability-weighted mean position; `IssueSpread` is the range of salient positions.
+//!
+//! Only states and external powers bargain. A party's positions are its platform: they do not move in
+//! bargaining, and a state takes them when the party comes to govern (see `elections`).
 
 use super::bargaining::{self, BargainingParams, IssueInput};
 use super::compile::Ix;
 use super::world::World;
 use crate::scenario::schema::ActorKind;
+
+/// Whether actors of this kind take part in bargaining rounds (parties do not: their positions are
+/// platforms).
+pub fn bargains(kind: ActorKind) -> bool {
+    kind != ActorKind::Party
+}
 
 /// Effective bargaining capability of actor `a` on issue `i`, with its military boost replaced by `boost`.
 pub fn capability(w: &World, a: Ix, i: Ix, base: f64, boost: f64) -> f64 {
@@ -39,7 +48,12 @@ pub fn capability(w: &World, a: Ix, i: Ix, base: f64, boost: f64) -> f64 {
 pub fn forecast(w: &World, i: Ix, who: Ix, boost: f64) -> (f64, f64) {
     let (mut num, mut den) = (0.0, 0.0);
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for (a, st) in w.actors.iter().enumerate() {
+    for (a, st) in w
+        .actors
+        .iter()
+        .enumerate()
+        .filter(|(_, st)| bargains(st.kind))
+    {
         for &(issue, pos, sal, cap) in &st.positions {
             if issue == i && sal > 0.0 {
                 let b = if a == who { boost } else { st.capability_boost };
@@ -84,7 +98,12 @@ pub fn step(w: &mut World) {
         pos.clear();
         sal.clear();
         cap.clear();
-        for (a, st) in w.actors.iter().enumerate() {
+        for (a, st) in w
+            .actors
+            .iter()
+            .enumerate()
+            .filter(|(_, st)| bargains(st.kind))
+        {
             for (k, &(issue, p, s, c)) in st.positions.iter().enumerate() {
                 if issue == i {
                     members.push((a, k));

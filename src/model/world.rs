@@ -571,6 +571,7 @@ impl<'s> World<'s> {
                     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
                     for &a in actors {
                         for &(i, pos, _, _) in &self.actors[a].positions {
+                            // (a named party contributes its platform position)
                             if i == *issue {
                                 lo = lo.min(pos);
                                 hi = hi.max(pos);

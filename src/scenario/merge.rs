@@ -211,6 +211,24 @@ pub fn set(root: &mut Node, path: &str, value: Node) -> Result<(), String> {
             } else {
                 match resolve(root, &parent_path) {
                     Ok(s) => s,
+                    // A missing struct on the way (e.g. `world` in a file that leaves the whole block
+                    // to its defaults) is created empty; typed deserialization then checks the names.
+                    Err(_) if matches!(parent.last(), Some(Key::Name(_))) => {
+                        let empty = Node {
+                            kind: Kind::Struct {
+                                name: None,
+                                fields: Vec::new(),
+                            },
+                            span: value.span,
+                        };
+                        if set(root, &parent_path, empty).is_err() {
+                            return Err(e);
+                        }
+                        match resolve(root, &parent_path) {
+                            Ok(s) => s,
+                            Err(_) => return Err(e),
+                        }
+                    }
                     Err(_) => return Err(e),
                 }
             };

@@ -24,6 +24,7 @@ fn parties_countries(w: &World, i: Ix) -> Vec<Ix> {
     let mut cs: Vec<Ix> = w
         .actors
         .iter()
+        .filter(|a| crate::model::negotiation::bargains(a.kind))
         .filter(|a| a.positions.iter().any(|p| p.0 == i && p.2 > 0.0))
         .filter_map(|a| a.country)
         .collect();
