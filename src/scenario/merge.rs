@@ -407,12 +407,14 @@ mod tests {
         set(&mut t, "l.x.w", n("5")).unwrap();
         set(&mut t, "a.c", n("\"s\"")).unwrap();
         assert!(set(&mut t, "l.y.w", n("5")).is_err());
-        assert!(set(&mut t, "q.r", n("5")).is_err());
+        // A missing struct on the way is created (typed deserialization then judges the names).
+        set(&mut t, "q.r", n("5")).unwrap();
+        assert!(set(&mut t, "l.x.v.deeper", n("5")).is_err());
         assert_eq!(
             t,
-            n(r#"(a: (b: Uniform(1, 2), c: "s"), l: [(id: "x", v: 1, w: 5)])"#)
+            n(r#"(a: (b: Uniform(1, 2), c: "s"), l: [(id: "x", v: 1, w: 5)], q: (r: 5))"#)
         );
         remove(&mut t, "l.x").unwrap();
-        assert_eq!(t, n(r#"(a: (b: Uniform(1, 2), c: "s"), l: [])"#));
+        assert_eq!(t, n(r#"(a: (b: Uniform(1, 2), c: "s"), l: [], q: (r: 5))"#));
     }
 }
