@@ -31,14 +31,11 @@ pub fn capability(w: &World, a: Ix, i: Ix, base: f64, boost: f64) -> f64 {
         _ => 1.0,
     };
     let cfg = &w.s.issues[i].bargaining;
-    let public = match (st.kind, st.country, &cfg.support_dimension) {
-        (ActorKind::State, Some(c), Some(dim)) => match w.ids().dim(dim) {
-            Ok(d) => {
-                let wt = cfg.public_weight.value().clamp(0.0, 1.0);
-                1.0 - wt + wt * w.countries[c].pop.mean(d)
-            }
-            Err(_) => 1.0,
-        },
+    let public = match (st.kind, st.country, w.issues[i].support_dimension) {
+        (ActorKind::State, Some(c), Some(d)) => {
+            let wt = cfg.public_weight.value().clamp(0.0, 1.0);
+            1.0 - wt + wt * w.mean_opinion[c * w.s.dimensions.len() + d]
+        }
         _ => 1.0,
     };
     (base * (1.0 + boost) * economy * public).max(0.0)

@@ -452,25 +452,58 @@ pub struct Indicators {
 /// Number of bins of the polarisation histogram.
 pub const POLARISATION_BINS: usize = 20;
 
-/// Indicators of issue `d`. `buf` is a reusable buffer (no allocation once it has capacity `n`).
+/// Indicators of issue `d`. `buf` is a reusable buffer (kept for API stability; the computation is
+/// fused into two passes over the opinions and needs no copy). The cluster count uses
+/// [`count_clusters_unsorted`]'s binning (the same count as sorting), the polarisation
+/// [`esteban_ray_hist`] on [`POLARISATION_BINS`] bins (the same value as [`esteban_ray`]).
 pub fn indicators(
     pop: &Population,
     d: usize,
     cfg: &IndicatorConfig,
     buf: &mut Vec<f64>,
 ) -> Indicators {
-    pop.gather(d, buf);
-    let n = buf.len().max(1) as f64;
-    let mean = buf.iter().sum::<f64>() / n;
-    let var = buf.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
-    let share_above = buf.iter().filter(|&&v| v > cfg.threshold).count() as f64 / n;
-    let polarisation = esteban_ray(buf);
-    let clusters = count_clusters_unsorted(buf, cfg.cluster_gap, cfg.min_cluster_share);
+    let _ = buf;
+    let values = || pop.opinions.iter().skip(d).step_by(pop.dims);
+    let count = pop.n as usize;
+    let n = count.max(1) as f64;
+    // Pass 1: sum, share above, polarisation histogram, cluster bins.
+    let gap = cfg.cluster_gap;
+    let binned = count > 0 && gap > 0.0 && gap < 1.0;
+    let inv_width = if binned { 2.0 / gap } else { 0.0 };
+    let nbins = if binned {
+        (inv_width.ceil() as usize) + 1
+    } else {
+        0
+    };
+    let mut bins = vec![(0usize, f64::INFINITY, f64::NEG_INFINITY); nbins];
+    let mut er = [0u32; POLARISATION_BINS];
+    let (mut sum, mut above) = (0.0, 0usize);
+    for &v in values() {
+        sum += v;
+        above += usize::from(v > cfg.threshold);
+        er[((v * POLARISATION_BINS as f64) as usize).min(POLARISATION_BINS - 1)] += 1;
+        if binned {
+            let e = &mut bins[((v * inv_width).max(0.0) as usize).min(nbins - 1)];
+            e.0 += 1;
+            e.1 = e.1.min(v);
+            e.2 = e.2.max(v);
+        }
+    }
+    let mean = sum / n;
+    // Pass 2: variance about the mean.
+    let var = values().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+    let clusters = if binned {
+        clusters_from_bins(&bins, gap, cfg.min_cluster_share, count)
+    } else {
+        let mut v: Vec<f64> = values().copied().collect();
+        v.sort_unstable_by(f64::total_cmp);
+        count_clusters(&v, gap, cfg.min_cluster_share)
+    };
     Indicators {
         mean,
         sd: var.sqrt(),
-        share_above,
-        polarisation,
+        share_above: above as f64 / n,
+        polarisation: esteban_ray_hist(&er),
         clusters,
     }
 }
@@ -511,18 +544,23 @@ pub fn count_clusters_unsorted(values: &[f64], gap: f64, min_share: f64) -> u32 
         v.sort_unstable_by(f64::total_cmp);
         return count_clusters(&v, gap, min_share);
     }
-    let min_size = (min_share * values.len() as f64).ceil().max(1.0) as usize;
-    let width = gap / 2.0;
-    let nbins = (1.0 / width).ceil() as usize + 1;
+    let inv_width = 2.0 / gap;
+    let nbins = inv_width.ceil() as usize + 1;
     // (count, min, max) per bin; at most a few hundred bins for any sensible gap.
     let mut bins = vec![(0usize, f64::INFINITY, f64::NEG_INFINITY); nbins];
     for &v in values {
-        let b = ((v / width).max(0.0) as usize).min(nbins - 1);
-        let e = &mut bins[b];
+        let e = &mut bins[((v * inv_width).max(0.0) as usize).min(nbins - 1)];
         e.0 += 1;
         e.1 = e.1.min(v);
         e.2 = e.2.max(v);
     }
+    clusters_from_bins(&bins, gap, min_share, values.len())
+}
+
+/// The cluster count from `(count, min, max)` bins of width at most `gap / 2` (see
+/// [`count_clusters_unsorted`]).
+fn clusters_from_bins(bins: &[(usize, f64, f64)], gap: f64, min_share: f64, total: usize) -> u32 {
+    let min_size = (min_share * total as f64).ceil().max(1.0) as usize;
     let (mut count, mut size, mut last_max) = (0u32, 0usize, f64::NEG_INFINITY);
     for &(c, lo, hi) in bins.iter().filter(|b| b.0 > 0) {
         if size > 0 && lo - last_max > gap {

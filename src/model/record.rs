@@ -182,7 +182,7 @@ impl Recorder {
         match p {
             Probe::Opinion(c, d) => w.countries[c].pop.mean(d),
             Probe::OpinionSd(c, d) => self.pop(w, c, d).sd,
-            Probe::OpinionShare(c, d) => self.pop(w, c, d).share_above,
+            Probe::OpinionShare(c, d) => w.countries[c].pop.share_above(d, self.config.threshold),
             Probe::Polarization(c, d) => self.pop(w, c, d).polarisation,
             Probe::Clusters(c, d) => f64::from(self.pop(w, c, d).clusters),
             Probe::Influence(p, c) => w.influence(p, c),

@@ -101,7 +101,6 @@ pub fn simulate(
     let mut plans = Vec::new();
     let mut order: Vec<usize> = (0..s.actors.len()).collect();
     let mut decisions_log: Vec<Decision> = Vec::new();
-    w.refresh_derived();
     record_tick(&w, &mut recorder, &mut series, &mut tracker);
     for _ in 0..s.run.horizon {
         step(
@@ -216,6 +215,6 @@ fn step(
     }
     // 8. process
     super::process::step(w, &t.rules, &mut rngs.process);
-    w.refresh_derived();
+    super::negotiation::refresh(w); // an election may have changed a state's positions
     Ok(())
 }

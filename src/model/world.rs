@@ -71,6 +71,8 @@ pub struct IssueState {
     pub spread: f64,
     /// The issue's width for the bargaining model: the spread of positions at the start.
     pub range: f64,
+    /// Index of the issue's `support_dimension`, if any.
+    pub support_dimension: Option<Ix>,
 }
 
 pub struct ProjectState {
@@ -125,6 +127,8 @@ pub struct World<'s> {
     pub vulnerability: Vec<f64>,
     /// Per country: mean effective resilience (refreshed with `vulnerability`).
     pub resilience: Vec<f64>,
+    /// Mean opinion `[country * dims + dim]` (refreshed with `vulnerability`).
+    pub mean_opinion: Vec<f64>,
     /// Disinformation pressure memory `[country * dims + dim]`: the mean opinion shift from
     /// disinformation, halved each month (see `economy`), used by counter-disinformation's perception.
     pub pressure: Vec<f64>,
@@ -276,6 +280,11 @@ impl<'s> World<'s> {
                 forecast: 0.0,
                 spread: 0.0,
                 range: 0.0,
+                support_dimension: i
+                    .bargaining
+                    .support_dimension
+                    .as_ref()
+                    .and_then(|d| ids.dim(d).ok()),
             })
             .collect();
         let projects = s
@@ -349,6 +358,7 @@ impl<'s> World<'s> {
             },
             vulnerability: vec![0.0; s.countries.len()],
             resilience: vec![0.0; s.countries.len()],
+            mean_opinion: vec![0.0; s.countries.len() * nd],
             pressure: vec![0.0; s.countries.len() * nd],
         };
         // A state governed by a party holds the party's goals and positions from the start.
@@ -383,6 +393,10 @@ impl<'s> World<'s> {
             let n = f64::from(st.pop.n.max(1));
             self.vulnerability[c] = v / n;
             self.resilience[c] = r / n;
+            let nd = st.pop.dims;
+            for d in 0..nd {
+                self.mean_opinion[c * nd + d] = st.pop.mean(d);
+            }
         }
         super::negotiation::refresh(self);
     }
