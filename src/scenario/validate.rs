@@ -1015,7 +1015,7 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
         if !(v.is_finite() && (lo..=hi).contains(&v)) {
             c.err(
                 &format!("record.{name}"),
-                &format!("`{name}` must be a number in [{lo}, {hi}], found {v}"),
+                format!("`{name}` must be a number in [{lo}, {hi}], found {v}"),
             );
         }
     }
