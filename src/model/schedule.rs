@@ -75,57 +75,110 @@ pub struct Tables {
     drift: Vec<super::drift::Term>,
 }
 
-/// Simulates a realised scenario (every parameter fixed) with the run's streams.
+/// One run in progress: the world plus everything its step needs (Mesa-style: a state and a step).
+/// [`simulate`] drives it to the horizon; benches and tests can step it month by month.
+pub struct Simulation<'s> {
+    pub world: World<'s>,
+    rngs: Rngs,
+    tables: Tables,
+    recorder: Recorder,
+    series: Vec<f64>,
+    tracker: Tracker,
+    citizens: Vec<super::citizens::Rule>,
+    scratch: Scratch,
+    plans: Vec<Plan>,
+    order: Vec<usize>,
+    decisions: Vec<Decision>,
+    opts: RunOptions,
+}
+
+impl<'s> Simulation<'s> {
+    /// Builds the initial state (tick 0, recorded) of a realised scenario (every parameter fixed).
+    pub fn new(s: &'s Scenario, streams: &Streams, opts: &RunOptions) -> Result<Self, ModelError> {
+        let w = World::new(s, streams, opts.events)?;
+        let tables = Tables {
+            event_conds: super::events::compile(&w)?,
+            rules: super::process::compile(&w)?,
+            election_ticks: s
+                .elections
+                .iter()
+                .map(|e| w.ids().month(&e.month))
+                .collect::<Result<_, _>>()?,
+            drift: super::drift::compile(&w)?,
+        };
+        let recorder = Recorder::new(s);
+        let series = Vec::with_capacity((s.run.horizon as usize + 1) * recorder.probes.len());
+        let mut sim = Simulation {
+            rngs: Rngs::new(s, streams),
+            tables,
+            tracker: Tracker::new(&w)?,
+            citizens: super::citizens::compile(&w)?,
+            world: w,
+            recorder,
+            series,
+            scratch: Scratch::default(),
+            plans: Vec::new(),
+            order: (0..s.actors.len()).collect(),
+            decisions: Vec::new(),
+            opts: *opts,
+        };
+        record_tick(
+            &sim.world,
+            &mut sim.recorder,
+            &mut sim.series,
+            &mut sim.tracker,
+        );
+        Ok(sim)
+    }
+
+    /// Simulates one month and records its state.
+    pub fn step(&mut self) -> Result<(), ModelError> {
+        step(
+            &mut self.world,
+            &self.tables,
+            &mut self.rngs,
+            &mut self.scratch,
+            &mut self.citizens,
+            &mut self.plans,
+            &mut self.order,
+            &self.opts,
+            &mut self.decisions,
+        )?;
+        record_tick(
+            &self.world,
+            &mut self.recorder,
+            &mut self.series,
+            &mut self.tracker,
+        );
+        Ok(())
+    }
+
+    /// Outcomes, class, series and events of the run so far.
+    pub fn finish(mut self) -> Result<RunOutput, ModelError> {
+        let values = outcomes::compute(&self.world, &self.tracker)?;
+        let class = outcomes::classify(&self.world, &values);
+        Ok(RunOutput {
+            params: Vec::new(),
+            outcomes: values,
+            class,
+            series: self.series,
+            events: self.world.log.take().unwrap_or_default(),
+            decisions: self.decisions,
+        })
+    }
+}
+
+/// Simulates a realised scenario (every parameter fixed) with the run's streams, to its horizon.
 pub fn simulate(
     s: &Scenario,
     streams: &Streams,
     opts: &RunOptions,
 ) -> Result<RunOutput, ModelError> {
-    let mut w = World::new(s, streams, opts.events)?;
-    let mut rngs = Rngs::new(s, streams);
-    let tables = Tables {
-        event_conds: super::events::compile(&w)?,
-        rules: super::process::compile(&w)?,
-        election_ticks: s
-            .elections
-            .iter()
-            .map(|e| w.ids().month(&e.month))
-            .collect::<Result<_, _>>()?,
-        drift: super::drift::compile(&w)?,
-    };
-    let mut recorder = Recorder::new(s);
-    let mut series = Vec::with_capacity((s.run.horizon as usize + 1) * recorder.probes.len());
-    let mut tracker = Tracker::new(&w)?;
-    let mut citizens = super::citizens::compile(&w)?;
-    let mut scratch = Scratch::default();
-    let mut plans = Vec::new();
-    let mut order: Vec<usize> = (0..s.actors.len()).collect();
-    let mut decisions_log: Vec<Decision> = Vec::new();
-    record_tick(&w, &mut recorder, &mut series, &mut tracker);
+    let mut sim = Simulation::new(s, streams, opts)?;
     for _ in 0..s.run.horizon {
-        step(
-            &mut w,
-            &tables,
-            &mut rngs,
-            &mut scratch,
-            &mut citizens,
-            &mut plans,
-            &mut order,
-            opts,
-            &mut decisions_log,
-        )?;
-        record_tick(&w, &mut recorder, &mut series, &mut tracker);
+        sim.step()?;
     }
-    let values = outcomes::compute(&w, &tracker)?;
-    let class = outcomes::classify(&w, &values);
-    Ok(RunOutput {
-        params: Vec::new(),
-        outcomes: values,
-        class,
-        series,
-        events: w.log.take().unwrap_or_default(),
-        decisions: decisions_log,
-    })
+    sim.finish()
 }
 
 fn record_tick(w: &World, recorder: &mut Recorder, series: &mut Vec<f64>, tracker: &mut Tracker) {
