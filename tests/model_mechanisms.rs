@@ -297,3 +297,56 @@ fn the_same_seed_and_run_give_the_same_run() {
     let c = model::run_one(&r, 5, 4, &opts).unwrap();
     assert_ne!(a.series, c.series, "another run index must differ");
 }
+
+mod invariants_under_random_scenarios {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+        /// Random seeds, budgets, action strengths and hazards: opinions, influence and tension stay in
+        /// [0, 1], nothing is NaN, and no actor spends more than its monthly budget.
+        #[test]
+        fn state_stays_valid(
+            seed in 0u64..1_000_000,
+            budget_n in 0.0f64..200.0,
+            budget_w in 0.0f64..200.0,
+            shift in 0.0f64..1.0,
+            gain in 0.0f64..1.0,
+            hazard in 0.0f64..1.0,
+            rationality in 0.0f64..50.0,
+        ) {
+            let sets = [
+                format!("actors.north.budget={budget_n}"),
+                format!("actors.west.budget={budget_w}"),
+                format!("actors.north.rationality={rationality}"),
+                format!(r#"actors.north.actions=[Disinformation(countries: ["land"], dimension: "peace", direction: Down, shift: {shift}), Coercion(countries: ["land"], dimension: "west", direction: Down, shift: {shift}), MilitaryPressure(countries: ["land"], tension_gain: {gain}), PartySupport(parties: ["party_b"], appeal_gain: {gain})]"#),
+                format!(r#"actors.west.actions=[Invest(targets: [Project("bridge"), Country("land")]), Mediation(issues: ["deal"], convergence: {gain}), CounterDisinformation(countries: ["land"], resilience_gain: {gain}), TransitOpening(routes: ["road"], volume_gain: {gain})]"#),
+                format!("events.incident.trigger=Hazard({hazard})"),
+            ];
+            let sets: Vec<&str> = sets.iter().map(String::as_str).collect();
+            let r = load(&sets);
+            let keys = model::series_layout(&r.scenario);
+            let out = model::run_one(&r, seed, seed % 97, &RunOptions { events: true, explain: false }).unwrap();
+            prop_assert!(out.series.iter().all(|v| v.is_finite()));
+            for row in out.series.chunks(keys.len()) {
+                for (k, v) in keys.iter().zip(row) {
+                    if k.indicator.starts_with("opinion") || k.indicator == "influence" || k.indicator == "tension"
+                        || k.indicator == "investor_confidence" || k.indicator == "project_progress" {
+                        prop_assert!((0.0..=1.0).contains(v), "{} {} = {}", k.indicator, k.entity, v);
+                    }
+                }
+            }
+            let mut spent = std::collections::BTreeMap::<(String, u32), f64>::new();
+            for e in out.events.iter().filter(|e| !e.actor.is_empty()) {
+                let spec = r.scenario.actors.iter().find(|a| a.id == e.actor).unwrap();
+                let cost = spec.actions.iter().find(|a| a.name() == e.action).map(model::actions::cost).unwrap();
+                *spent.entry((e.actor.clone(), e.tick)).or_default() += cost;
+            }
+            for ((actor, _), total) in spent {
+                let budget = r.scenario.actors.iter().find(|a| a.id == actor).unwrap().budget.value();
+                prop_assert!(total <= budget + 1e-9);
+            }
+        }
+    }
+}

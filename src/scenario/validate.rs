@@ -1300,6 +1300,9 @@ fn action(c: &mut Ctx, p: &str, a: &ActionSpec) {
             );
             c.param(&format!("{p}.capability_gain"), &x.capability_gain, NONNEG);
             c.param(&format!("{p}.decay"), &x.decay, SHARE);
+            if let Some(e) = &x.clash_event {
+                c.event(&format!("{p}.clash_event"), e);
+            }
         }
         ActionSpec::TransitOpening(x) => {
             c.nonempty(&format!("{p}.routes"), &x.routes, "routes");
