@@ -17,8 +17,13 @@ pub const QUANTILES: [(&str, f64); 5] = [
     ("p95", 0.95),
 ];
 
+/// Relative accuracy of the quantile sketches of series and numeric outcomes: 1% (a quantile is
+/// reported within 1% of a value of that rank). Coarser than the sketch's own default to halve the
+/// aggregate state, which then stays small however many runs a batch has.
+pub const SKETCH_ALPHA: f64 = 0.01;
+
 /// A numeric quantity across runs: exact moments, a quantile sketch, exact min/max and missing count.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Cell {
     pub moments: stats::Moments,
     pub sketch: stats::Sketch,
@@ -26,6 +31,18 @@ pub struct Cell {
     pub missing: u64,
     pub min: Option<f64>,
     pub max: Option<f64>,
+}
+
+impl Default for Cell {
+    fn default() -> Self {
+        Cell {
+            moments: stats::Moments::default(),
+            sketch: stats::Sketch::with_alpha(SKETCH_ALPHA),
+            missing: 0,
+            min: None,
+            max: None,
+        }
+    }
 }
 
 impl Cell {
