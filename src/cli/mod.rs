@@ -122,8 +122,9 @@ pub struct RunArgs {
     /// Override one parameter, e.g. `actors.russia.budget=150` (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
-    /// Run only the I-th of N contiguous slices of the run indices (0-based), e.g. `0/4`.
-    #[arg(long, value_name = "I/N")]
+    /// Run only the I-th of N contiguous slices of the run indices (0-based), e.g. `0/4`; `auto/N`
+    /// takes I from SLURM_ARRAY_TASK_ID, else JOB_COMPLETION_INDEX, else PARALLEL_SEQ − 1.
+    #[arg(long, value_name = "I/N|auto/N")]
     pub shard: Option<String>,
     /// Replace an existing output folder.
     #[arg(long)]
