@@ -11,6 +11,7 @@ use std::path::PathBuf;
 pub mod merge;
 pub mod plot;
 pub mod run;
+pub mod slurm;
 pub mod trace;
 pub mod validate;
 
@@ -85,6 +86,12 @@ pub enum Command {
         after_help = "Examples:\n  crossroads merge outputs/shard0 outputs/shard1 outputs/shard2 --out outputs/baseline"
     )]
     Merge(MergeArgs),
+    /// Write Slurm scripts for a sharded batch: a job array (one shard per task), a merge job that
+    /// depends on it, and submit.sh.
+    #[command(
+        after_help = "Examples:\n  crossroads slurm scenarios/baseline.ron --runs 100000 --shards 50\n  crossroads slurm scenarios/baseline.ron --runs 100000 --shards 50 --cpus 8 --partition short --time 01:00:00\n  crossroads slurm scenarios/baseline.ron --runs 20000 --shards 10 --set actors.russia.budget=150 --out /scratch/me/russia150\n  bash outputs/baseline-slurm/submit.sh\n\nResubmit only failed shards: sbatch --array=2,5 outputs/baseline-slurm/array.sbatch\nSee docs/cluster.md."
+    )]
+    Slurm(SlurmArgs),
     /// Rebuild the charts and report.html of an output folder from its files alone.
     #[command(after_help = "Examples:\n  crossroads plot outputs/baseline")]
     Plot(PlotArgs),
@@ -122,8 +129,9 @@ pub struct RunArgs {
     /// Override one parameter, e.g. `actors.russia.budget=150` (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
-    /// Run only the I-th of N contiguous slices of the run indices (0-based), e.g. `0/4`.
-    #[arg(long, value_name = "I/N")]
+    /// Run only the I-th of N contiguous slices of the run indices (0-based), e.g. `0/4`; `auto/N`
+    /// takes I from SLURM_ARRAY_TASK_ID, else JOB_COMPLETION_INDEX, else PARALLEL_SEQ − 1.
+    #[arg(long, value_name = "I/N|auto/N")]
     pub shard: Option<String>,
     /// Replace an existing output folder.
     #[arg(long)]
@@ -177,6 +185,36 @@ pub struct MergeArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct SlurmArgs {
+    /// Scenario file (RON).
+    pub file: PathBuf,
+    /// Number of runs in the whole batch.
+    #[arg(long)]
+    pub runs: u64,
+    /// Number of shards (array tasks), at most --runs.
+    #[arg(long)]
+    pub shards: u64,
+    /// Root seed (default: the scenario's `run.seed`), written into the script.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Slurm partition (`#SBATCH --partition`); none: the cluster's default.
+    #[arg(long)]
+    pub partition: Option<String>,
+    /// Time limit per shard (`#SBATCH --time`, e.g. 01:00:00); none: the partition's default.
+    #[arg(long)]
+    pub time: Option<String>,
+    /// CPUs per shard (`--cpus-per-task`; the shard runs with as many threads).
+    #[arg(long, default_value_t = 1)]
+    pub cpus: u32,
+    /// Folder for the scripts, shards/, logs/ and merged/ (default: outputs/<scenario name>-slurm).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Override one parameter, e.g. `actors.russia.budget=150` (repeatable; passed to every shard).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+}
+
+#[derive(Args, Debug)]
 pub struct PlotArgs {
     /// An output folder written by `run` or `merge`.
     pub dir: PathBuf,
@@ -197,6 +235,7 @@ pub fn main() -> i32 {
         Command::Run(a) => run::exec(a),
         Command::Trace(a) => trace::exec(a),
         Command::Merge(a) => merge::exec(a),
+        Command::Slurm(a) => slurm::exec(a),
         Command::Plot(a) => plot::exec(a),
     };
     match result {

@@ -80,7 +80,7 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
     let shard = args
         .shard
         .as_deref()
-        .map(Shard::parse)
+        .map(|s| Shard::parse_with_env(s, &std::env::vars().collect()))
         .transpose()
         .map_err(CliError::usage)?;
     if args.threads == Some(0) {
