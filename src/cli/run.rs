@@ -57,6 +57,25 @@ fn or_id(label: &str, id: &str) -> String {
     if label.is_empty() { id } else { label }.to_string()
 }
 
+/// The scenario's outcomes as recorded in manifest.json.
+pub fn outcome_infos(s: &crate::scenario::Scenario) -> Vec<OutcomeInfo> {
+    s.outcomes
+        .iter()
+        .map(|o| OutcomeInfo {
+            id: o.id.clone(),
+            label: or_id(&o.label, &o.id),
+            units: o.units.clone(),
+            kind_type: if outcome_is_binary(&o.kind) {
+                "binary"
+            } else {
+                "numeric"
+            }
+            .into(),
+            kind: serde_json::to_value(&o.kind).unwrap_or(serde_json::Value::Null),
+        })
+        .collect()
+}
+
 /// Every uncertain parameter of the scenario as (path, distribution), in document order.
 fn uncertain_params(r: &Resolved) -> Vec<ParamInfo> {
     r.uncertain()
@@ -104,22 +123,7 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
     });
 
     let sim = ModelSim::new(&resolved);
-    let outcomes = s
-        .outcomes
-        .iter()
-        .map(|o| OutcomeInfo {
-            id: o.id.clone(),
-            label: or_id(&o.label, &o.id),
-            units: o.units.clone(),
-            kind_type: if outcome_is_binary(&o.kind) {
-                "binary"
-            } else {
-                "numeric"
-            }
-            .into(),
-            kind: serde_json::to_value(&o.kind).unwrap_or(serde_json::Value::Null),
-        })
-        .collect();
+    let outcomes = outcome_infos(s);
     let classes = s
         .outcome_classes
         .iter()
@@ -192,7 +196,7 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
     }
 }
 
-fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
+pub fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
     if quiet || !std::io::stderr().is_terminal() {
         bar.set_draw_target(ProgressDrawTarget::hidden());
