@@ -183,6 +183,7 @@ fn as_num(v: &OutcomeValue) -> Option<f64> {
 }
 
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // a handful per outcome
 enum Acc {
     Binary {
         own: BinaryCount,
@@ -312,8 +313,8 @@ impl Comparison {
         self.runs += 1;
         for j in 0..self.outcomes.len() {
             let r = self.index[0][j].and_then(|i| values[0].get(i));
-            for k in 0..self.names.len() {
-                let Some(v) = self.index[k][j].and_then(|i| values[k].get(i)) else {
+            for (k, vals) in values.iter().enumerate().take(self.names.len()) {
+                let Some(v) = self.index[k][j].and_then(|i| vals.get(i)) else {
                     continue;
                 };
                 match &mut self.acc[k][j] {
