@@ -3,13 +3,13 @@
 use super::{CliError, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, RunArgs};
 use crate::batch::{BatchSpec, ModelSim, Shard, Simulate, Stop, default_threads, run_batch};
 use crate::model::{OutcomeValue, RunOptions};
-use crate::stats::BinaryCount;
 use crate::outputs::export::{OutcomeSummary, Summary};
 use crate::outputs::folder::template;
 use crate::outputs::manifest::{ClassInfo, OutcomeInfo, ParamInfo, ScenarioInfo, UntilCi};
 use crate::outputs::{OutputDir, OutputError, Status, write_batch};
 use crate::scenario::Resolved;
 use crate::scenario::schema::OutcomeKind;
+use crate::stats::BinaryCount;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -117,10 +117,14 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
     let threads = args.threads.unwrap_or_else(default_threads);
     if let Some(w) = args.until_ci {
         if !(w > 0.0 && w <= 1.0) {
-            return Err(CliError::usage("--until-ci must be a width in (0, 1], e.g. 0.05"));
+            return Err(CliError::usage(
+                "--until-ci must be a width in (0, 1], e.g. 0.05",
+            ));
         }
         if shard.is_some() {
-            return Err(CliError::usage("--until-ci cannot be combined with --shard"));
+            return Err(CliError::usage(
+                "--until-ci cannot be combined with --shard",
+            ));
         }
     }
     let out: PathBuf = args.out.clone().unwrap_or_else(|| {
