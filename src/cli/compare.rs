@@ -213,7 +213,7 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
     dir.write("compare.json", &json_bytes(&m, &rows))
         .map_err(output_error)?;
     let footer = format!(
-        "{} of {}  ·  {} run{} per scenario  ·  seed {}  ·  crossroads {}",
+        "{} vs {}  ·  {} run{} per scenario  ·  seed {}  ·  crossroads {}",
         names[1..].join(", "),
         names[0],
         m.completed_runs,
