@@ -44,6 +44,11 @@ impl<'a> ModelSim<'a> {
             resolved,
         }
     }
+
+    /// The scenario's path as given on the command line.
+    pub fn path(&self) -> &str {
+        &self.resolved.path
+    }
 }
 
 impl Simulate for ModelSim<'_> {

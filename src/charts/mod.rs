@@ -19,6 +19,7 @@ pub mod data;
 pub mod distributions;
 pub mod elections;
 pub mod fans;
+pub mod forest;
 pub mod outcomes;
 pub mod stats;
 pub mod style;

@@ -8,6 +8,7 @@
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+pub mod compare;
 pub mod merge;
 pub mod plot;
 pub mod run;
@@ -92,6 +93,11 @@ pub enum Command {
         after_help = "Examples:\n  crossroads slurm scenarios/baseline.ron --runs 100000 --shards 50\n  crossroads slurm scenarios/baseline.ron --runs 100000 --shards 50 --cpus 8 --partition short --time 01:00:00\n  crossroads slurm scenarios/baseline.ron --runs 20000 --shards 10 --set actors.russia.budget=150 --out /scratch/me/russia150\n  bash outputs/baseline-slurm/submit.sh\n\nResubmit only failed shards: sbatch --array=2,5 outputs/baseline-slurm/array.sbatch\nSee docs/cluster.md."
     )]
     Slurm(SlurmArgs),
+    /// Compare scenarios on common random numbers: paired differences from the first one.
+    #[command(
+        after_help = "Examples:\n  crossroads compare scenarios/baseline.ron scenarios/russia_escalates.ron --runs 300\n  crossroads compare scenarios/baseline.ron scenarios/russia_escalates.ron scenarios/west_disengages.ron --out outputs/compare\n  crossroads compare outputs/baseline outputs/russia_escalates"
+    )]
+    Compare(CompareArgs),
     /// Rebuild the charts and report.html of an output folder from its files alone.
     #[command(after_help = "Examples:\n  crossroads plot outputs/baseline")]
     Plot(PlotArgs),
@@ -145,6 +151,35 @@ pub struct RunArgs {
     /// Skip charts and report.html.
     #[arg(long)]
     pub no_charts: bool,
+    /// Add runs in blocks of 100 until every binary outcome's 95% Wilson interval is narrower than W
+    /// (a probability, e.g. 0.05), at most `--runs`; the folder equals a fixed run of that many runs.
+    #[arg(long, value_name = "W")]
+    pub until_ci: Option<f64>,
+}
+
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// Scenario files (RON) or output folders of `crossroads run`; the first is the reference.
+    #[arg(required = true, num_args = 2..)]
+    pub inputs: Vec<PathBuf>,
+    /// Runs per scenario (default: the output folders' runs, else the reference scenario's `run.runs`).
+    #[arg(long)]
+    pub runs: Option<u64>,
+    /// Root seed, shared by all scenarios (default: the folders' seed, else the reference scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output folder (default: outputs/compare-<A>-vs-<B>...).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace an existing output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no table.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Args, Debug)]
@@ -236,6 +271,7 @@ pub fn main() -> i32 {
         Command::Trace(a) => trace::exec(a),
         Command::Merge(a) => merge::exec(a),
         Command::Slurm(a) => slurm::exec(a),
+        Command::Compare(a) => compare::exec(a),
         Command::Plot(a) => plot::exec(a),
     };
     match result {

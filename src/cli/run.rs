@@ -1,13 +1,15 @@
 //! `crossroads run`: load the scenario, run the batch into the output folder, print the summary table.
 
 use super::{CliError, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, RunArgs};
-use crate::batch::{ModelSim, Shard, Simulate, default_threads};
+use crate::batch::{BatchSpec, ModelSim, Shard, Simulate, Stop, default_threads, run_batch};
+use crate::model::{OutcomeValue, RunOptions};
 use crate::outputs::export::{OutcomeSummary, Summary};
 use crate::outputs::folder::template;
-use crate::outputs::manifest::{ClassInfo, OutcomeInfo, ParamInfo, ScenarioInfo};
+use crate::outputs::manifest::{ClassInfo, OutcomeInfo, ParamInfo, ScenarioInfo, UntilCi};
 use crate::outputs::{OutputDir, OutputError, Status, write_batch};
 use crate::scenario::Resolved;
 use crate::scenario::schema::OutcomeKind;
+use crate::stats::BinaryCount;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -57,6 +59,25 @@ fn or_id(label: &str, id: &str) -> String {
     if label.is_empty() { id } else { label }.to_string()
 }
 
+/// The scenario's outcomes as recorded in manifest.json.
+pub fn outcome_infos(s: &crate::scenario::Scenario) -> Vec<OutcomeInfo> {
+    s.outcomes
+        .iter()
+        .map(|o| OutcomeInfo {
+            id: o.id.clone(),
+            label: or_id(&o.label, &o.id),
+            units: o.units.clone(),
+            kind_type: if outcome_is_binary(&o.kind) {
+                "binary"
+            } else {
+                "numeric"
+            }
+            .into(),
+            kind: serde_json::to_value(&o.kind).unwrap_or(serde_json::Value::Null),
+        })
+        .collect()
+}
+
 /// Every uncertain parameter of the scenario as (path, distribution), in document order.
 fn uncertain_params(r: &Resolved) -> Vec<ParamInfo> {
     r.uncertain()
@@ -88,12 +109,24 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
     }
     let resolved = crate::scenario::load(&args.file, &args.sets)?;
     let s = &resolved.scenario;
-    let runs = args.runs.unwrap_or(s.run.runs);
+    let mut runs = args.runs.unwrap_or(s.run.runs);
     if runs == 0 {
         return Err(CliError::usage("--runs must be at least 1"));
     }
     let seed = args.seed.unwrap_or(s.run.seed);
     let threads = args.threads.unwrap_or_else(default_threads);
+    if let Some(w) = args.until_ci {
+        if !(w > 0.0 && w <= 1.0) {
+            return Err(CliError::usage(
+                "--until-ci must be a width in (0, 1], e.g. 0.05",
+            ));
+        }
+        if shard.is_some() {
+            return Err(CliError::usage(
+                "--until-ci cannot be combined with --shard",
+            ));
+        }
+    }
     let out: PathBuf = args.out.clone().unwrap_or_else(|| {
         let mut p = PathBuf::from("outputs");
         p.push(match shard {
@@ -104,22 +137,27 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
     });
 
     let sim = ModelSim::new(&resolved);
-    let outcomes = s
-        .outcomes
-        .iter()
-        .map(|o| OutcomeInfo {
-            id: o.id.clone(),
-            label: or_id(&o.label, &o.id),
-            units: o.units.clone(),
-            kind_type: if outcome_is_binary(&o.kind) {
-                "binary"
-            } else {
-                "numeric"
+    let outcomes = outcome_infos(s);
+    let until_ci = match args.until_ci {
+        Some(w) => {
+            let u = runs_until_ci(&sim, &outcomes, seed, runs, w, threads, args.quiet)?;
+            if !args.quiet {
+                eprintln!(
+                    "--until-ci {w}: {} runs ({}; widest binary 95% interval {:.4})",
+                    u.1,
+                    if u.0.reached {
+                        "target reached"
+                    } else {
+                        "cap reached before the target"
+                    },
+                    u.0.widest
+                );
             }
-            .into(),
-            kind: serde_json::to_value(&o.kind).unwrap_or(serde_json::Value::Null),
-        })
-        .collect();
+            runs = u.1;
+            Some(u.0)
+        }
+        None => None,
+    };
     let classes = s
         .outcome_classes
         .iter()
@@ -147,6 +185,8 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
         outcomes,
         classes,
     );
+    let mut t = t;
+    t.until_ci = until_ci;
     let dir = OutputDir::prepare(&out, args.force).map_err(output_error)?;
     let stop = install_stop_handler();
     let (first, end) = t.range();
@@ -192,7 +232,93 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
     }
 }
 
-fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
+/// Runs added per block by `--until-ci` (the stopping point is always a multiple of it, or the cap).
+pub const UNTIL_CI_BLOCK: u64 = 100;
+
+/// `--until-ci W`: runs blocks `[k·B, (k+1)·B)` of the batch (outcomes only) until every binary
+/// outcome's 95% Wilson interval is narrower than `w` or `cap` runs are done; returns how it ended and
+/// the number of runs M. The caller then runs the batch of M runs as usual, so the folder is the one a
+/// fixed `--runs M` gives (at the cost of computing the first M runs twice).
+fn runs_until_ci(
+    sim: &ModelSim,
+    outcomes: &[OutcomeInfo],
+    seed: u64,
+    cap: u64,
+    w: f64,
+    threads: usize,
+    quiet: bool,
+) -> Result<(UntilCi, u64), CliError> {
+    let binary: Vec<usize> = outcomes
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.is_binary())
+        .map(|(i, _)| i)
+        .collect();
+    let mut counts = vec![BinaryCount::new(); binary.len()];
+    let stop = install_stop_handler();
+    let bar = progress_bar(cap, quiet);
+    let mut done = 0;
+    loop {
+        let end = (done + UNTIL_CI_BLOCK).min(cap);
+        let spec = BatchSpec {
+            seed,
+            first: done,
+            end,
+            threads,
+            window: 0,
+            opts: RunOptions::default(),
+        };
+        let b = run_batch(sim, &spec, stop, |run, out| {
+            for (c, &i) in counts.iter_mut().zip(&binary) {
+                c.add(match out.outcomes.get(i) {
+                    Some(OutcomeValue::Bool(b)) => *b,
+                    Some(OutcomeValue::Num(x)) => x.is_some_and(|x| x != 0.0),
+                    None => false,
+                });
+            }
+            bar.set_position(run + 1);
+            Ok(())
+        });
+        match b.stop {
+            Stop::Complete => {}
+            Stop::Interrupted => {
+                return Err(CliError {
+                    code: EXIT_INTERRUPTED,
+                    message: "interrupted while choosing the number of runs (--until-ci); nothing written".into(),
+                });
+            }
+            Stop::Failed(f) => return Err(CliError::failure(f.describe(&sim_path(sim)))),
+        }
+        done = end;
+        let widest = counts
+            .iter()
+            .map(|c| {
+                let (lo, hi) = c.wilson95();
+                hi - lo
+            })
+            .fold(0.0, f64::max);
+        let reached = widest < w;
+        if reached || done >= cap {
+            bar.finish_and_clear();
+            return Ok((
+                UntilCi {
+                    width: w,
+                    block: UNTIL_CI_BLOCK,
+                    cap,
+                    reached,
+                    widest,
+                },
+                done,
+            ));
+        }
+    }
+}
+
+fn sim_path(sim: &ModelSim) -> String {
+    sim.path().to_string()
+}
+
+pub fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
     if quiet || !std::io::stderr().is_terminal() {
         bar.set_draw_target(ProgressDrawTarget::hidden());

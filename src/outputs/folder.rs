@@ -178,6 +178,7 @@ pub fn template(
         series: vec![],
         events,
         error: None,
+        until_ci: None,
     }
 }
 

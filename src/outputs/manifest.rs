@@ -106,6 +106,24 @@ pub struct Manifest {
     /// Whether events.csv was written (`--events`).
     pub events: bool,
     pub error: Option<String>,
+    /// `crossroads run --until-ci W`: how the number of runs was chosen (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until_ci: Option<UntilCi>,
+}
+
+/// How `--until-ci` chose the number of runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UntilCi {
+    /// The target: every binary outcome's 95% Wilson interval narrower than this.
+    pub width: f64,
+    /// Runs are added in blocks of this many.
+    pub block: u64,
+    /// The most runs allowed (`--runs`, else the scenario's).
+    pub cap: u64,
+    /// Whether the target was met (false: the cap was reached first).
+    pub reached: bool,
+    /// The widest binary interval at the stopping point.
+    pub widest: f64,
 }
 
 impl Manifest {

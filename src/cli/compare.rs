@@ -1,0 +1,326 @@
+//! `crossroads compare`: runs scenarios (or reads output folders) on common random numbers and writes
+//! paired differences from the first one (compare.csv, compare.json, charts/forest, compare.html).
+
+use super::run::{install_stop_handler, outcome_infos, output_error, progress_bar};
+use super::{CliError, CompareArgs, EXIT_INTERRUPTED};
+use crate::batch::{BatchSpec, Stop, default_threads, run_batch};
+use crate::experiments::compare::{
+    CompareManifest, Comparison, FolderRuns, InputInfo, MultiSim, Row, csv_bytes, html, json_bytes,
+};
+use crate::model::{OutcomeValue, RunOptions};
+use crate::outputs::OutputDir;
+use crate::outputs::manifest::{Status, now_utc};
+use crate::scenario::Resolved;
+use std::path::PathBuf;
+
+enum Input {
+    Scenario(Box<Resolved>),
+    Folder(Box<FolderRuns>),
+}
+
+fn unique(names: &mut [String]) {
+    for i in 1..names.len() {
+        if names[..i].contains(&names[i]) {
+            let mut k = 2;
+            while names.contains(&format!("{}_{k}", names[i])) {
+                k += 1;
+            }
+            names[i] = format!("{}_{k}", names[i]);
+        }
+    }
+}
+
+pub fn exec(args: CompareArgs) -> Result<(), CliError> {
+    if args.inputs.len() < 2 {
+        return Err(CliError::usage(
+            "compare needs at least two scenarios or output folders",
+        ));
+    }
+    if args.threads == Some(0) {
+        return Err(CliError::usage("--threads must be at least 1"));
+    }
+    let mut inputs = Vec::new();
+    for p in &args.inputs {
+        if p.is_dir() {
+            inputs.push(Input::Folder(Box::new(
+                FolderRuns::open(p).map_err(CliError::usage)?,
+            )));
+        } else {
+            inputs.push(Input::Scenario(Box::new(crate::scenario::load(p, &[])?)));
+        }
+    }
+    // Seed and runs: the flags, else the folders' (which must agree), else the reference scenario's.
+    let mut seed = args.seed;
+    let mut runs = args.runs;
+    for (p, i) in args.inputs.iter().zip(&inputs) {
+        if let Input::Folder(f) = i {
+            let m = &f.manifest;
+            for (what, want, got) in [("seed", &mut seed, m.seed), ("runs", &mut runs, m.runs)] {
+                match want {
+                    Some(w) if *w != got => {
+                        return Err(CliError::usage(format!(
+                            "{}: {what} {got} does not match {what} {w} of the comparison; \
+                             re-run it with --{what} {w}",
+                            p.display()
+                        )));
+                    }
+                    Some(_) => {}
+                    None => *want = Some(got),
+                }
+            }
+        }
+    }
+    let first_scenario = inputs.iter().find_map(|i| match i {
+        Input::Scenario(r) => Some(r),
+        _ => None,
+    });
+    let seed = seed
+        .or(first_scenario.map(|r| r.scenario.run.seed))
+        .unwrap_or(1);
+    let runs = runs
+        .or(first_scenario.map(|r| r.scenario.run.runs))
+        .unwrap_or(1000);
+    if runs == 0 {
+        return Err(CliError::usage("--runs must be at least 1"));
+    }
+    let threads = args.threads.unwrap_or_else(default_threads);
+
+    let mut names: Vec<String> = inputs
+        .iter()
+        .map(|i| match i {
+            Input::Scenario(r) => r.scenario.run.name.clone(),
+            Input::Folder(f) => f.manifest.scenario.name.clone(),
+        })
+        .collect();
+    unique(&mut names);
+    let infos: Vec<InputInfo> = args
+        .inputs
+        .iter()
+        .zip(&inputs)
+        .zip(&names)
+        .map(|((p, i), name)| InputInfo {
+            name: name.clone(),
+            path: p.display().to_string(),
+            source: match i {
+                Input::Scenario(_) => "scenario",
+                Input::Folder(_) => "folder",
+            }
+            .into(),
+            sha256: match i {
+                Input::Scenario(r) => r.sha256.clone(),
+                Input::Folder(f) => f.manifest.scenario.sha256.clone(),
+            },
+        })
+        .collect();
+    let mut cmp = Comparison::new(
+        &inputs
+            .iter()
+            .zip(&names)
+            .map(|(i, n)| {
+                (
+                    n.clone(),
+                    match i {
+                        Input::Scenario(r) => outcome_infos(&r.scenario),
+                        Input::Folder(f) => f.manifest.outcomes.clone(),
+                    },
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
+    let out: PathBuf = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("outputs").join(format!("compare-{}", names.join("-vs-")))
+    });
+    let mut m = CompareManifest {
+        crossroads_version: env!("CARGO_PKG_VERSION").to_string(),
+        kind: "compare".into(),
+        status: Status::Running,
+        completed_runs: 0,
+        scenarios: infos,
+        seed,
+        runs,
+        threads: Some(threads),
+        started_at: now_utc(),
+        finished_at: None,
+        unmatched: cmp.unmatched(),
+        error: None,
+    };
+    let dir = OutputDir::prepare(&out, args.force).map_err(output_error)?;
+    let manifest_bytes = |m: &CompareManifest| {
+        let mut b = serde_json::to_vec_pretty(m).unwrap_or_default();
+        b.push(b'\n');
+        b
+    };
+    dir.write("manifest.json", &manifest_bytes(&m))
+        .map_err(output_error)?;
+
+    // Scenario inputs run together per run index; folder inputs are read in step.
+    let (scenarios, mut folders): (Vec<_>, Vec<_>) = inputs
+        .into_iter()
+        .enumerate()
+        .partition(|(_, i)| matches!(i, Input::Scenario(_)));
+    let sim = MultiSim::new(
+        scenarios
+            .iter()
+            .map(|(_, i)| match i {
+                Input::Scenario(r) => &**r,
+                Input::Folder(_) => unreachable!(),
+            })
+            .collect(),
+    );
+    let n_inputs = scenarios.len() + folders.len();
+    let spec = BatchSpec {
+        seed,
+        first: 0,
+        end: runs,
+        threads,
+        window: 0,
+        opts: RunOptions::default(),
+    };
+    let stop = install_stop_handler();
+    let bar = progress_bar(runs, args.quiet);
+    let end = run_batch(&sim, &spec, stop, |run, output| {
+        let parts = sim.split(&output);
+        let mut from_folders: Vec<(usize, Vec<OutcomeValue>)> = Vec::with_capacity(folders.len());
+        for (k, f) in folders.iter_mut() {
+            let Input::Folder(f) = f else { unreachable!() };
+            from_folders.push((*k, f.next(run)?));
+        }
+        let mut values: Vec<&[OutcomeValue]> = vec![&[]; n_inputs];
+        for ((k, _), part) in scenarios.iter().zip(&parts) {
+            values[*k] = part;
+        }
+        for (k, v) in &from_folders {
+            values[*k] = v;
+        }
+        cmp.fold(&values);
+        bar.set_position(run + 1);
+        Ok(())
+    });
+    bar.finish_and_clear();
+    m.completed_runs = cmp.runs();
+    m.finished_at = Some(now_utc());
+    m.status = match &end.stop {
+        Stop::Complete => Status::Complete,
+        Stop::Interrupted => Status::Partial,
+        Stop::Failed(f) => {
+            m.error = Some(f.describe(&m.scenarios[0].path));
+            Status::Failed
+        }
+    };
+    let rows = cmp.rows();
+    dir.write("compare.csv", &csv_bytes(&rows))
+        .map_err(output_error)?;
+    dir.write("compare.json", &json_bytes(&m, &rows))
+        .map_err(output_error)?;
+    let footer = format!(
+        "{} vs {}  ·  {} run{} per scenario  ·  seed {}  ·  crossroads {}",
+        names[1..].join(", "),
+        names[0],
+        m.completed_runs,
+        if m.completed_runs == 1 { "" } else { "s" },
+        seed,
+        m.crossroads_version
+    );
+    let forest = crate::charts::forest::chart(&rows, &names[0], &footer)
+        .map_err(|e| CliError::failure(format!("drawing the forest plot: {e}")))?;
+    if let Some(c) = &forest {
+        crate::charts::write_charts(dir.path(), std::slice::from_ref(c))
+            .map_err(|e| CliError::failure(format!("writing the forest plot: {e}")))?;
+    }
+    dir.write(
+        "compare.html",
+        html(&m, &rows, forest.as_ref().map(|c| c.png.as_slice())).as_bytes(),
+    )
+    .map_err(output_error)?;
+    dir.write("manifest.json", &manifest_bytes(&m))
+        .map_err(output_error)?;
+    if !args.quiet {
+        print!("{}", table(&rows, &m));
+        println!("\noutputs: {} ({})", out.display(), m.status.as_str());
+    }
+    match m.status {
+        Status::Complete => Ok(()),
+        Status::Partial => Err(CliError {
+            code: EXIT_INTERRUPTED,
+            message: format!(
+                "interrupted: {} of {runs} runs compared in {} (manifest status partial)",
+                m.completed_runs,
+                out.display()
+            ),
+        }),
+        _ => Err(CliError::failure(format!(
+            "{}\n{} runs before it are in {} (manifest status failed)",
+            m.error.clone().unwrap_or_default(),
+            m.completed_runs,
+            out.display()
+        ))),
+    }
+}
+
+fn show(r: &Row, x: Option<f64>, signed: bool) -> String {
+    match x {
+        None => "n/a".into(),
+        Some(x) if r.kind == "binary" && signed => format!("{:+.1}pp", 100.0 * x),
+        Some(x) if r.kind == "binary" => format!("{:.1}%", 100.0 * x),
+        Some(x) if signed => format!("{x:+.3}"),
+        Some(x) => format!("{x:.3}"),
+    }
+}
+
+/// The end-of-run table: per outcome and scenario, the difference with its paired and unpaired
+/// 95% intervals.
+fn table(rows: &[Row], m: &CompareManifest) -> String {
+    let w = rows
+        .iter()
+        .map(|r| r.outcome.len())
+        .max()
+        .unwrap_or(7)
+        .max(7);
+    let sw = rows
+        .iter()
+        .map(|r| r.scenario.len())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    let mut t = format!(
+        "\n{} runs per scenario, seed {}, reference {}\n\n{:w$}  {:sw$}  {:>9}  {:>10}  {:>21}  {:>21}  {}\n",
+        m.completed_runs,
+        m.seed,
+        m.scenarios[0].name,
+        "outcome",
+        "scenario",
+        "value",
+        "difference",
+        "paired 95%",
+        "unpaired 95%",
+        "distinguishable"
+    );
+    for r in rows {
+        let iv = |a, b| {
+            if r.diff.is_none() {
+                String::new()
+            } else {
+                format!("{} to {}", show(r, a, true), show(r, b, true))
+            }
+        };
+        t += &format!(
+            "{:w$}  {:sw$}  {:>9}  {:>10}  {:>21}  {:>21}  {}\n",
+            r.outcome,
+            r.scenario,
+            show(r, r.value, false),
+            if r.diff.is_some() {
+                show(r, r.diff, true)
+            } else {
+                "(reference)".into()
+            },
+            iv(r.diff_low, r.diff_high),
+            iv(r.unpaired_low, r.unpaired_high),
+            match r.distinguishable {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "",
+            }
+        );
+    }
+    t
+}

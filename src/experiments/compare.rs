@@ -1,0 +1,722 @@
+//! `crossroads compare`: several scenarios on common random numbers, outcome by outcome.
+//!
+//! Run `i` of every scenario draws from the streams of `(seed, i)` (DESIGN §4), so run `i` of the
+//! reference (the first scenario) is paired with run `i` of each other. [`MultiSim`] runs all
+//! scenarios of one run index inside one batch run, so the pairs arrive together in run order and
+//! [`Comparison::fold`] keeps only counts and exact moments: memory is flat in the number of runs.
+//! Output folders written by `crossroads run` are read row by row ([`FolderRuns`]) in step.
+//!
+//! Statistics (other scenario minus reference, 95%, z = 1.96):
+//! - binary value: proportion with the Wilson score interval;
+//! - binary paired difference: `(n01 − n10)/n` with the Wald interval on the paired (McNemar-type)
+//!   variance `((n01 + n10)/n − (n01 − n10)²/n²)/n` over the discordant pairs (Fleiss, Levin & Paik,
+//!   *Statistical Methods for Rates and Proportions*, 3rd ed., §13.1; Newcombe 1998, *Stat. Med.* 17,
+//!   method 1). With no discordant pairs it is exactly `[0, 0]`;
+//! - binary unpaired difference (for comparison): Newcombe's hybrid score interval from the two Wilson
+//!   intervals (Newcombe 1998, *Stat. Med.* 17:873, method 10);
+//! - numeric value: mean ± z·sd/√n over the runs with a value;
+//! - numeric paired difference: mean of the per-run differences ± z·sd_d/√n (runs where both have a
+//!   value); unpaired: difference of means ± z·√(sd₁²/n₁ + sd₂²/n₂) (Welch, normal quantile).
+
+use crate::batch::Simulate;
+use crate::model::{self, ModelError, OutcomeValue, RunOptions, RunOutput, SeriesKey};
+use crate::outputs::manifest::{Manifest, OutcomeInfo, Status};
+use crate::scenario::Resolved;
+use crate::stats::{BinaryCount, Moments, Z95, wilson};
+use serde::Serialize;
+use std::path::Path;
+
+/// Runs every scenario of a comparison for one run index; the outcomes are concatenated in scenario
+/// order (no series are recorded).
+pub struct MultiSim<'a> {
+    scenarios: Vec<&'a Resolved>,
+}
+
+impl<'a> MultiSim<'a> {
+    pub fn new(scenarios: Vec<&'a Resolved>) -> Self {
+        MultiSim { scenarios }
+    }
+
+    /// Splits a run's concatenated outcomes back into one slice per scenario.
+    pub fn split<'o>(&self, out: &'o RunOutput) -> Vec<&'o [OutcomeValue]> {
+        let mut at = 0;
+        self.scenarios
+            .iter()
+            .map(|r| {
+                let n = r.scenario.outcomes.len().min(out.outcomes.len() - at);
+                let s = &out.outcomes[at..at + n];
+                at += n;
+                s
+            })
+            .collect()
+    }
+}
+
+impl Simulate for MultiSim<'_> {
+    fn layout(&self) -> &[SeriesKey] {
+        &[]
+    }
+    fn ticks(&self) -> u32 {
+        1
+    }
+    fn run(&self, seed: u64, run: u64, opts: &RunOptions) -> Result<RunOutput, ModelError> {
+        let mut all = RunOutput::default();
+        for r in &self.scenarios {
+            let out = model::run_one(r, seed, run, opts)
+                .map_err(|e| ModelError(format!("{}: {}", r.path, e.0)))?;
+            all.outcomes.extend(out.outcomes);
+        }
+        Ok(all)
+    }
+}
+
+/// An output folder's runs.csv read row by row, in step with the other inputs.
+pub struct FolderRuns {
+    pub manifest: Manifest,
+    /// scenario.ron's SHA-256 as recorded in the manifest.
+    reader: csv::Reader<std::fs::File>,
+    /// Column of each manifest outcome in runs.csv.
+    cols: Vec<usize>,
+    path: String,
+    record: csv::StringRecord,
+}
+
+impl FolderRuns {
+    /// Opens a complete, unsharded output folder.
+    pub fn open(dir: &Path) -> Result<FolderRuns, String> {
+        let path = dir.display().to_string();
+        let text = std::fs::read_to_string(dir.join("manifest.json"))
+            .map_err(|e| format!("{path}: not an output folder (manifest.json: {e})"))?;
+        let manifest: Manifest = serde_json::from_str(&text)
+            .map_err(|e| format!("{path}/manifest.json: cannot be read: {e}"))?;
+        if manifest.status != Status::Complete {
+            return Err(format!(
+                "{path}: batch status is {}, expected complete",
+                manifest.status.as_str()
+            ));
+        }
+        if manifest.range() != (0, manifest.runs) {
+            return Err(format!(
+                "{path}: a shard folder; merge the shards first (crossroads merge)"
+            ));
+        }
+        let mut reader = csv::Reader::from_path(dir.join("runs.csv"))
+            .map_err(|e| format!("{path}/runs.csv: {e}"))?;
+        let header = reader
+            .headers()
+            .map_err(|e| format!("{path}/runs.csv: {e}"))?
+            .clone();
+        if header.get(0) != Some("run") {
+            return Err(format!("{path}/runs.csv: the first column is not `run`"));
+        }
+        let cols = manifest
+            .outcomes
+            .iter()
+            .map(|o| {
+                header
+                    .iter()
+                    .collect::<Vec<_>>()
+                    .iter()
+                    .rposition(|h| *h == o.id)
+                    .ok_or_else(|| format!("{path}/runs.csv: no column for outcome {}", o.id))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(FolderRuns {
+            manifest,
+            reader,
+            cols,
+            path,
+            record: csv::StringRecord::new(),
+        })
+    }
+
+    /// The outcomes of the next row, which must be run `run`.
+    pub fn next(&mut self, run: u64) -> Result<Vec<OutcomeValue>, String> {
+        let p = &self.path;
+        let more = self
+            .reader
+            .read_record(&mut self.record)
+            .map_err(|e| format!("{p}/runs.csv: {e}"))?;
+        if !more {
+            return Err(format!("{p}/runs.csv: no row for run {run}"));
+        }
+        let got = self.record.get(0).unwrap_or("");
+        if got != run.to_string() {
+            return Err(format!(
+                "{p}/runs.csv: expected run {run}, found run {got:?}"
+            ));
+        }
+        self.manifest
+            .outcomes
+            .iter()
+            .zip(&self.cols)
+            .map(|(o, &c)| {
+                let cell = self.record.get(c).unwrap_or("");
+                if o.is_binary() {
+                    Ok(OutcomeValue::Bool(cell == "1"))
+                } else if cell.is_empty() {
+                    Ok(OutcomeValue::Num(None))
+                } else {
+                    cell.parse::<f64>()
+                        .map(|x| OutcomeValue::Num(Some(x)))
+                        .map_err(|_| {
+                            format!("{p}/runs.csv: run {run}, {}: bad number {cell:?}", o.id)
+                        })
+                }
+            })
+            .collect()
+    }
+}
+
+fn as_bool(v: &OutcomeValue) -> bool {
+    match *v {
+        OutcomeValue::Bool(b) => b,
+        OutcomeValue::Num(x) => x.is_some_and(|x| x != 0.0),
+    }
+}
+
+fn as_num(v: &OutcomeValue) -> Option<f64> {
+    match *v {
+        OutcomeValue::Bool(b) => Some(b as u8 as f64),
+        OutcomeValue::Num(x) => x.filter(|x| x.is_finite()),
+    }
+}
+
+#[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // a handful per outcome
+enum Acc {
+    Binary {
+        own: BinaryCount,
+        /// Pairs (reference, this): n11, n10, n01, n00.
+        pairs: [u64; 4],
+    },
+    Numeric {
+        own: Moments,
+        /// Per-run differences (this − reference) where both have a value.
+        diff: Moments,
+    },
+}
+
+/// Paired comparison of outcomes, folded run by run.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    names: Vec<String>,
+    outcomes: Vec<OutcomeInfo>,
+    /// `[scenario][reference outcome]`: the index of the matching outcome in that scenario.
+    index: Vec<Vec<Option<usize>>>,
+    acc: Vec<Vec<Acc>>,
+    runs: u64,
+}
+
+/// One row of compare.csv: one scenario's value of one outcome and, for a non-reference scenario,
+/// its difference from the reference.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Row {
+    pub scenario: String,
+    pub outcome: String,
+    pub label: String,
+    pub units: String,
+    /// `binary` or `numeric`.
+    pub kind: String,
+    /// Runs with a value (binary: all runs).
+    pub n: u64,
+    pub value: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    /// Paired difference from the reference (other − reference); `None` for the reference.
+    pub diff: Option<f64>,
+    pub diff_low: Option<f64>,
+    pub diff_high: Option<f64>,
+    pub unpaired_low: Option<f64>,
+    pub unpaired_high: Option<f64>,
+    /// Whether the paired interval excludes 0.
+    pub distinguishable: Option<bool>,
+    /// Binary: discordant pairs (reference 1 and this 0, reference 0 and this 1).
+    pub discordant: Option<[u64; 2]>,
+}
+
+impl Row {
+    /// Width of the paired interval over the width of the unpaired one.
+    pub fn width_ratio(&self) -> Option<f64> {
+        let p = self.diff_high? - self.diff_low?;
+        let u = self.unpaired_high? - self.unpaired_low?;
+        (u > 0.0).then(|| p / u)
+    }
+}
+
+impl Comparison {
+    /// `inputs`: (scenario name, its outcomes); the first is the reference. Outcomes are matched by id
+    /// and type; the reference's outcomes without a match in a scenario are left out for it.
+    pub fn new(inputs: &[(String, Vec<OutcomeInfo>)]) -> Comparison {
+        let outcomes = inputs.first().map(|i| i.1.clone()).unwrap_or_default();
+        let index: Vec<Vec<Option<usize>>> = inputs
+            .iter()
+            .map(|(_, os)| {
+                outcomes
+                    .iter()
+                    .map(|r| {
+                        os.iter()
+                            .position(|o| o.id == r.id && o.kind_type == r.kind_type)
+                    })
+                    .collect()
+            })
+            .collect();
+        let acc = inputs
+            .iter()
+            .map(|_| {
+                outcomes
+                    .iter()
+                    .map(|o| {
+                        if o.is_binary() {
+                            Acc::Binary {
+                                own: BinaryCount::new(),
+                                pairs: [0; 4],
+                            }
+                        } else {
+                            Acc::Numeric {
+                                own: Moments::new(),
+                                diff: Moments::new(),
+                            }
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        Comparison {
+            names: inputs.iter().map(|i| i.0.clone()).collect(),
+            outcomes,
+            index,
+            acc,
+            runs: 0,
+        }
+    }
+
+    /// Outcomes of the reference that some scenario lacks, as `(scenario, outcome id)`.
+    pub fn unmatched(&self) -> Vec<(String, String)> {
+        let mut v = Vec::new();
+        for (k, idx) in self.index.iter().enumerate() {
+            for (j, i) in idx.iter().enumerate() {
+                if i.is_none() {
+                    v.push((self.names[k].clone(), self.outcomes[j].id.clone()));
+                }
+            }
+        }
+        v
+    }
+
+    pub fn runs(&self) -> u64 {
+        self.runs
+    }
+
+    /// Folds one run: `values[k]` are scenario `k`'s outcomes in its own order.
+    pub fn fold(&mut self, values: &[&[OutcomeValue]]) {
+        self.runs += 1;
+        for j in 0..self.outcomes.len() {
+            let r = self.index[0][j].and_then(|i| values[0].get(i));
+            for (k, vals) in values.iter().enumerate().take(self.names.len()) {
+                let Some(v) = self.index[k][j].and_then(|i| vals.get(i)) else {
+                    continue;
+                };
+                match &mut self.acc[k][j] {
+                    Acc::Binary { own, pairs } => {
+                        let b = as_bool(v);
+                        own.add(b);
+                        if let Some(r) = r {
+                            let a = as_bool(r);
+                            pairs[match (a, b) {
+                                (true, true) => 0,
+                                (true, false) => 1,
+                                (false, true) => 2,
+                                (false, false) => 3,
+                            }] += 1;
+                        }
+                    }
+                    Acc::Numeric { own, diff } => {
+                        let x = as_num(v);
+                        if let Some(x) = x {
+                            own.add(x);
+                        }
+                        if let (Some(x), Some(y)) = (x, r.and_then(as_num)) {
+                            diff.add(x - y);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every (scenario, outcome) row, outcome by outcome, the reference first.
+    pub fn rows(&self) -> Vec<Row> {
+        let mut rows = Vec::new();
+        for (j, o) in self.outcomes.iter().enumerate() {
+            for k in 0..self.names.len() {
+                if self.index[k][j].is_none() {
+                    continue;
+                }
+                let mut row = Row {
+                    scenario: self.names[k].clone(),
+                    outcome: o.id.clone(),
+                    label: o.label.clone(),
+                    units: o.units.clone(),
+                    kind: o.kind_type.clone(),
+                    n: 0,
+                    value: None,
+                    ci_low: None,
+                    ci_high: None,
+                    diff: None,
+                    diff_low: None,
+                    diff_high: None,
+                    unpaired_low: None,
+                    unpaired_high: None,
+                    distinguishable: None,
+                    discordant: None,
+                };
+                match (&self.acc[k][j], &self.acc[0][j]) {
+                    (Acc::Binary { own, pairs }, Acc::Binary { own: refc, .. }) => {
+                        row.n = own.n;
+                        if own.n > 0 {
+                            let (lo, hi) = own.wilson95();
+                            row.value = own.probability();
+                            row.ci_low = Some(lo);
+                            row.ci_high = Some(hi);
+                        }
+                        if k > 0 {
+                            let n = pairs.iter().sum::<u64>();
+                            row.discordant = Some([pairs[1], pairs[2]]);
+                            if let Some((d, lo, hi)) = paired_proportions(pairs[1], pairs[2], n) {
+                                row.diff = Some(d);
+                                row.diff_low = Some(lo);
+                                row.diff_high = Some(hi);
+                            }
+                            if let Some((lo, hi)) = newcombe_unpaired(refc, own) {
+                                row.unpaired_low = Some(lo);
+                                row.unpaired_high = Some(hi);
+                            }
+                        }
+                    }
+                    (Acc::Numeric { own, diff }, Acc::Numeric { own: refm, .. }) => {
+                        row.n = own.n;
+                        if let Some((m, lo, hi)) = mean_interval(own) {
+                            row.value = Some(m);
+                            row.ci_low = lo;
+                            row.ci_high = hi;
+                        }
+                        if k > 0 {
+                            if let Some((d, lo, hi)) = mean_interval(diff) {
+                                row.diff = Some(d);
+                                row.diff_low = lo;
+                                row.diff_high = hi;
+                            }
+                            if let (Some(a), Some(b), true) =
+                                (own.mean(), refm.mean(), own.n >= 2 && refm.n >= 2)
+                            {
+                                let se = (own.variance() / own.n as f64
+                                    + refm.variance() / refm.n as f64)
+                                    .sqrt();
+                                row.unpaired_low = Some(a - b - Z95 * se);
+                                row.unpaired_high = Some(a - b + Z95 * se);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                if k > 0 {
+                    row.distinguishable = match (row.diff_low, row.diff_high) {
+                        (Some(lo), Some(hi)) => Some(lo > 0.0 || hi < 0.0),
+                        _ => None,
+                    };
+                }
+                rows.push(row);
+            }
+        }
+        rows
+    }
+}
+
+/// Mean with `mean ± z·sd/√n` (the interval needs n ≥ 2).
+fn mean_interval(m: &Moments) -> Option<(f64, Option<f64>, Option<f64>)> {
+    let mean = m.mean()?;
+    if m.n < 2 {
+        return Some((mean, None, None));
+    }
+    let half = Z95 * m.sd() / (m.n as f64).sqrt();
+    Some((mean, Some(mean - half), Some(mean + half)))
+}
+
+/// Paired difference of proportions `(n01 − n10)/n` (second minus first) with the Wald interval on
+/// the McNemar-type variance; `n10`, `n01` are the discordant pairs. Clamped to [−1, 1].
+pub fn paired_proportions(n10: u64, n01: u64, n: u64) -> Option<(f64, f64, f64)> {
+    if n == 0 {
+        return None;
+    }
+    let nf = n as f64;
+    let (b, c) = (n10 as f64, n01 as f64);
+    let d = (c - b) / nf;
+    let var = (((b + c) / nf) - (c - b) * (c - b) / (nf * nf)).max(0.0) / nf;
+    let half = Z95 * var.sqrt();
+    Some((d, (d - half).max(-1.0), (d + half).min(1.0)))
+}
+
+/// Newcombe's hybrid score interval (method 10) for `p2 − p1` of independent proportions.
+pub fn newcombe_unpaired(first: &BinaryCount, second: &BinaryCount) -> Option<(f64, f64)> {
+    let p1 = first.probability()?;
+    let p2 = second.probability()?;
+    let (l1, u1) = wilson(first.successes, first.n, Z95);
+    let (l2, u2) = wilson(second.successes, second.n, Z95);
+    let d = p2 - p1;
+    let lo = d - ((p2 - l2).powi(2) + (u1 - p1).powi(2)).sqrt();
+    let hi = d + ((u2 - p2).powi(2) + (p1 - l1).powi(2)).sqrt();
+    Some((lo, hi))
+}
+
+fn num(v: Option<f64>) -> String {
+    crate::outputs::export::fmt_num(v)
+}
+
+/// compare.csv: one row per scenario and outcome (see docs/outputs.md).
+pub fn csv_bytes(rows: &[Row]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let _ = w.write_record([
+        "scenario",
+        "outcome",
+        "kind",
+        "value",
+        "ci_low",
+        "ci_high",
+        "diff",
+        "diff_low",
+        "diff_high",
+        "unpaired_low",
+        "unpaired_high",
+        "distinguishable",
+    ]);
+    for r in rows {
+        let _ = w.write_record([
+            r.scenario.clone(),
+            r.outcome.clone(),
+            r.kind.clone(),
+            num(r.value),
+            num(r.ci_low),
+            num(r.ci_high),
+            num(r.diff),
+            num(r.diff_low),
+            num(r.diff_high),
+            num(r.unpaired_low),
+            num(r.unpaired_high),
+            r.distinguishable.map_or(String::new(), |b| b.to_string()),
+        ]);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// One input of a comparison, as recorded in compare's manifest.json.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct InputInfo {
+    pub name: String,
+    pub path: String,
+    /// `scenario` (a RON file run here) or `folder` (an output folder of `crossroads run`).
+    pub source: String,
+    /// Hex SHA-256 of the resolved scenario text (scenario.ron for a folder).
+    pub sha256: String,
+}
+
+/// compare's manifest.json.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CompareManifest {
+    pub crossroads_version: String,
+    /// Always `compare`.
+    pub kind: String,
+    pub status: Status,
+    pub completed_runs: u64,
+    /// The first is the reference.
+    pub scenarios: Vec<InputInfo>,
+    pub seed: u64,
+    pub runs: u64,
+    pub threads: Option<usize>,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    /// `(scenario, outcome)` of reference outcomes a scenario lacks (left out).
+    pub unmatched: Vec<(String, String)>,
+    pub error: Option<String>,
+}
+
+/// compare.json: the rows with the method used.
+pub fn json_bytes(m: &CompareManifest, rows: &[Row]) -> Vec<u8> {
+    let v = serde_json::json!({
+        "reference": m.scenarios.first().map(|s| s.name.clone()),
+        "seed": m.seed,
+        "runs": m.completed_runs,
+        "level": 0.95,
+        "method": {
+            "binary_value": "Wilson score interval",
+            "binary_paired_difference": "Wald interval with the paired (McNemar-type) variance ((b + c)/n - (b - c)^2/n^2)/n over discordant pairs b, c (Fleiss, Levin & Paik 2003, 13.1; Newcombe 1998 method 1)",
+            "binary_unpaired_difference": "Newcombe hybrid score interval for independent proportions (Newcombe 1998, method 10)",
+            "numeric_value": "mean +/- 1.96 sd / sqrt(n)",
+            "numeric_paired_difference": "mean of per-run differences +/- 1.96 sd_d / sqrt(n)",
+            "numeric_unpaired_difference": "difference of means +/- 1.96 sqrt(sd1^2/n1 + sd2^2/n2)"
+        },
+        "rows": rows,
+    });
+    let mut b = serde_json::to_vec_pretty(&v).unwrap_or_default();
+    b.push(b'\n');
+    b
+}
+
+fn fmt_value(r: &Row, x: Option<f64>) -> String {
+    match x {
+        None => "n/a".into(),
+        Some(x) if r.kind == "binary" => format!("{:.1}%", 100.0 * x),
+        Some(x) => crate::charts::style::num(x),
+    }
+}
+
+fn fmt_diff(r: &Row, x: Option<f64>) -> String {
+    match x {
+        None => "n/a".into(),
+        Some(x) if r.kind == "binary" => format!("{:+.1} pp", 100.0 * x),
+        Some(x) => format!(
+            "{}{}",
+            if x >= 0.0 { "+" } else { "" },
+            crate::charts::style::num(x)
+        ),
+    }
+}
+
+/// compare.html: one self-contained page (no scripts), the forest plot inlined as a PNG.
+pub fn html(m: &CompareManifest, rows: &[Row], forest_png: Option<&[u8]>) -> String {
+    use crate::report::esc;
+    use base64::Engine;
+    let reference = m.scenarios.first().map_or("", |s| s.name.as_str());
+    let mut h = String::new();
+    h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+    h += &format!("<title>Comparison against {}</title>\n", esc(reference));
+    h += "<style>\nbody{font-family:\"DejaVu Sans\",Verdana,sans-serif;color:#212121;max-width:1200px;margin:2em auto;padding:0 1em;line-height:1.45}\
+table{border-collapse:collapse;margin:1em 0;font-size:.92em}th,td{padding:.3em .7em;border-bottom:1px solid #dcdcdc;text-align:right}\
+th:first-child,td:first-child,td.l{text-align:left}.yes{color:#0072b2;font-weight:bold}.muted{color:#5f5f5f}img{max-width:100%;height:auto}\n</style>\n</head>\n<body>\n";
+    h += &format!(
+        "<h1>How do the scenarios differ from {}?</h1>\n",
+        esc(reference)
+    );
+    h += &format!(
+        "<p class=\"muted\">{} runs per scenario, seed {}, crossroads {}. Run <i>i</i> of every scenario \
+         uses the same random streams (common random numbers), so each run of a scenario is paired with \
+         the same run of the reference and the differences are estimated from the pairs.</p>\n",
+        m.completed_runs,
+        m.seed,
+        esc(&m.crossroads_version)
+    );
+    h += "<h2>Scenarios</h2>\n<ul>\n";
+    for (i, s) in m.scenarios.iter().enumerate() {
+        h += &format!(
+            "<li>{}{} <span class=\"muted\">({} {}, sha256 {})</span></li>\n",
+            esc(&s.name),
+            if i == 0 { " (reference)" } else { "" },
+            esc(&s.source),
+            esc(&s.path),
+            esc(&s.sha256[..s.sha256.len().min(12)])
+        );
+    }
+    h += "</ul>\n";
+    if let Some(png) = forest_png {
+        let data = base64::engine::general_purpose::STANDARD.encode(png);
+        h += &format!(
+            "<figure><img src=\"data:image/png;base64,{data}\" alt=\"Forest plot of the paired \
+             differences of binary outcomes\"><figcaption class=\"muted\">Differences from {} in \
+             percentage points: dot and thick bar the paired estimate and 95% interval, thin grey bar \
+             the unpaired interval the same runs would give without pairing.</figcaption></figure>\n",
+            esc(reference)
+        );
+    }
+    h += "<h2>Outcomes</h2>\n<table>\n<tr><th>outcome</th><th>scenario</th><th>value</th><th>95% interval</th>\
+<th>difference</th><th>paired 95% interval</th><th>unpaired 95% interval</th><th>distinguishable</th></tr>\n";
+    for r in rows {
+        let label = if r.label.is_empty() {
+            &r.outcome
+        } else {
+            &r.label
+        };
+        let interval =
+            |lo: Option<f64>, hi: Option<f64>, f: &dyn Fn(&Row, Option<f64>) -> String| {
+                if lo.is_none() {
+                    String::new()
+                } else {
+                    format!("{} to {}", f(r, lo), f(r, hi))
+                }
+            };
+        h += &format!(
+            "<tr><td class=\"l\">{}{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            esc(label),
+            if r.units.is_empty() {
+                String::new()
+            } else {
+                format!(" <span class=\"muted\">({})</span>", esc(&r.units))
+            },
+            esc(&r.scenario),
+            fmt_value(r, r.value),
+            interval(r.ci_low, r.ci_high, &fmt_value),
+            if r.diff.is_some() {
+                fmt_diff(r, r.diff)
+            } else {
+                String::new()
+            },
+            interval(r.diff_low, r.diff_high, &fmt_diff),
+            interval(r.unpaired_low, r.unpaired_high, &fmt_diff),
+            match r.distinguishable {
+                Some(true) => "<span class=\"yes\">yes</span>",
+                Some(false) => "no",
+                None => "",
+            }
+        );
+    }
+    h += "</table>\n<p class=\"muted\">Binary values: share of runs with the Wilson 95% interval. \
+          Paired differences of proportions: Wald interval with the paired (McNemar-type) variance over \
+          the discordant pairs; unpaired: Newcombe's hybrid score interval. Numeric outcomes: means \
+          with ±1.96 standard errors; paired: of the per-run differences. \"Distinguishable\": the \
+          paired interval excludes zero.</p>\n";
+    if !m.unmatched.is_empty() {
+        h += "<p class=\"muted\">Left out (outcome missing in the scenario): ";
+        h += &m
+            .unmatched
+            .iter()
+            .map(|(s, o)| format!("{} in {}", esc(o), esc(s)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        h += "</p>\n";
+    }
+    h += "</body>\n</html>\n";
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paired_interval_known_values() {
+        // No discordant pairs: exactly zero.
+        assert_eq!(paired_proportions(0, 0, 100), Some((0.0, 0.0, 0.0)));
+        // b = 5, c = 15, n = 100: d = 0.1, var = (0.2 - 0.01)/100.
+        let (d, lo, hi) = paired_proportions(5, 15, 100).unwrap();
+        let half = Z95 * (0.19f64 / 100.0).sqrt();
+        assert!((d - 0.1).abs() < 1e-15);
+        assert!((lo - (0.1 - half)).abs() < 1e-12 && (hi - (0.1 + half)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn newcombe_unpaired_known_values() {
+        // Newcombe (1998) example: 56/70 vs 48/80, difference 0.2 with 95% CI (0.0524, 0.3339).
+        let a = BinaryCount {
+            successes: 48,
+            n: 80,
+        };
+        let b = BinaryCount {
+            successes: 56,
+            n: 70,
+        };
+        let (lo, hi) = newcombe_unpaired(&a, &b).unwrap();
+        assert!(
+            (lo - 0.0524).abs() < 1e-4 && (hi - 0.3339).abs() < 1e-4,
+            "{lo} {hi}"
+        );
+    }
+}
