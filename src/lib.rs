@@ -9,6 +9,7 @@
 pub mod batch;
 pub mod charts;
 pub mod cli;
+pub mod experiments;
 pub mod model;
 pub mod outputs;
 pub mod report;
