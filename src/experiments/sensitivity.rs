@@ -19,7 +19,8 @@
 //! # Intervals
 //!
 //! Bootstrap over base points: `resamples` resamples of the `N` base points with replacement (stream
-//! `sensitivity/bootstrap` of the seed), each giving the indices; the interval is the estimate
+//! `sensitivity/bootstrap` of the seed), each giving the indices (a resample with (near) zero
+//! output variance gives no estimate and is left out); the interval is the estimate
 //! ± `z · sd(bootstrap estimates)` with `z = 1.959964` (95%), as SALib's `S1_conf`/`ST_conf`.
 
 use super::design::{SOBOL_MAX_DIM, Sobol};
@@ -99,7 +100,7 @@ fn estimate(y: &[f64], k: usize, idx: &[usize]) -> Vec<(f64, f64)> {
                 first += fb * (fab - fa);
                 total += (fa - fab) * (fa - fab);
             }
-            if var > 0.0 {
+            if var > 1e-12 {
                 (first / n / var, 0.5 * total / n / var)
             } else {
                 (f64::NAN, f64::NAN)

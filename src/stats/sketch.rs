@@ -328,16 +328,25 @@ fn ln_det(x: f64) -> f64 {
     // |s| <= 0.1716, s² <= 0.0295: terms through s²⁰/21 leave < 1e-18 relative.
     let s = (m - 1.0) / (m + 1.0);
     let s2 = s * s;
-    let p = 1.0
-        + s2 * (1.0 / 3.0
-            + s2 * (1.0 / 5.0
-                + s2 * (1.0 / 7.0
-                    + s2 * (1.0 / 9.0
-                        + s2 * (1.0 / 11.0
-                            + s2 * (1.0 / 13.0
-                                + s2 * (1.0 / 15.0
-                                    + s2 * (1.0 / 17.0
-                                        + s2 * (1.0 / 19.0 + s2 * (1.0 / 21.0))))))))));
+    // Horner from the innermost term: the same operations, in the same order, as the nested form
+    // 1 + s²(1/3 + s²(1/5 + ... + s²(1/19 + s² / 21))) (written as a loop: rustfmt chokes on the nest).
+    const C: [f64; 10] = [
+        1.0 / 3.0,
+        1.0 / 5.0,
+        1.0 / 7.0,
+        1.0 / 9.0,
+        1.0 / 11.0,
+        1.0 / 13.0,
+        1.0 / 15.0,
+        1.0 / 17.0,
+        1.0 / 19.0,
+        1.0 / 21.0,
+    ];
+    let mut q = C[9];
+    for &c in C[..9].iter().rev() {
+        q = c + s2 * q;
+    }
+    let p = 1.0 + s2 * q;
     // Split ln 2 into a high part with trailing zeros (exact products with e)
     // and a small correction.
     const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
