@@ -221,6 +221,12 @@ impl Draw for TornadoDraw {
             .flat_map(|i| [i.2, i.5])
             .filter(|x| x.is_finite())
             .fold(0.0, f64::min);
+        // Sobol indices live in [0, 1]; keep wild intervals of tiny samples from squashing the bars.
+        let (xmin, xmax) = if self.morris {
+            (xmin, xmax)
+        } else {
+            (xmin.max(-0.5), xmax.min(1.5))
+        };
         let labels: Vec<String> = self.items.iter().map(|i| i.0.clone()).collect();
         let mut c = ChartBuilder::on(&body)
             .margin(8)
