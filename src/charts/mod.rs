@@ -18,6 +18,7 @@ pub mod activity;
 pub mod data;
 pub mod distributions;
 pub mod elections;
+pub mod experiments;
 pub mod fans;
 pub mod forest;
 pub mod outcomes;

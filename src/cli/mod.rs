@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 pub mod compare;
+pub mod experiments;
 pub mod merge;
 pub mod plot;
 pub mod run;
@@ -101,6 +102,121 @@ pub enum Command {
     /// Rebuild the charts and report.html of an output folder from its files alone.
     #[command(after_help = "Examples:\n  crossroads plot outputs/baseline")]
     Plot(PlotArgs),
+    /// Sweep parameters over a design (grid, Latin hypercube, Sobol); each point a batch of runs.
+    #[command(
+        after_help = "Examples:\n  crossroads sweep scenarios/baseline.ron --param actors.russia.budget=80..160 --design grid --samples 5 --runs-per-point 200\n  crossroads sweep scenarios/baseline.ron --param actors.russia.budget=80..160 --param actors.eu.budget=20..60 --design sobol --samples 64 --runs-per-point 100"
+    )]
+    Sweep(SweepArgs),
+    /// Global sensitivity of each outcome to the scenario's uncertain parameters (Sobol indices or Morris).
+    #[command(
+        after_help = "Examples:\n  crossroads sensitivity scenarios/baseline.ron --samples 256 --runs-per-point 20\n  crossroads sensitivity scenarios/baseline.ron --method morris --samples 20 --runs-per-point 50"
+    )]
+    Sensitivity(SensitivityArgs),
+    /// Scenario discovery by PRIM: boxes of uncertain parameters where an outcome concentrates.
+    #[command(
+        after_help = "Examples:\n  crossroads discover outputs/baseline --outcome treaty_signed\n  crossroads discover outputs/baseline --outcome interim_month --value 24 --peel 0.05 --min-support 0.05"
+    )]
+    Discover(DiscoverArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// Scenario file (RON).
+    pub file: PathBuf,
+    /// A swept parameter and its range, `PATH=LO..HI` (repeatable).
+    #[arg(long = "param", value_name = "PATH=LO..HI", required = true)]
+    pub params: Vec<String>,
+    /// Design: grid (SAMPLES levels per parameter), lhs or sobol (SAMPLES points).
+    #[arg(long, default_value = "grid")]
+    pub design: String,
+    /// Levels per parameter (grid) or points (lhs, sobol).
+    #[arg(long, default_value_t = 5)]
+    pub samples: usize,
+    /// Runs per point (runs 0..R of the seed at every point: common random numbers).
+    #[arg(long, default_value_t = 100)]
+    pub runs_per_point: u64,
+    /// Root seed (default: the scenario's `run.seed`); also seeds the lhs and sobol designs.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output folder (default: outputs/<scenario name>-sweep).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Fixed overrides applied at every point (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// Replace an existing output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Skip charts.
+    #[arg(long)]
+    pub no_charts: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SensitivityArgs {
+    /// Scenario file (RON) with uncertain parameters.
+    pub file: PathBuf,
+    /// Base samples N (sobol: N (k + 2) evaluations, a power of two is best) or trajectories r
+    /// (morris: r (k + 1) evaluations).
+    #[arg(long)]
+    pub samples: usize,
+    /// Runs per evaluation (binary outcomes: the probability over them is the model output).
+    #[arg(long, default_value_t = 10)]
+    pub runs_per_point: u64,
+    /// sobol (first-order and total indices) or morris (elementary effects).
+    #[arg(long, default_value = "sobol")]
+    pub method: String,
+    /// Bootstrap resamples for the Sobol index intervals.
+    #[arg(long, default_value_t = 200)]
+    pub bootstrap: usize,
+    /// Root seed (default: the scenario's `run.seed`); also seeds the design and the bootstrap.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output folder (default: outputs/<scenario name>-sensitivity).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Fixed overrides (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// Replace an existing output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Skip charts.
+    #[arg(long)]
+    pub no_charts: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DiscoverArgs {
+    /// An output folder written by `run` (its runs.csv and manifest.json).
+    pub dir: PathBuf,
+    /// The outcome whose cases of interest to explain.
+    #[arg(long)]
+    pub outcome: String,
+    /// For a numeric outcome: cases of interest are runs with value >= V.
+    #[arg(long)]
+    pub value: Option<f64>,
+    /// Share of the box's cases removed by each peel.
+    #[arg(long, default_value_t = 0.05)]
+    pub peel: f64,
+    /// Stop peeling when the box holds less than this share of all runs.
+    #[arg(long, default_value_t = 0.05)]
+    pub min_support: f64,
+    /// Output folder (default: DIR-discover-<outcome>, next to DIR).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace an existing output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Skip charts.
+    #[arg(long)]
+    pub no_charts: bool,
 }
 
 #[derive(Args, Debug)]
@@ -273,6 +389,9 @@ pub fn main() -> i32 {
         Command::Slurm(a) => slurm::exec(a),
         Command::Compare(a) => compare::exec(a),
         Command::Plot(a) => plot::exec(a),
+        Command::Sweep(a) => experiments::exec_sweep(a),
+        Command::Sensitivity(a) => experiments::exec_sensitivity(a),
+        Command::Discover(a) => experiments::exec_discover(a),
     };
     match result {
         Ok(()) => EXIT_OK,

@@ -1,5 +1,20 @@
-//! Experiments built on the batch runner: [`compare`] runs several scenarios on common random numbers
-//! (run `i` of every scenario uses the streams of `(seed, i)`) and folds paired differences of their
-//! outcomes as the runs arrive, so memory stays flat in the number of runs.
+//! Experiments built on the batch runner:
+//!
+//! - [`compare`] runs several scenarios on common random numbers (run `i` of every scenario uses the
+//!   streams of `(seed, i)`) and folds paired differences of their outcomes as the runs arrive, so memory
+//!   stays flat in the number of runs;
+//! - parameter sweeps, global sensitivity analysis and scenario discovery, whose numerical cores are pure
+//!   functions (no IO, no model): [`design`] (grid, Latin hypercube, scrambled Sobol points in the unit
+//!   cube), [`dist`] (inverse CDFs mapping unit-cube points onto a scenario's distributions),
+//!   [`sensitivity`] (Saltelli design, Saltelli 2010 first-order and Jansen total indices with bootstrap
+//!   intervals), [`morris`] (elementary effects), [`prim`] (PRIM peeling), and [`sweep`] (turning
+//!   parameter ranges and a design into `--set` points). The CLI commands (`crossroads compare`,
+//!   `sweep`, `sensitivity`, `discover`) run the model through these.
 
 pub mod compare;
+pub mod design;
+pub mod dist;
+pub mod morris;
+pub mod prim;
+pub mod sensitivity;
+pub mod sweep;

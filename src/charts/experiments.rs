@@ -1,0 +1,386 @@
+//! Charts of the experiment commands: sweep response curves and heat maps (`sweep`), tornado charts
+//! of sensitivity indices (`sensitivity`), and the PRIM peeling trade-off (`discover`).
+
+use super::style::*;
+use super::{Chart, ChartError, Draw, render};
+use crate::experiments::prim::PrimBox;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// One sweep point: parameter values and, per outcome, (estimate, low, high).
+#[derive(Debug, Clone)]
+pub struct SweepPoint {
+    pub x: Vec<f64>,
+    pub y: Vec<(f64, f64, f64)>,
+}
+
+/// A file-name-safe stem part.
+pub fn safe(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}
+
+fn range(v: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = v
+        .filter(|x| x.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+            (a.min(x), b.max(x))
+        });
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    if hi - lo < 1e-12 {
+        return (lo - 0.5, hi + 0.5);
+    }
+    let pad = 0.05 * (hi - lo);
+    (lo - pad, hi + pad)
+}
+
+struct Response {
+    title: String,
+    subtitle: String,
+    xdesc: String,
+    ydesc: String,
+    pts: Vec<(f64, f64, f64, f64)>,
+    binary: bool,
+}
+
+impl Draw for Response {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        let body = frame(root, &self.title, &self.subtitle, "crossroads sweep")?;
+        let (x0, x1) = range(self.pts.iter().map(|p| p.0));
+        let (y0, y1) = if self.binary {
+            (0.0, 1.0)
+        } else {
+            range(self.pts.iter().flat_map(|p| [p.2, p.3]))
+        };
+        let mut c = ChartBuilder::on(&body)
+            .margin(8)
+            .x_label_area_size(56)
+            .y_label_area_size(80)
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .d()?;
+        c.configure_mesh()
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(C_LIGHT.stroke_width(1))
+            .x_desc(self.xdesc.as_str())
+            .y_desc(self.ydesc.as_str())
+            .label_style(text(LABEL_SIZE))
+            .axis_desc_style(text(DESC_SIZE))
+            .draw()
+            .d()?;
+        for &(x, y, lo, hi) in &self.pts {
+            if lo.is_finite() && hi.is_finite() {
+                c.draw_series(std::iter::once(PathElement::new(
+                    vec![(x, lo), (x, hi)],
+                    C_GREY.stroke_width(2),
+                )))
+                .d()?;
+            }
+            if y.is_finite() {
+                c.draw_series(std::iter::once(Circle::new((x, y), 5, C_BLUE.filled())))
+                    .d()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+struct Heat {
+    title: String,
+    xdesc: String,
+    ydesc: String,
+    pts: Vec<(f64, f64, f64)>,
+}
+
+impl Draw for Heat {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        let body = frame(
+            root,
+            &self.title,
+            "Colour: probability at each sweep point (viridis, dark 0% to yellow 100%).",
+            "crossroads sweep",
+        )?;
+        let (x0, x1) = range(self.pts.iter().map(|p| p.0));
+        let (y0, y1) = range(self.pts.iter().map(|p| p.1));
+        let mut c = ChartBuilder::on(&body)
+            .margin(8)
+            .x_label_area_size(56)
+            .y_label_area_size(80)
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .d()?;
+        c.configure_mesh()
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(C_LIGHT.stroke_width(1))
+            .x_desc(self.xdesc.as_str())
+            .y_desc(self.ydesc.as_str())
+            .label_style(text(LABEL_SIZE))
+            .axis_desc_style(text(DESC_SIZE))
+            .draw()
+            .d()?;
+        for &(x, y, p) in &self.pts {
+            if p.is_finite() {
+                c.draw_series(std::iter::once(Circle::new(
+                    (x, y),
+                    12,
+                    viridis(p).filled(),
+                )))
+                .d()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `sweep_<outcome>_<param>` per outcome and parameter; `sweep_heatmap_<outcome>` per binary
+/// outcome when two parameters were swept.
+pub fn sweep_charts(
+    name: &str,
+    params: &[String],
+    outcomes: &[(String, bool)],
+    points: &[SweepPoint],
+) -> Result<Vec<Chart>, ChartError> {
+    let mut out = Vec::new();
+    for (o, (id, binary)) in outcomes.iter().enumerate() {
+        for (j, p) in params.iter().enumerate() {
+            let title = format!("{name}: {} against {p}", humanise(id));
+            let r = Response {
+                title: title.clone(),
+                subtitle: if *binary {
+                    "Probability at each point; whiskers: Wilson 95% interval.".into()
+                } else {
+                    "Mean at each point; whiskers: 5th to 95th percentile of the runs.".into()
+                },
+                xdesc: p.clone(),
+                ydesc: if *binary {
+                    "probability".into()
+                } else {
+                    id.clone()
+                },
+                pts: points
+                    .iter()
+                    .map(|s| (s.x[j], s.y[o].0, s.y[o].1, s.y[o].2))
+                    .collect(),
+                binary: *binary,
+            };
+            out.push(render(
+                format!("sweep_{}_{}", safe(id), safe(p)),
+                title,
+                "Each dot is one sweep point (a batch of runs).",
+                (WIDTH, HEIGHT),
+                &r,
+            )?);
+        }
+        if params.len() == 2 && *binary {
+            let title = format!("{name}: probability of {}", humanise(id));
+            let h = Heat {
+                title: title.clone(),
+                xdesc: params[0].clone(),
+                ydesc: params[1].clone(),
+                pts: points.iter().map(|s| (s.x[0], s.x[1], s.y[o].0)).collect(),
+            };
+            out.push(render(
+                format!("sweep_heatmap_{}", safe(id)),
+                title,
+                "Probability over the two swept parameters.",
+                (WIDTH, HEIGHT),
+                &h,
+            )?);
+        }
+    }
+    Ok(out)
+}
+
+/// One outcome's indices: `(param, S1 or mu*, low, high, ST, ST low, ST high)`.
+pub struct Tornado {
+    pub outcome: String,
+    pub items: Vec<(String, f64, f64, f64, f64, f64, f64)>,
+}
+
+struct TornadoDraw {
+    title: String,
+    subtitle: String,
+    morris: bool,
+    items: Vec<(String, f64, f64, f64, f64, f64, f64)>,
+}
+
+impl Draw for TornadoDraw {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        let body = frame(root, &self.title, &self.subtitle, "crossroads sensitivity")?;
+        let n = self.items.len().max(1);
+        let xmax = self
+            .items
+            .iter()
+            .flat_map(|i| [i.3, i.6, i.1])
+            .filter(|x| x.is_finite())
+            .fold(if self.morris { 1e-9 } else { 1.0 }, f64::max);
+        let xmin = self
+            .items
+            .iter()
+            .flat_map(|i| [i.2, i.5])
+            .filter(|x| x.is_finite())
+            .fold(0.0, f64::min);
+        // Sobol indices live in [0, 1]; keep wild intervals of tiny samples from squashing the bars.
+        let (xmin, xmax) = if self.morris {
+            (xmin, xmax)
+        } else {
+            (xmin.max(-0.5), xmax.min(1.5))
+        };
+        let labels: Vec<String> = self.items.iter().map(|i| i.0.clone()).collect();
+        let mut c = ChartBuilder::on(&body)
+            .margin(8)
+            .x_label_area_size(56)
+            .y_label_area_size(360)
+            .build_cartesian_2d(xmin..xmax * 1.05, 0f64..n as f64)
+            .d()?;
+        let label_of = |y: &f64| {
+            let i = (y - 0.5).round();
+            if (y - 0.5 - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
+                labels[labels.len() - 1 - i as usize].clone()
+            } else {
+                String::new()
+            }
+        };
+        c.configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(C_LIGHT.stroke_width(1))
+            .y_labels(2 * n + 1)
+            .y_label_formatter(&label_of)
+            .x_desc(if self.morris {
+                "mu* (mean |elementary effect|)"
+            } else {
+                "Sobol index"
+            })
+            .label_style(text(LABEL_SIZE))
+            .axis_desc_style(text(DESC_SIZE))
+            .draw()
+            .d()?;
+        for (k, it) in self.items.iter().enumerate() {
+            let y = (n - 1 - k) as f64;
+            let bars: Vec<(f64, f64, f64, f64, RGBColor)> = if self.morris {
+                vec![(it.1, it.2, it.3, 0.5, C_BLUE)]
+            } else {
+                vec![
+                    (it.4, it.5, it.6, 0.62, C_ORANGE),
+                    (it.1, it.2, it.3, 0.38, C_BLUE),
+                ]
+            };
+            for (v, lo, hi, at, col) in bars {
+                if !v.is_finite() {
+                    continue;
+                }
+                c.draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, y + at - 0.1), (v, y + at + 0.1)],
+                    col.filled(),
+                )))
+                .d()?;
+                if lo.is_finite() && hi.is_finite() && hi > lo {
+                    c.draw_series(std::iter::once(PathElement::new(
+                        vec![(lo, y + at), (hi, y + at)],
+                        C_INK.stroke_width(2),
+                    )))
+                    .d()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `sensitivity_<outcome>`: parameters sorted by total index (or mu*), largest on top.
+pub fn tornado_charts(name: &str, morris: bool, t: &[Tornado]) -> Result<Vec<Chart>, ChartError> {
+    let mut out = Vec::new();
+    for o in t {
+        let mut items = o.items.clone();
+        let key = |i: &(String, f64, f64, f64, f64, f64, f64)| if morris { i.1 } else { i.4 };
+        items.sort_by(|a, b| key(b).total_cmp(&key(a)));
+        let title = format!("{name}: what drives {}?", humanise(&o.outcome));
+        let d = TornadoDraw {
+            title: title.clone(),
+            subtitle: if morris {
+                "Morris screening: bar = mu* (unit-cube scale), larger means more influential."
+                    .into()
+            } else {
+                "Orange: total index ST; blue: first-order index S1; lines: bootstrap 95% intervals."
+                    .into()
+            },
+            morris,
+            items,
+        };
+        out.push(render(
+            format!("sensitivity_{}", safe(&o.outcome)),
+            title,
+            "Parameters ranked by influence on the outcome.",
+            (WIDTH, HEIGHT),
+            &d,
+        )?);
+    }
+    Ok(out)
+}
+
+struct Peeling {
+    title: String,
+    pts: Vec<(f64, f64, f64)>,
+}
+
+impl Draw for Peeling {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        let body = frame(
+            root,
+            &self.title,
+            "Each dot is a box of the peeling trajectory; colour: support (share of runs inside, \
+             viridis).",
+            "crossroads discover (PRIM)",
+        )?;
+        let mut c = ChartBuilder::on(&body)
+            .margin(8)
+            .x_label_area_size(56)
+            .y_label_area_size(80)
+            .build_cartesian_2d(0f64..1.02, 0f64..1.02)
+            .d()?;
+        c.configure_mesh()
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(C_LIGHT.stroke_width(1))
+            .x_desc("coverage")
+            .y_desc("density")
+            .label_style(text(LABEL_SIZE))
+            .axis_desc_style(text(DESC_SIZE))
+            .draw()
+            .d()?;
+        c.draw_series(std::iter::once(PathElement::new(
+            self.pts.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>(),
+            C_GREY.stroke_width(1),
+        )))
+        .d()?;
+        for &(cov, den, sup) in &self.pts {
+            c.draw_series(std::iter::once(Circle::new(
+                (cov, den),
+                6,
+                viridis(sup).filled(),
+            )))
+            .d()?;
+        }
+        Ok(())
+    }
+}
+
+/// `prim_tradeoff`: coverage against density along the peeling trajectory.
+pub fn peeling_chart(what: &str, traj: &[PrimBox]) -> Result<Vec<Chart>, ChartError> {
+    let title = format!("Where does {what} happen? PRIM peeling trade-off");
+    let d = Peeling {
+        title: title.clone(),
+        pts: traj
+            .iter()
+            .map(|b| (b.coverage, b.density, b.support))
+            .collect(),
+    };
+    Ok(vec![render(
+        "prim_tradeoff",
+        title,
+        "Coverage against density of the boxes along the peeling trajectory.",
+        (WIDTH, HEIGHT),
+        &d,
+    )?])
+}

@@ -1,0 +1,231 @@
+//! Variance-based global sensitivity: the Saltelli sampling design and the first-order (Saltelli et
+//! al. 2010) and total (Jansen 1999) Sobol index estimators, with bootstrap confidence intervals.
+//!
+//! # Design (the same row order as SALib's `saltelli.sample(..., calc_second_order=False)`)
+//!
+//! From `N` points of a `2k`-dimensional scrambled Sobol sequence, `A` is the first `k` columns and
+//! `B` the last `k` (with more than `SOBOL_MAX_DIM / 2` parameters, `A` and `B` come from two
+//! independently scrambled `k`-dimensional sequences). `A_B^i` is `A` with column `i` taken from
+//! `B`. The design has `N (k + 2)` rows, in blocks of `k + 2` per base point `j`:
+//! `A_j, A_B^1_j, ..., A_B^k_j, B_j`.
+//!
+//! # Estimators (as SALib's `sobol.analyze`, `calc_second_order=False`)
+//!
+//! Outputs are first standardised (`Y ← (Y − mean) / sd` over all rows); `V = var([f_A; f_B])`
+//! (population variance);
+//! `S_i = mean(f_B (f_{A_B^i} − f_A)) / V` (Saltelli et al. 2010, Table 2 (b));
+//! `ST_i = mean((f_A − f_{A_B^i})²) / 2 / V` (Jansen 1999; Saltelli et al. 2010, Table 2 (f)).
+//!
+//! # Intervals
+//!
+//! Bootstrap over base points: `resamples` resamples of the `N` base points with replacement (stream
+//! `sensitivity/bootstrap` of the seed), each giving the indices (a resample with (near) zero
+//! output variance gives no estimate and is left out); the interval is the estimate
+//! ± `z · sd(bootstrap estimates)` with `z = 1.959964` (95%), as SALib's `S1_conf`/`ST_conf`.
+
+use super::design::{SOBOL_MAX_DIM, Sobol};
+use crate::model::rng::{Streams, below};
+
+/// The Saltelli design: rows in the unit cube, in the order documented above.
+#[derive(Debug, Clone)]
+pub struct SaltelliDesign {
+    pub n: usize,
+    pub k: usize,
+    pub rows: Vec<Vec<f64>>,
+}
+
+/// Builds the Saltelli design for `n` base points (a power of two is best) and `k` parameters.
+pub fn saltelli_design(n: usize, k: usize, seed: u64) -> Result<SaltelliDesign, String> {
+    if k == 0 {
+        return Err("no parameters to analyse".into());
+    }
+    let (a, b): (Vec<Vec<f64>>, Vec<Vec<f64>>) = if 2 * k <= SOBOL_MAX_DIM {
+        let s = Sobol::scrambled(2 * k, seed)?;
+        s.points(0, n)
+            .into_iter()
+            .map(|p| (p[..k].to_vec(), p[k..].to_vec()))
+            .unzip()
+    } else {
+        let sa = Sobol::scrambled(k, seed)?;
+        let sb = Sobol::scrambled(k, seed ^ 0x5A17_E111)?;
+        (sa.points(0, n), sb.points(0, n))
+    };
+    let mut rows = Vec::with_capacity(n * (k + 2));
+    for j in 0..n {
+        rows.push(a[j].clone());
+        for i in 0..k {
+            let mut r = a[j].clone();
+            r[i] = b[j][i];
+            rows.push(r);
+        }
+        rows.push(b[j].clone());
+    }
+    Ok(SaltelliDesign { n, k, rows })
+}
+
+/// One parameter's indices with their 95% bootstrap intervals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indices {
+    pub s1: f64,
+    pub s1_low: f64,
+    pub s1_high: f64,
+    pub st: f64,
+    pub st_low: f64,
+    pub st_high: f64,
+}
+
+/// z for a two-sided 95% interval.
+pub const Z95: f64 = 1.959_963_984_540_054;
+
+/// Point estimates (S_i, ST_i) for the base points `idx` of standardised outputs `y`.
+fn estimate(y: &[f64], k: usize, idx: &[usize]) -> Vec<(f64, f64)> {
+    let stride = k + 2;
+    let n = idx.len() as f64;
+    let (mut s, mut ss) = (0.0, 0.0);
+    for &j in idx {
+        for v in [y[j * stride], y[j * stride + k + 1]] {
+            s += v;
+            ss += v * v;
+        }
+    }
+    let mean = s / (2.0 * n);
+    let var = ss / (2.0 * n) - mean * mean;
+    (0..k)
+        .map(|i| {
+            let (mut first, mut total) = (0.0, 0.0);
+            for &j in idx {
+                let fa = y[j * stride];
+                let fab = y[j * stride + 1 + i];
+                let fb = y[j * stride + k + 1];
+                first += fb * (fab - fa);
+                total += (fa - fab) * (fa - fab);
+            }
+            if var > 1e-12 {
+                (first / n / var, 0.5 * total / n / var)
+            } else {
+                (f64::NAN, f64::NAN)
+            }
+        })
+        .collect()
+}
+
+/// Sobol indices of every parameter from the outputs `y` of a Saltelli design of `k` parameters
+/// (`y.len() = N (k + 2)`), with `resamples` bootstrap resamples seeded by `seed`.
+pub fn sobol_indices(y: &[f64], k: usize, resamples: usize, seed: u64) -> Vec<Indices> {
+    let stride = k + 2;
+    let n = y.len() / stride;
+    let m = y.iter().sum::<f64>() / y.len() as f64;
+    let sd = (y.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / y.len() as f64).sqrt();
+    let ys: Vec<f64> = if sd > 0.0 {
+        y.iter().map(|v| (v - m) / sd).collect()
+    } else {
+        y.iter().map(|v| v - m).collect()
+    };
+    let all: Vec<usize> = (0..n).collect();
+    let point = estimate(&ys, k, &all);
+    let mut rng = Streams::new(seed, 0).get("sensitivity/bootstrap");
+    let mut boots: Vec<Vec<(f64, f64)>> = Vec::with_capacity(resamples);
+    let mut idx = vec![0usize; n];
+    for _ in 0..resamples {
+        for x in idx.iter_mut() {
+            *x = below(&mut rng, n as u32) as usize;
+        }
+        boots.push(estimate(&ys, k, &idx));
+    }
+    let sd_of = |v: &[f64]| {
+        let v: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+        if v.len() < 2 {
+            return f64::NAN;
+        }
+        let m = v.iter().sum::<f64>() / v.len() as f64;
+        (v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (v.len() - 1) as f64).sqrt()
+    };
+    (0..k)
+        .map(|i| {
+            let (s1, st) = point[i];
+            let c1 = Z95 * sd_of(&boots.iter().map(|b| b[i].0).collect::<Vec<_>>());
+            let ct = Z95 * sd_of(&boots.iter().map(|b| b[i].1).collect::<Vec<_>>());
+            Indices {
+                s1,
+                s1_low: s1 - c1,
+                s1_high: s1 + c1,
+                st,
+                st_low: st - ct,
+                st_high: st + ct,
+            }
+        })
+        .collect()
+}
+
+/// The Ishigami function on `[-π, π]³` with `a = 7`, `b = 0.1`, from unit-cube coordinates.
+pub fn ishigami(u: &[f64]) -> f64 {
+    let pi = std::f64::consts::PI;
+    let x: Vec<f64> = u.iter().map(|v| -pi + 2.0 * pi * v).collect();
+    x[0].sin() + 7.0 * x[1].sin().powi(2) + 0.1 * x[2].powi(4) * x[0].sin()
+}
+
+/// The Sobol g-function `∏ (|4u − 2| + a_i) / (1 + a_i)`: smaller `a_i`, more important factor.
+pub fn g_function(u: &[f64], a: &[f64]) -> f64 {
+    u.iter()
+        .zip(a)
+        .map(|(x, a)| ((4.0 * x - 2.0).abs() + a) / (1.0 + a))
+        .product()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn design_has_saltelli_layout() {
+        let d = saltelli_design(8, 3, 1).unwrap();
+        assert_eq!(d.rows.len(), 8 * 5);
+        for j in 0..8 {
+            let (a, b) = (&d.rows[j * 5], &d.rows[j * 5 + 4]);
+            for i in 0..3 {
+                let ab = &d.rows[j * 5 + 1 + i];
+                for c in 0..3 {
+                    assert_eq!(ab[c], if c == i { b[c] } else { a[c] });
+                }
+            }
+        }
+        // Many parameters: two independent sequences.
+        assert_eq!(saltelli_design(4, 15, 1).unwrap().rows.len(), 4 * 17);
+    }
+
+    #[test]
+    fn ishigami_indices_match_analytic_values_within_their_intervals() {
+        let k = 3;
+        let d = saltelli_design(1 << 13, k, 11).unwrap();
+        let y: Vec<f64> = d.rows.iter().map(|r| ishigami(r)).collect();
+        let idx = sobol_indices(&y, k, 100, 5);
+        let s1 = [0.3139, 0.4424, 0.0];
+        let st = [0.5576, 0.4424, 0.2437];
+        for i in 0..k {
+            let x = &idx[i];
+            assert!(
+                x.s1_low <= s1[i] && s1[i] <= x.s1_high,
+                "S1[{i}] = {} [{}, {}], want {}",
+                x.s1,
+                x.s1_low,
+                x.s1_high,
+                s1[i]
+            );
+            assert!(
+                x.st_low <= st[i] && st[i] <= x.st_high,
+                "ST[{i}] = {} [{}, {}], want {}",
+                x.st,
+                x.st_low,
+                x.st_high,
+                st[i]
+            );
+            assert!(x.s1_high - x.s1_low < 0.1 && x.st_high - x.st_low < 0.1);
+        }
+    }
+
+    #[test]
+    fn constant_output_gives_undefined_indices() {
+        let idx = sobol_indices(&[1.0; 20], 3, 10, 1);
+        assert!(idx[0].s1.is_nan());
+    }
+}
