@@ -1,43 +1,18 @@
-//! Small statistics helpers local to the charts (quantiles, Wilson interval, ICD 203 words, bins).
+//! Small statistics helpers for the charts (quantiles, bins); Wilson intervals and ICD 203 words come
+//! from `crate::stats`, the same code as summary.json.
 
-/// z for a two-sided 95% interval.
-const Z95: f64 = 1.959_963_984_540_054;
-
-/// Wilson score interval: (p, low, high) for `k` successes in `n` trials; (0, 0, 1) when n = 0.
+/// Wilson score 95% interval: (p, low, high) for `k` successes in `n` trials; (0, 0, 1) when n = 0.
+/// The same computation as summary.json's (`crate::stats::wilson`), so charts and tables agree.
 pub fn wilson(k: u64, n: u64) -> (f64, f64, f64) {
-    if n == 0 {
-        return (0.0, 0.0, 1.0);
-    }
-    let (k, n) = (k as f64, n as f64);
-    let p = k / n;
-    let z2 = Z95 * Z95;
-    let den = 1.0 + z2 / n;
-    let centre = (p + z2 / (2.0 * n)) / den;
-    let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / den;
-    let lo = if k == 0.0 {
-        0.0
-    } else {
-        (centre - half).max(0.0)
-    };
-    let hi = if k == n {
-        1.0
-    } else {
-        (centre + half).min(1.0)
-    };
+    let p = if n == 0 { 0.0 } else { k as f64 / n as f64 };
+    let (lo, hi) = crate::stats::wilson(k, n, crate::stats::Z95);
     (p, lo, hi)
 }
 
-/// The ICD 203 expression of likelihood for a probability.
+/// The ICD 203 expression of likelihood for a probability (`crate::stats::icd203_words`, the same
+/// words and boundaries as summary.json).
 pub fn icd203_words(p: f64) -> &'static str {
-    match p {
-        p if p < 0.05 => "almost no chance",
-        p if p < 0.20 => "very unlikely",
-        p if p < 0.45 => "unlikely",
-        p if p < 0.55 => "roughly even chance",
-        p if p < 0.80 => "likely",
-        p if p < 0.95 => "very likely",
-        _ => "almost certain",
-    }
+    crate::stats::icd203_words(p)
 }
 
 /// Quantile of sorted data by linear interpolation (type 7); None for empty data.
