@@ -21,7 +21,6 @@ use crossroads::model::rng::Streams;
 use crossroads::model::schedule::Simulation;
 use crossroads::model::{self, RunOptions};
 use crossroads::scenario;
-use crossroads::scenario::validate::is_binary;
 
 fn baseline() -> scenario::Resolved {
     scenario::load(Path::new("scenarios/baseline.ron"), &[]).expect("baseline loads")
@@ -82,7 +81,7 @@ fn bench_batch(c: &mut Criterion) {
                     .scenario
                     .outcomes
                     .iter()
-                    .map(|o| is_binary(&o.kind))
+                    .map(|o| o.kind.is_binary())
                     .collect();
                 let mut agg = Aggregates::new(
                     0,

@@ -5,7 +5,7 @@
 //! numbers: every point shares the same run seeds), with the point's values applied as `--set`
 //! overrides on the scenario file.
 
-use super::run::{install_stop_handler, outcome_is_binary, output_error};
+use super::run::{install_stop_handler, output_error};
 use super::{CliError, DiscoverArgs, EXIT_INTERRUPTED, SensitivityArgs, SweepArgs};
 use crate::batch::{BatchSpec, ModelSim, Stop, default_threads, run_batch};
 use crate::charts::experiments as xcharts;
@@ -41,7 +41,7 @@ fn outcomes_of(r: &crate::scenario::Resolved) -> Vec<(String, bool)> {
     r.scenario
         .outcomes
         .iter()
-        .map(|o| (o.id.clone(), outcome_is_binary(&o.kind)))
+        .map(|o| (o.id.clone(), o.kind.is_binary()))
         .collect()
 }
 

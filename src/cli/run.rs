@@ -8,7 +8,6 @@ use crate::outputs::folder::template;
 use crate::outputs::manifest::{ClassInfo, OutcomeInfo, ParamInfo, ScenarioInfo, UntilCi};
 use crate::outputs::{OutputDir, OutputError, Status, write_batch};
 use crate::scenario::Resolved;
-use crate::scenario::schema::OutcomeKind;
 use crate::stats::BinaryCount;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -43,18 +42,6 @@ pub fn output_error(e: OutputError) -> CliError {
     }
 }
 
-/// Whether an outcome kind is binary (runs.csv `0`/`1`, summary probability) or numeric.
-pub fn outcome_is_binary(kind: &OutcomeKind) -> bool {
-    match kind {
-        OutcomeKind::PhaseReached { .. }
-        | OutcomeKind::ProjectOperational { .. }
-        | OutcomeKind::ElectionWinner { .. }
-        | OutcomeKind::FinalPhase(_) => true,
-        OutcomeKind::Indicator { above, below, .. } => above.is_some() || below.is_some(),
-        _ => false,
-    }
-}
-
 fn or_id(label: &str, id: &str) -> String {
     if label.is_empty() { id } else { label }.to_string()
 }
@@ -67,7 +54,7 @@ pub fn outcome_infos(s: &crate::scenario::Scenario) -> Vec<OutcomeInfo> {
             id: o.id.clone(),
             label: or_id(&o.label, &o.id),
             units: o.units.clone(),
-            kind_type: if outcome_is_binary(&o.kind) {
+            kind_type: if o.kind.is_binary() {
                 "binary"
             } else {
                 "numeric"

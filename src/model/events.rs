@@ -12,25 +12,39 @@ use super::world::World;
 use crate::scenario::schema::{Effect, Trigger};
 use rand_chacha::ChaCha8Rng;
 
-/// Compiled event conditions, once per run.
-pub fn compile(w: &World) -> Result<Vec<Vec<Cond>>, super::ModelError> {
+/// An event compiled once per run: its conditions, and for a scheduled event its month offset.
+pub struct Compiled {
+    pub when: Vec<Cond>,
+    pub scheduled: Option<i64>,
+}
+
+/// Compiles every event of the scenario (ids and months resolved once, not every month).
+pub fn compile(w: &World) -> Result<Vec<Compiled>, super::ModelError> {
     let ids = Ids::new(w.s);
     w.s.events
         .iter()
-        .map(|e| Cond::compile_all(&ids, &e.when))
+        .map(|e| {
+            Ok(Compiled {
+                when: Cond::compile_all(&ids, &e.when)?,
+                scheduled: match &e.trigger {
+                    Trigger::Scheduled(m) => Some(ids.month(m)?),
+                    Trigger::Hazard(_) => None,
+                },
+            })
+        })
         .collect()
 }
 
 /// Phase 1 of a tick: events fire (`w.tick` is already the tick being simulated, 1-based).
-pub fn step(w: &mut World, conds: &[Vec<Cond>], rng: &mut ChaCha8Rng) {
+pub fn step(w: &mut World, events: &[Compiled], rng: &mut ChaCha8Rng) {
     let month = w.tick as i64 - 1; // offset of the month being simulated from the start month
     let s = w.s;
     for (e, spec) in s.events.iter().enumerate() {
         let fires = match &spec.trigger {
             Trigger::Hazard(p) => chance(rng, p.value()),
-            Trigger::Scheduled(m) => w.ids().month(m).is_ok_and(|t| t == month),
+            Trigger::Scheduled(_) => events[e].scheduled == Some(month),
         };
-        if fires && !(spec.once && w.event_counts[e] > 0) && w.all_hold(&conds[e]) {
+        if fires && !(spec.once && w.event_counts[e] > 0) && w.all_hold(&events[e].when) {
             fire(w, e, rng);
         }
     }

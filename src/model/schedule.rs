@@ -15,7 +15,6 @@
 //! `act/<actor>`, `citizens/<country>`, `events`, `election/<id>`, `process`, plus `population/<country>`
 //! and `network/<country>` at initialisation.
 
-use super::compile::Cond;
 use super::decisions::{self, Plan, Scratch};
 use super::outcomes::{self, Tracker};
 use super::process::Rule;
@@ -69,7 +68,7 @@ impl Rngs {
 
 /// Compiled per-run tables the step needs.
 pub struct Tables {
-    event_conds: Vec<Vec<Cond>>,
+    events: Vec<super::events::Compiled>,
     rules: Vec<Rule>,
     election_ticks: Vec<i64>,
     drift: Vec<super::drift::Term>,
@@ -97,7 +96,7 @@ impl<'s> Simulation<'s> {
     pub fn new(s: &'s Scenario, streams: &Streams, opts: &RunOptions) -> Result<Self, ModelError> {
         let w = World::new(s, streams, opts.events)?;
         let tables = Tables {
-            event_conds: super::events::compile(&w)?,
+            events: super::events::compile(&w)?,
             rules: super::process::compile(&w)?,
             election_ticks: s
                 .elections
@@ -206,7 +205,7 @@ fn step(
         a.spent = 0.0;
     }
     // 1. events
-    super::events::step(w, &t.event_conds, &mut rngs.events);
+    super::events::step(w, &t.events, &mut rngs.events);
     w.refresh_derived();
     // 2. decisions, actors in a seeded random order (Fisher–Yates on the `schedule` stream)
     for i in (1..order.len()).rev() {

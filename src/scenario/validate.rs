@@ -583,18 +583,6 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Whether an outcome is binary (true/false per run) rather than numeric.
-pub fn is_binary(k: &OutcomeKind) -> bool {
-    match k {
-        OutcomeKind::PhaseReached { .. }
-        | OutcomeKind::ProjectOperational { .. }
-        | OutcomeKind::ElectionWinner { .. }
-        | OutcomeKind::FinalPhase(_) => true,
-        OutcomeKind::Indicator { above, below, .. } => above.is_some() || below.is_some(),
-        _ => false,
-    }
-}
-
 /// All semantic problems of a scenario, located through its tree (in document order of checks).
 pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
     let mut c = Ctx {
@@ -1176,7 +1164,7 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
                     let l = list(c.outcomes.keys().copied());
                     c.err(&q, format!("unknown outcome `{id}` ({l})"));
                 }
-                Some(o) if is_binary(&o.kind) != binary => c.err(
+                Some(o) if o.kind.is_binary() != binary => c.err(
                     &q,
                     if binary {
                         format!("outcome `{id}` is numeric: use `Above`/`Below`, not `Is`/`Not`")

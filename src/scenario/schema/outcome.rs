@@ -75,6 +75,21 @@ pub enum OutcomeKind {
     FinalPhase(Vec<String>),
 }
 
+impl OutcomeKind {
+    /// Whether the outcome is binary (true/false per run: runs.csv `0`/`1`, a probability in the
+    /// summary) rather than numeric.
+    pub fn is_binary(&self) -> bool {
+        match self {
+            OutcomeKind::PhaseReached { .. }
+            | OutcomeKind::ProjectOperational { .. }
+            | OutcomeKind::ElectionWinner { .. }
+            | OutcomeKind::FinalPhase(_) => true,
+            OutcomeKind::Indicator { above, below, .. } => above.is_some() || below.is_some(),
+            _ => false,
+        }
+    }
+}
+
 /// A named class of runs (e.g. normalisation, fragile peace, stalemate, relapse): the first class
 /// whose rules all hold is the run's class; a class with no rules matches everything.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
