@@ -2,6 +2,7 @@
 //! point a list of `--set PATH=VALUE` overrides).
 
 use super::design::{Sobol, grid, latin_hypercube};
+use crate::scenario::schema::SWEEP_MAX_GRID_POINTS;
 
 /// One swept parameter: its scenario path and range.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +43,17 @@ pub enum DesignKind {
     Sobol,
 }
 
+impl From<crate::scenario::schema::SweepDesign> for DesignKind {
+    fn from(d: crate::scenario::schema::SweepDesign) -> Self {
+        use crate::scenario::schema::SweepDesign as S;
+        match d {
+            S::Grid => DesignKind::Grid,
+            S::Lhs => DesignKind::Lhs,
+            S::Sobol => DesignKind::Sobol,
+        }
+    }
+}
+
 impl DesignKind {
     pub fn parse(s: &str) -> Result<DesignKind, String> {
         match s {
@@ -77,7 +89,7 @@ pub fn points(
     let unit = match kind {
         DesignKind::Grid => {
             let total = (samples as f64).powi(d as i32);
-            if total > 1e6 {
+            if total > SWEEP_MAX_GRID_POINTS {
                 return Err(format!("a grid of {samples}^{d} points is too large"));
             }
             grid(&vec![samples; d])
@@ -128,5 +140,17 @@ mod tests {
             vec!["actors.russia.budget=100.5".to_string()]
         );
         assert!(points(&[], DesignKind::Sobol, 4, 0).is_err());
+    }
+
+    #[test]
+    fn the_scenario_block_limits_match_the_designs() {
+        use crate::scenario::schema::{SWEEP_SOBOL_MAX_PARAMS, SweepDesign};
+        assert_eq!(
+            SWEEP_SOBOL_MAX_PARAMS,
+            crate::experiments::design::SOBOL_MAX_DIM
+        );
+        for d in [SweepDesign::Grid, SweepDesign::Lhs, SweepDesign::Sobol] {
+            assert_eq!(DesignKind::from(d).as_str(), d.as_str());
+        }
     }
 }

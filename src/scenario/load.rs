@@ -308,6 +308,9 @@ impl Loader {
         let (scenario, mut ps) = de::collect_recovering::<Scenario>(&t);
         if let Some(s) = &scenario {
             ps.extend(validate::validate(s, &t));
+            if ps.is_empty() && errs.is_empty() {
+                ps.extend(validate::sweep_paths(s, &t));
+            }
         }
         // In file order, then line and column (stable: problems at one place keep their order).
         ps.sort_by_key(|p| (p.span.file, p.span.line, p.span.col));

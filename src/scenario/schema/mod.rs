@@ -12,6 +12,7 @@ mod events;
 mod indicator;
 mod mechanisms;
 mod outcome;
+mod sweep;
 mod world;
 
 pub use actions::*;
@@ -21,6 +22,7 @@ pub use events::*;
 pub use indicator::*;
 pub use mechanisms::*;
 pub use outcome::*;
+pub use sweep::*;
 pub use world::*;
 
 pub use super::param::{Dist, Param};
@@ -74,6 +76,10 @@ pub struct Scenario {
     /// Recording: which indicators go into series.csv. Default: all of them.
     #[serde(default)]
     pub record: RecordSettings,
+    /// A parameter sweep for `crossroads sweep FILE` (flags override its fields). The model ignores
+    /// it. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<SweepSpec>,
 }
 
 /// Run settings.
