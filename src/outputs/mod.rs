@@ -3,9 +3,12 @@
 //! - [`writer`] is the only code that touches the output folder: every file is written to `<name>.tmp`
 //!   and renamed when whole (streams included), so a file that exists is complete.
 //! - [`export`] turns aggregates and the manifest into bytes (pure functions, deterministic formatting).
+//! - [`experiment`] holds the manifests of experiment folders (sweep, sensitivity, discover) and the
+//!   table they stream row by row.
 //! - [`folder`] runs a batch into a folder; [`merge`] combines shard folders into one, byte-identical to
 //!   the batch run whole (manifest times, threads and shard aside).
 
+pub mod experiment;
 pub mod export;
 pub mod folder;
 pub mod manifest;
