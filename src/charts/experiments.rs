@@ -1,6 +1,8 @@
 //! Charts of the experiment commands: sweep response curves and heat maps (`sweep`), tornado charts
-//! of sensitivity indices (`sensitivity`), and the PRIM peeling trade-off (`discover`).
+//! of sensitivity indices (`sensitivity`), and the PRIM peeling trade-off (`discover`), drawn from an
+//! experiment folder read by [`super::experiment_data`] ([`experiment_charts`]).
 
+use super::experiment_data::ExperimentData;
 use super::style::*;
 use super::{Chart, ChartError, Draw, render};
 use crate::experiments::prim::PrimBox;
@@ -193,6 +195,7 @@ pub fn sweep_charts(
 }
 
 /// One outcome's indices: `(param, S1 or mu*, low, high, ST, ST low, ST high)`.
+#[derive(Debug, Clone)]
 pub struct Tornado {
     pub outcome: String,
     pub items: Vec<(String, f64, f64, f64, f64, f64, f64)>,
@@ -383,4 +386,34 @@ pub fn peeling_chart(what: &str, traj: &[PrimBox]) -> Result<Vec<Chart>, ChartEr
         (WIDTH, HEIGHT),
         &d,
     )?])
+}
+
+/// Every chart of an experiment folder, in report order: sweep response curves and heat maps, the
+/// tornado charts (only when sensitivity.csv was written), or the peeling trade-off. None for a folder
+/// without rows.
+pub fn experiment_charts(d: &ExperimentData) -> Result<Vec<Chart>, ChartError> {
+    match d {
+        ExperimentData::Sweep(s) => {
+            if s.points.is_empty() {
+                return Ok(Vec::new());
+            }
+            let m = &s.manifest;
+            let names: Vec<String> = m.params.iter().map(|p| p.path.clone()).collect();
+            let outs: Vec<(String, bool)> = m
+                .outcomes
+                .iter()
+                .map(|o| (o.id.clone(), o.is_binary()))
+                .collect();
+            sweep_charts(&m.scenario.name, &names, &outs, &s.points)
+        }
+        ExperimentData::Sensitivity(s) => {
+            tornado_charts(&s.manifest.scenario.name, s.morris(), &s.tornado)
+        }
+        ExperimentData::Discover(d) => {
+            if d.boxes.is_empty() {
+                return Ok(Vec::new());
+            }
+            peeling_chart(&d.what(), &d.boxes)
+        }
+    }
 }

@@ -9,6 +9,9 @@
 //! 5. `timing`: cumulative probability of phase/project months ([`timing`]);
 //! 6. `actor_activity*`: heat map of actions per actor over time ([`activity`]).
 //!
+//! Experiment folders (sweep, sensitivity, discover) are read by [`experiment_data`] and drawn by
+//! [`experiments`]; the forest plot of a comparison is [`forest`].
+//!
 //! Each chart is drawn twice in memory (SVG string and RGB buffer encoded as PNG) and only
 //! [`write_charts`] touches the disk, writing each file under a temporary name and renaming it.
 //! Output is deterministic: the same folder gives byte-identical files. Text comes from the DejaVu
@@ -18,6 +21,7 @@ pub mod activity;
 pub mod data;
 pub mod distributions;
 pub mod elections;
+pub mod experiment_data;
 pub mod experiments;
 pub mod fans;
 pub mod forest;

@@ -15,6 +15,8 @@ use base64::Engine;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
+pub mod experiments;
+
 /// Reads the output folder `dir`, draws its charts in memory and writes `dir`/report.html.
 pub fn write_report(dir: &Path) -> Result<PathBuf, ChartError> {
     let data = OutputData::load(dir)?;
@@ -55,7 +57,7 @@ pub fn esc(s: &str) -> String {
     o
 }
 
-const CSS: &str = r#"
+pub(crate) const CSS: &str = r#"
 :root { --ink: #212121; --muted: #5f5f5f; --rule: #dcdcdc; --accent: #0072b2; --warn: #b34700; }
 * { box-sizing: border-box; }
 html { font-size: 16px; }

@@ -1,0 +1,285 @@
+//! Reading an experiment folder (`sweep`, `sensitivity`, `discover`; docs/outputs.md, "Experiment
+//! folders") into memory: its manifest.json and its table (points.csv; sensitivity.csv and the row
+//! count of samples.csv; boxes.csv). The experiment charts and report are drawn from this alone, so
+//! `crossroads plot` rebuilds them from the folder's files.
+
+use super::ChartError;
+use super::experiments::{SweepPoint, Tornado};
+use crate::experiments::prim::PrimBox;
+use crate::outputs::experiment::{
+    DiscoverManifest, KINDS, SensitivityManifest, SweepManifest, sweep_columns,
+};
+use serde::de::DeserializeOwned;
+use std::path::{Path, PathBuf};
+
+/// An experiment folder in memory.
+#[derive(Debug, Clone)]
+pub enum ExperimentData {
+    Sweep(SweepData),
+    Sensitivity(SensitivityData),
+    Discover(DiscoverData),
+}
+
+/// A CSV table: header and rows of numbers (an empty or unreadable field is NaN), plus the text
+/// columns named in `text` kept as strings.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<f64>>,
+    pub text: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// The index of a column.
+    pub fn col(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+}
+
+/// A sweep folder: manifest and points.csv.
+#[derive(Debug, Clone)]
+pub struct SweepData {
+    pub dir: PathBuf,
+    pub manifest: SweepManifest,
+    pub table: Table,
+    /// Per row of points.csv: the parameter values and per outcome (estimate, low, high).
+    pub points: Vec<SweepPoint>,
+}
+
+/// A sensitivity folder: manifest, sensitivity.csv (when written) and the rows of samples.csv.
+#[derive(Debug, Clone)]
+pub struct SensitivityData {
+    pub dir: PathBuf,
+    pub manifest: SensitivityManifest,
+    /// Rows of samples.csv (0 when the file is absent).
+    pub samples: u64,
+    /// sensitivity.csv (`text`: outcome and parameter); empty when it was not written.
+    pub indices: Table,
+    /// The indices per outcome, in manifest order, as the tornado charts take them.
+    pub tornado: Vec<Tornado>,
+}
+
+impl SensitivityData {
+    pub fn morris(&self) -> bool {
+        self.manifest.method == "morris"
+    }
+}
+
+/// A discover folder: manifest and boxes.csv.
+#[derive(Debug, Clone)]
+pub struct DiscoverData {
+    pub dir: PathBuf,
+    pub manifest: DiscoverManifest,
+    pub boxes: Vec<PrimBox>,
+}
+
+impl DiscoverData {
+    /// What the cases of interest are: the outcome, or `outcome >= value`.
+    pub fn what(&self) -> String {
+        match self.manifest.value {
+            Some(v) => format!("{} >= {v}", self.manifest.outcome),
+            None => self.manifest.outcome.clone(),
+        }
+    }
+}
+
+fn invalid(path: &Path, e: impl std::fmt::Display) -> ChartError {
+    ChartError::Invalid(format!("{}: {e}", path.display()))
+}
+
+/// The top-level `kind` of `dir`/manifest.json when it is one of the experiment kinds.
+pub fn experiment_kind(dir: &Path) -> Option<&'static str> {
+    let text = std::fs::read_to_string(dir.join("manifest.json")).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let k = v.get("kind")?.as_str()?;
+    KINDS.iter().copied().find(|x| *x == k)
+}
+
+fn manifest<T: DeserializeOwned>(dir: &Path) -> Result<T, ChartError> {
+    let p = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&p).map_err(|e| {
+        ChartError::NotOutputFolder(format!("{}: {e} (not an output folder?)", p.display()))
+    })?;
+    serde_json::from_str(&text).map_err(|e| invalid(&p, e))
+}
+
+/// Reads a CSV table; `text` columns are kept as strings, the others parsed as numbers.
+fn table(path: &Path, text: &[&str]) -> Result<Table, ChartError> {
+    let mut r = csv::Reader::from_path(path).map_err(|e| invalid(path, e))?;
+    let header: Vec<String> = r
+        .headers()
+        .map_err(|e| invalid(path, e))?
+        .iter()
+        .map(String::from)
+        .collect();
+    let is_text: Vec<bool> = header.iter().map(|h| text.contains(&h.as_str())).collect();
+    let mut t = Table {
+        header,
+        ..Table::default()
+    };
+    for rec in r.records() {
+        let rec = rec.map_err(|e| invalid(path, e))?;
+        let mut nums = Vec::with_capacity(rec.len());
+        let mut strs = Vec::new();
+        for (v, &s) in rec.iter().zip(&is_text) {
+            if s {
+                strs.push(v.to_string());
+                nums.push(f64::NAN);
+            } else {
+                nums.push(v.parse().unwrap_or(f64::NAN));
+            }
+        }
+        t.rows.push(nums);
+        t.text.push(strs);
+    }
+    Ok(t)
+}
+
+fn need(t: &Table, path: &Path, name: &str) -> Result<usize, ChartError> {
+    t.col(name)
+        .ok_or_else(|| invalid(path, format!("no column {name}")))
+}
+
+fn load_sweep(dir: &Path) -> Result<SweepData, ChartError> {
+    let manifest: SweepManifest = manifest(dir)?;
+    let path = dir.join("points.csv");
+    let table = table(&path, &[])?;
+    let pcols = manifest
+        .params
+        .iter()
+        .map(|p| need(&table, &path, &p.path))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Per outcome: the columns of (estimate, low, high).
+    let mut ocols = Vec::new();
+    for o in &manifest.outcomes {
+        let cols = sweep_columns(o.is_binary());
+        let pick = if o.is_binary() { [0, 1, 2] } else { [0, 1, 3] };
+        let mut c = [0; 3];
+        for (slot, k) in c.iter_mut().zip(pick) {
+            *slot = need(&table, &path, &format!("{}.{}", o.id, cols[k]))?;
+        }
+        ocols.push(c);
+    }
+    let points = table
+        .rows
+        .iter()
+        .map(|r| SweepPoint {
+            x: pcols.iter().map(|&c| r[c]).collect(),
+            y: ocols.iter().map(|c| (r[c[0]], r[c[1]], r[c[2]])).collect(),
+        })
+        .collect();
+    Ok(SweepData {
+        dir: dir.to_path_buf(),
+        manifest,
+        table,
+        points,
+    })
+}
+
+fn load_sensitivity(dir: &Path) -> Result<SensitivityData, ChartError> {
+    let manifest: SensitivityManifest = manifest(dir)?;
+    let spath = dir.join("samples.csv");
+    let samples = if spath.is_file() {
+        table(&spath, &[])?.rows.len() as u64
+    } else {
+        0
+    };
+    let ipath = dir.join("sensitivity.csv");
+    let mut d = SensitivityData {
+        dir: dir.to_path_buf(),
+        manifest,
+        samples,
+        indices: Table::default(),
+        tornado: Vec::new(),
+    };
+    if !(d.manifest.indices && ipath.is_file()) {
+        return Ok(d);
+    }
+    d.indices = table(&ipath, &["outcome", "parameter"])?;
+    let cols: &[&str] = if d.morris() {
+        &["mu_star"]
+    } else {
+        &["S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"]
+    };
+    let c = cols
+        .iter()
+        .map(|n| need(&d.indices, &ipath, n))
+        .collect::<Result<Vec<_>, _>>()?;
+    for o in &d.manifest.outcomes {
+        let mut items = Vec::new();
+        for (r, s) in d.indices.rows.iter().zip(&d.indices.text) {
+            if s.first() != Some(&o.id) {
+                continue;
+            }
+            let param = s.get(1).cloned().unwrap_or_default();
+            items.push(if d.morris() {
+                let m = r[c[0]];
+                (param, m, m, m, f64::NAN, f64::NAN, f64::NAN)
+            } else {
+                (param, r[c[0]], r[c[1]], r[c[2]], r[c[3]], r[c[4]], r[c[5]])
+            });
+        }
+        d.tornado.push(Tornado {
+            outcome: o.id.clone(),
+            items,
+        });
+    }
+    Ok(d)
+}
+
+fn load_discover(dir: &Path) -> Result<DiscoverData, ChartError> {
+    let manifest: DiscoverManifest = manifest(dir)?;
+    let path = dir.join("boxes.csv");
+    let t = table(&path, &[])?;
+    let base = ["coverage", "density", "support", "n"]
+        .iter()
+        .map(|n| need(&t, &path, n))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut lim = Vec::new();
+    for p in &manifest.params {
+        lim.push((
+            need(&t, &path, &format!("{p}.lo"))?,
+            need(&t, &path, &format!("{p}.hi"))?,
+        ));
+    }
+    let boxes = t
+        .rows
+        .iter()
+        .map(|r| PrimBox {
+            limits: lim.iter().map(|&(a, b)| (r[a], r[b])).collect(),
+            coverage: r[base[0]],
+            density: r[base[1]],
+            support: r[base[2]],
+            n: if r[base[3]].is_finite() {
+                r[base[3]] as usize
+            } else {
+                0
+            },
+        })
+        .collect();
+    Ok(DiscoverData {
+        dir: dir.to_path_buf(),
+        manifest,
+        boxes,
+    })
+}
+
+/// Reads the experiment folder `dir` (its manifest's `kind` says which).
+pub fn load(dir: &Path) -> Result<ExperimentData, ChartError> {
+    if !dir.join("manifest.json").is_file() {
+        return Err(ChartError::NotOutputFolder(format!(
+            "{}: no manifest.json (not an output folder of crossroads?)",
+            dir.display()
+        )));
+    }
+    match experiment_kind(dir) {
+        Some("sweep") => load_sweep(dir).map(ExperimentData::Sweep),
+        Some("sensitivity") => load_sensitivity(dir).map(ExperimentData::Sensitivity),
+        Some("discover") => load_discover(dir).map(ExperimentData::Discover),
+        _ => Err(ChartError::Invalid(format!(
+            "{}: manifest.json has no experiment `kind` ({})",
+            dir.display(),
+            KINDS.join(", ")
+        ))),
+    }
+}

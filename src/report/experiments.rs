@@ -1,0 +1,775 @@
+//! report.html of an experiment folder (`sweep`, `sensitivity`, `discover`): one self-contained page
+//! (no scripts, no network requests; charts inlined as PNG data URIs) with the experiment's settings,
+//! its parameters, every chart with a one-line caption, and its table (points, indices or boxes).
+//!
+//! [`plot_folder`] reads the folder alone ([`crate::charts::experiment_data`]) and writes charts/ and
+//! report.html; the commands call it after writing their data files and `crossroads plot` calls it on
+//! the folder, so both give the same bytes. The only times on the page are the manifest's.
+
+use super::{CSS, esc};
+use crate::charts::experiment_data::{
+    self, DiscoverData, ExperimentData, SensitivityData, SweepData,
+};
+use crate::charts::experiments::experiment_charts;
+use crate::charts::style::{num, pct};
+use crate::charts::{self, Chart, ChartError};
+use crate::outputs::Status;
+use base64::Engine;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+/// Charts and report.html for the experiment folder `dir`, from its files alone: what the commands
+/// and `crossroads plot` call. Returns the chart files and the report's path.
+pub fn plot_folder(dir: &Path) -> Result<(Vec<PathBuf>, PathBuf), ChartError> {
+    let data = experiment_data::load(dir)?;
+    let charts = experiment_charts(&data)?;
+    let paths = charts::write_charts(dir, &charts)?;
+    let report = dir.join("report.html");
+    charts::write_atomic(&report, render_html(&data, &charts).as_bytes())?;
+    Ok((paths, report))
+}
+
+/// Wide tables scroll sideways instead of widening the page.
+const EXTRA_CSS: &str =
+    ".scroll { overflow-x: auto; }\n.scroll table { width: auto; min-width: 100%; }\n";
+
+/// The parts of a page that differ between the kinds of experiment.
+struct Page {
+    kicker: &'static str,
+    /// The scenario's name, which chart titles start with.
+    name: String,
+    title: String,
+    lead: String,
+    note: String,
+    warn: Option<String>,
+    facts: Vec<(&'static str, String)>,
+    /// Section after the settings (parameters): heading and HTML.
+    params: (&'static str, String),
+    /// The table section: heading and HTML.
+    table: (&'static str, String),
+    /// The files the page was made from, for the footer.
+    files: &'static str,
+    version: String,
+}
+
+/// The whole page.
+pub fn render_html(d: &ExperimentData, charts: &[Chart]) -> String {
+    let p = match d {
+        ExperimentData::Sweep(s) => sweep_page(s),
+        ExperimentData::Sensitivity(s) => sensitivity_page(s),
+        ExperimentData::Discover(s) => discover_page(s),
+    };
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{} · crossroads report</title>\n<style>{CSS}{EXTRA_CSS}</style>\n</head>\n<body>\n<main>\n",
+        esc(&p.title)
+    );
+    let _ = writeln!(
+        h,
+        "<header>\n<p class=\"kicker\">{}</p>\n<h1>{}</h1>",
+        esc(p.kicker),
+        esc(&p.title)
+    );
+    if !p.lead.trim().is_empty() {
+        let _ = writeln!(h, "<p class=\"desc\">{}</p>", esc(p.lead.trim()));
+    }
+    let _ = writeln!(h, "<p class=\"note\">{}</p>\n</header>", esc(&p.note));
+    if let Some(w) = &p.warn {
+        let _ = writeln!(h, "<p class=\"warn\">{w}</p>");
+    }
+    h.push_str("<nav><b>Contents</b><ol>\n<li><a href=\"#settings\">Settings</a></li>\n");
+    let _ = writeln!(h, "<li><a href=\"#params\">{}</a></li>", esc(p.params.0));
+    for c in charts {
+        let _ = writeln!(
+            h,
+            "<li><a href=\"#chart-{}\">{}</a></li>",
+            esc(&c.stem),
+            esc(&heading(&c.title, &p.name))
+        );
+    }
+    let _ = writeln!(
+        h,
+        "<li><a href=\"#table\">{}</a></li>\n</ol></nav>",
+        esc(p.table.0)
+    );
+
+    h.push_str("<section id=\"settings\">\n<h2>Settings</h2>\n<dl class=\"facts\">\n");
+    for (k, v) in &p.facts {
+        let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", esc(k), v);
+    }
+    h.push_str("</dl>\n</section>\n");
+    let _ = writeln!(
+        h,
+        "<section id=\"params\">\n<h2>{}</h2>\n{}</section>",
+        esc(p.params.0),
+        p.params.1
+    );
+
+    h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
+    if charts.is_empty() {
+        h.push_str("<p class=\"note\">This folder holds no data to chart.</p>\n");
+    }
+    let b64 = base64::engine::general_purpose::STANDARD;
+    for c in charts {
+        let _ = writeln!(
+            h,
+            "<figure id=\"chart-{stem}\">\n<img src=\"data:image/png;base64,{data}\" width=\"{w}\" \
+             height=\"{hh}\" alt=\"{alt}\">\n<figcaption><b>{head}</b> {cap} \
+             <span class=\"note\">(charts/{stem}.png, charts/{stem}.svg)</span></figcaption>\n</figure>",
+            stem = esc(&c.stem),
+            data = b64.encode(&c.png),
+            w = c.width,
+            hh = c.height,
+            alt = esc(&c.title),
+            head = esc(&lead(&heading(&c.title, &p.name))),
+            cap = esc(&c.caption),
+        );
+    }
+    h.push_str("</section>\n");
+    let _ = writeln!(
+        h,
+        "<section id=\"table\">\n<h2>{}</h2>\n{}</section>",
+        esc(p.table.0),
+        p.table.1
+    );
+    let _ = writeln!(
+        h,
+        "<footer>Made by <code>crossroads {}</code> from this folder's {}; <code>crossroads plot</code> \
+         on the folder rebuilds it.</footer>\n</main>\n</body>\n</html>",
+        esc(&p.version),
+        p.files
+    );
+    h
+}
+
+/// A chart's title without the leading "scenario: ", capitalised.
+fn heading(title: &str, name: &str) -> String {
+    let t = title
+        .strip_prefix(name)
+        .and_then(|t| t.strip_prefix(": "))
+        .unwrap_or(title);
+    let mut c = t.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// A heading as the start of a caption: ends with a full stop unless it has its own punctuation.
+fn lead(heading: &str) -> String {
+    if heading.ends_with(['?', '!', '.']) {
+        heading.to_string()
+    } else {
+        format!("{heading}.")
+    }
+}
+
+fn code(s: &str) -> String {
+    format!("<code>{}</code>", esc(s))
+}
+
+fn sets(sets: &[String]) -> String {
+    if sets.is_empty() {
+        return "none".into();
+    }
+    sets.iter()
+        .map(|s| code(&format!("--set {s}")))
+        .collect::<Vec<_>>()
+        .join("<br>")
+}
+
+/// The facts every experiment shares, at the end of the list.
+fn common_facts(
+    f: &mut Vec<(&'static str, String)>,
+    status: Status,
+    started: &str,
+    finished: Option<&str>,
+    version: &str,
+) {
+    f.push(("Status", esc(status.as_str())));
+    f.push((
+        "Started",
+        esc(if started.is_empty() { "–" } else { started }),
+    ));
+    f.push(("Finished", esc(finished.unwrap_or("–"))));
+    f.push(("crossroads version", esc(version)));
+}
+
+/// The warning shown for a folder that is not complete.
+fn status_warning(
+    status: Status,
+    done: u64,
+    total: u64,
+    what: &str,
+    error: Option<&str>,
+) -> Option<String> {
+    let err = error
+        .map(|e| format!(" Error: {}.", esc(e.trim_end_matches('.'))))
+        .unwrap_or_default();
+    match status {
+        Status::Complete => None,
+        Status::Partial => Some(format!(
+            "<b>Status: partial (interrupted).</b> {done} of {total} {what} are in this folder; \
+             everything below is based on them alone."
+        )),
+        Status::Failed => Some(format!(
+            "<b>Status: failed.</b> {done} of {total} {what}, those before the failure, are in this \
+             folder.{err}"
+        )),
+        Status::Running => Some(format!(
+            "<b>Status: running.</b> The experiment was still running when this page was made, or its \
+             process was killed; {done} of {total} {what} are recorded."
+        )),
+    }
+}
+
+fn table_head(h: &mut String, cols: &[(String, bool)]) {
+    h.push_str("<div class=\"scroll\"><table>\n<thead><tr>");
+    for (c, n) in cols {
+        if *n {
+            let _ = write!(h, "<th class=\"n\">{c}</th>");
+        } else {
+            let _ = write!(h, "<th>{c}</th>");
+        }
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+}
+
+fn table_row(h: &mut String, cells: &[(String, bool)]) {
+    h.push_str("<tr>");
+    for (c, n) in cells {
+        if *n {
+            let _ = write!(h, "<td class=\"n\">{c}</td>");
+        } else {
+            let _ = write!(h, "<td>{c}</td>");
+        }
+    }
+    h.push_str("</tr>\n");
+}
+
+const TABLE_END: &str = "</tbody>\n</table></div>\n";
+
+/// `41% (35–47%)`, or `–`.
+fn prob_cell(p: f64, lo: f64, hi: f64) -> String {
+    if !p.is_finite() {
+        return "–".into();
+    }
+    if lo.is_finite() && hi.is_finite() {
+        format!("{} ({}–{})", pct(p), pct(lo), pct(hi))
+    } else {
+        pct(p)
+    }
+}
+
+/// `12.3 (8.1–15.0)`, or `–`.
+fn range_cell(v: f64, lo: f64, hi: f64) -> String {
+    if !v.is_finite() {
+        return "–".into();
+    }
+    if lo.is_finite() && hi.is_finite() {
+        format!("{} ({}–{})", num(v), num(lo), num(hi))
+    } else {
+        num(v)
+    }
+}
+
+fn label_of(label: &str, id: &str) -> String {
+    if label.is_empty() || label == id {
+        code(id)
+    } else {
+        format!(
+            "{}<span class=\"id\"><code>{}</code></span>",
+            esc(label),
+            esc(id)
+        )
+    }
+}
+
+fn design_words(design: &str, samples: usize) -> String {
+    match design {
+        "grid" => format!("grid: {samples} evenly spaced levels per parameter, every combination"),
+        "lhs" => format!("Latin hypercube: {samples} points, one per stratum per parameter"),
+        "sobol" => format!("scrambled Sobol sequence: its first {samples} points"),
+        d => d.to_string(),
+    }
+}
+
+fn sweep_page(s: &SweepData) -> Page {
+    let m = &s.manifest;
+    let mut f = vec![
+        ("Scenario file", code(&m.scenario.path)),
+        ("Scenario SHA-256", code(&m.scenario.sha256)),
+        ("Overrides at every point", sets(&m.sets)),
+        (
+            "Settings from",
+            esc(match m.settings_from.as_str() {
+                "scenario" => "the scenario's sweep: block",
+                "scenario+flags" => {
+                    "the scenario's sweep: block, with command-line flags overriding it"
+                }
+                "flags" => "command-line flags",
+                other => other,
+            }),
+        ),
+        ("Design", esc(&design_words(&m.design, m.samples))),
+        (
+            "Points",
+            format!("{} of {} in points.csv", m.completed_points, m.points),
+        ),
+        (
+            "Runs per point",
+            format!(
+                "{} (runs 0 to {} of the seed at every point: common random numbers)",
+                m.runs_per_point,
+                m.runs_per_point.saturating_sub(1)
+            ),
+        ),
+        ("Root seed", m.seed.to_string()),
+        (
+            "Threads",
+            format!("{} (results do not depend on it)", m.threads),
+        ),
+    ];
+    common_facts(
+        &mut f,
+        m.status,
+        &m.started_at,
+        m.finished_at.as_deref(),
+        &m.crossroads_version,
+    );
+
+    let mut params = String::new();
+    table_head(
+        &mut params,
+        &[
+            ("Parameter".into(), false),
+            ("Low".into(), true),
+            ("High".into(), true),
+        ],
+    );
+    for p in &m.params {
+        table_row(
+            &mut params,
+            &[(code(&p.path), false), (num(p.lo), true), (num(p.hi), true)],
+        );
+    }
+    params.push_str(TABLE_END);
+
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "<p class=\"note\">One row per point (points.csv). Binary outcomes: probability over the \
+         point's runs with its Wilson 95% interval; numeric outcomes: mean with the 5th to 95th \
+         percentile of the runs.</p>"
+    );
+    let mut cols = vec![("Point".to_string(), true)];
+    cols.extend(m.params.iter().map(|p| (code(&p.path), true)));
+    cols.extend(m.outcomes.iter().map(|o| (label_of(&o.label, &o.id), true)));
+    table_head(&mut t, &cols);
+    let col = |name: String| s.table.col(&name);
+    let ocols: Vec<[Option<usize>; 3]> = m
+        .outcomes
+        .iter()
+        .map(|o| {
+            let c = |x: &str| col(format!("{}.{x}", o.id));
+            if o.is_binary() {
+                [c("probability"), c("ci_low"), c("ci_high")]
+            } else {
+                [c("mean"), c("p05"), c("p95")]
+            }
+        })
+        .collect();
+    let pcols: Vec<Option<usize>> = m.params.iter().map(|p| col(p.path.clone())).collect();
+    let at = |r: &[f64], c: Option<usize>| c.and_then(|c| r.get(c).copied()).unwrap_or(f64::NAN);
+    for r in &s.table.rows {
+        let mut cells = vec![(num(at(r, col("point".into()))), true)];
+        cells.extend(pcols.iter().map(|&c| (num(at(r, c)), true)));
+        for (o, c) in m.outcomes.iter().zip(&ocols) {
+            let (v, lo, hi) = (at(r, c[0]), at(r, c[1]), at(r, c[2]));
+            let cell = if o.is_binary() {
+                prob_cell(v, lo, hi)
+            } else {
+                range_cell(v, lo, hi)
+            };
+            cells.push((cell, true));
+        }
+        table_row(&mut t, &cells);
+    }
+    t.push_str(TABLE_END);
+
+    let lead = if m.description.trim().is_empty() {
+        m.scenario.description.clone()
+    } else {
+        m.description.clone()
+    };
+    Page {
+        kicker: "crossroads · parameter sweep",
+        name: m.scenario.name.clone(),
+        title: format!("{}: parameter sweep", m.scenario.name),
+        lead,
+        note: format!(
+            "{} points × {} runs · {} design · seed {}",
+            m.points, m.runs_per_point, m.design, m.seed
+        ),
+        warn: status_warning(
+            m.status,
+            m.completed_points,
+            m.points,
+            "points",
+            m.error.as_deref(),
+        ),
+        facts: f,
+        params: ("Swept parameters", params),
+        table: ("Points", t),
+        files: "manifest.json and points.csv",
+        version: m.crossroads_version.clone(),
+    }
+}
+
+fn sensitivity_page(s: &SensitivityData) -> Page {
+    let m = &s.manifest;
+    let morris = s.morris();
+    let method = if morris {
+        format!(
+            "Morris screening: {} trajectories on a 4-level grid (Campolongo et al. 2007), elementary \
+             effects on the unit-cube scale",
+            m.samples
+        )
+    } else {
+        format!(
+            "Sobol indices: {} base samples (Saltelli design), first-order S1 (Saltelli et al. 2010) and \
+             total ST (Jansen) with 95% intervals from {} bootstrap resamples",
+            m.samples,
+            m.bootstrap_resamples.unwrap_or(0)
+        )
+    };
+    let mut f = vec![
+        ("Scenario file", code(&m.scenario.path)),
+        ("Scenario SHA-256", code(&m.scenario.sha256)),
+        ("Overrides", sets(&m.sets)),
+        ("Method", esc(&method)),
+        (
+            "Evaluations",
+            format!(
+                "{} of {} in samples.csv ({} rows read)",
+                m.completed_evaluations, m.evaluations, s.samples
+            ),
+        ),
+        (
+            "Runs per evaluation",
+            format!(
+                "{} (runs 0 to {} of the seed at every evaluation: common random numbers)",
+                m.runs_per_point,
+                m.runs_per_point.saturating_sub(1)
+            ),
+        ),
+        ("Root seed", m.seed.to_string()),
+        (
+            "Threads",
+            format!("{} (results do not depend on it)", m.threads),
+        ),
+        (
+            "Indices",
+            if m.indices {
+                "sensitivity.csv".into()
+            } else {
+                esc(m.note.as_deref().unwrap_or("not computed"))
+            },
+        ),
+    ];
+    common_facts(
+        &mut f,
+        m.status,
+        &m.started_at,
+        m.finished_at.as_deref(),
+        &m.crossroads_version,
+    );
+
+    let mut params = String::new();
+    let _ = writeln!(
+        params,
+        "<p class=\"note\">The scenario's uncertain parameters: each evaluation sets every one of them \
+         to a value of the design (a unit-cube coordinate through the distribution's inverse CDF).</p>"
+    );
+    table_head(
+        &mut params,
+        &[("Parameter".into(), false), ("Distribution".into(), false)],
+    );
+    for p in &m.params {
+        table_row(
+            &mut params,
+            &[(code(&p.path), false), (code(&p.distribution), false)],
+        );
+    }
+    params.push_str(TABLE_END);
+
+    let mut t = String::new();
+    if !m.indices || s.indices.rows.is_empty() {
+        let _ = writeln!(
+            t,
+            "<p class=\"note\">No indices: {}</p>",
+            esc(m
+                .note
+                .as_deref()
+                .unwrap_or("sensitivity.csv was not written."))
+        );
+    } else {
+        let cols: Vec<(&str, bool)> = if morris {
+            vec![
+                ("Outcome", false),
+                ("Parameter", false),
+                ("mu*", true),
+                ("mu", true),
+                ("sigma", true),
+            ]
+        } else {
+            vec![
+                ("Outcome", false),
+                ("Parameter", false),
+                ("S1", true),
+                ("S1 95% interval", true),
+                ("ST", true),
+                ("ST 95% interval", true),
+            ]
+        };
+        let _ = writeln!(
+            t,
+            "<p class=\"note\">sensitivity.csv: {}</p>",
+            if morris {
+                "mu* is the mean absolute elementary effect (larger: more influential), mu the mean \
+                 effect, sigma their spread (non-linearity or interactions)."
+            } else {
+                "S1 is the share of the outcome's variance due to the parameter alone, ST the share \
+                 it takes part in, interactions included."
+            }
+        );
+        table_head(
+            &mut t,
+            &cols.iter().map(|(c, n)| (esc(c), *n)).collect::<Vec<_>>(),
+        );
+        let ix = &s.indices;
+        let c = |n: &str| ix.col(n);
+        let at =
+            |r: &[f64], c: Option<usize>| c.and_then(|c| r.get(c).copied()).unwrap_or(f64::NAN);
+        let label = |id: &str| {
+            m.outcomes
+                .iter()
+                .find(|o| o.id == id)
+                .map_or_else(|| code(id), |o| label_of(&o.label, &o.id))
+        };
+        for (r, txt) in ix.rows.iter().zip(&ix.text) {
+            let mut cells = vec![
+                (label(txt.first().map_or("", String::as_str)), false),
+                (code(txt.get(1).map_or("", String::as_str)), false),
+            ];
+            if morris {
+                for n in ["mu_star", "mu", "sigma"] {
+                    cells.push((num(at(r, c(n))), true));
+                }
+            } else {
+                let iv =
+                    |lo: &str, hi: &str| format!("{} to {}", num(at(r, c(lo))), num(at(r, c(hi))));
+                cells.push((num(at(r, c("S1"))), true));
+                cells.push((iv("S1_low", "S1_high"), true));
+                cells.push((num(at(r, c("ST"))), true));
+                cells.push((iv("ST_low", "ST_high"), true));
+            }
+            table_row(&mut t, &cells);
+        }
+        t.push_str(TABLE_END);
+    }
+
+    let what = if m.indices {
+        ""
+    } else {
+        " The indices need every evaluation of the design, so sensitivity.csv and the charts were not \
+         made."
+    };
+    Page {
+        kicker: "crossroads · global sensitivity analysis",
+        name: m.scenario.name.clone(),
+        title: format!("{}: what drives the outcomes?", m.scenario.name),
+        lead: m.scenario.description.clone(),
+        note: format!(
+            "{} · {} evaluations × {} runs · seed {}",
+            if morris { "Morris" } else { "Sobol" },
+            m.evaluations,
+            m.runs_per_point,
+            m.seed
+        ),
+        warn: status_warning(
+            m.status,
+            m.completed_evaluations,
+            m.evaluations,
+            "evaluations",
+            m.error.as_deref(),
+        )
+        .map(|w| w + what),
+        facts: f,
+        params: ("Uncertain parameters", params),
+        table: ("Indices", t),
+        files: "manifest.json, samples.csv and sensitivity.csv",
+        version: m.crossroads_version.clone(),
+    }
+}
+
+fn discover_page(d: &DiscoverData) -> Page {
+    let m = &d.manifest;
+    let name = m
+        .scenario
+        .as_ref()
+        .map_or_else(|| m.source.clone(), |s| s.name.clone());
+    let what = d.what();
+    let share = if m.cases > 0 {
+        pct(m.cases_of_interest as f64 / m.cases as f64)
+    } else {
+        "–".into()
+    };
+    let mut f = vec![("Source folder", code(&m.source))];
+    if let Some(s) = &m.scenario {
+        f.push(("Scenario file", code(&s.path)));
+        f.push(("Scenario SHA-256", code(&s.sha256)));
+    }
+    f.push((
+        "Cases of interest",
+        format!(
+            "runs with {}: {} of {} ({share})",
+            code(&what),
+            m.cases_of_interest,
+            m.cases
+        ),
+    ));
+    f.push((
+        "Peeling",
+        format!(
+            "{} of the box's runs per step; stop before the support falls below {}",
+            num(m.peel_alpha),
+            num(m.min_support)
+        ),
+    ));
+    f.push(("Boxes", m.boxes.to_string()));
+    common_facts(
+        &mut f,
+        m.status,
+        &m.started_at,
+        m.finished_at.as_deref(),
+        &m.crossroads_version,
+    );
+
+    let first = d.boxes.first();
+    let mut params = String::new();
+    table_head(
+        &mut params,
+        &[
+            ("Parameter".into(), false),
+            ("Lowest drawn".into(), true),
+            ("Highest drawn".into(), true),
+        ],
+    );
+    for (j, p) in m.params.iter().enumerate() {
+        let (lo, hi) = first
+            .and_then(|b| b.limits.get(j).copied())
+            .unwrap_or((f64::NAN, f64::NAN));
+        table_row(
+            &mut params,
+            &[(code(p), false), (num(lo), true), (num(hi), true)],
+        );
+    }
+    params.push_str(TABLE_END);
+
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "<p class=\"note\">boxes.csv: coverage is the share of all cases of interest inside the box, \
+         density the share of the box's runs that are cases of interest, support the share of all runs \
+         inside. Limits are listed where they differ from the range of the runs (step 0).</p>"
+    );
+    table_head(
+        &mut t,
+        &[
+            ("Step".into(), true),
+            ("Coverage".into(), true),
+            ("Density".into(), true),
+            ("Support".into(), true),
+            ("Runs".into(), true),
+            ("Limits".into(), false),
+        ],
+    );
+    for (i, b) in d.boxes.iter().enumerate() {
+        let limits: Vec<String> = m
+            .params
+            .iter()
+            .enumerate()
+            .filter_map(|(j, p)| {
+                let (lo, hi) = b.limits.get(j).copied()?;
+                let (lo0, hi0) = first?.limits.get(j).copied()?;
+                let cut_lo = lo != lo0;
+                let cut_hi = hi != hi0;
+                match (cut_lo, cut_hi) {
+                    (true, true) => Some(format!("{} ≤ {} ≤ {}", num(lo), code(p), num(hi))),
+                    (true, false) => Some(format!("{} ≥ {}", code(p), num(lo))),
+                    (false, true) => Some(format!("{} ≤ {}", code(p), num(hi))),
+                    (false, false) => None,
+                }
+            })
+            .collect();
+        table_row(
+            &mut t,
+            &[
+                (i.to_string(), true),
+                (num(b.coverage), true),
+                (num(b.density), true),
+                (num(b.support), true),
+                (b.n.to_string(), true),
+                (
+                    if limits.is_empty() {
+                        "all runs".into()
+                    } else {
+                        limits.join("<br>")
+                    },
+                    false,
+                ),
+            ],
+        );
+    }
+    t.push_str(TABLE_END);
+
+    Page {
+        kicker: "crossroads · scenario discovery (PRIM)",
+        name: name.clone(),
+        title: format!("{name}: where does {what} happen?"),
+        lead: format!(
+            "Boxes of the uncertain parameters in which the runs with {what} concentrate, found by PRIM \
+             peeling (Friedman & Fisher 1999) on the runs of {}.",
+            m.source
+        ),
+        note: format!(
+            "{} of {} runs are cases of interest · {} boxes",
+            m.cases_of_interest, m.cases, m.boxes
+        ),
+        warn: status_warning(m.status, m.boxes, m.boxes, "boxes", m.error.as_deref()),
+        facts: f,
+        params: ("Uncertain parameters", params),
+        table: ("Peeling trajectory", t),
+        files: "manifest.json and boxes.csv",
+        version: m.crossroads_version.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_drop_the_scenario_and_end_captions() {
+        assert_eq!(heading("tiny: deal against x", "tiny"), "Deal against x");
+        assert_eq!(heading("Where: x", "tiny"), "Where: x");
+        assert_eq!(lead("What drives deal?"), "What drives deal?");
+        assert_eq!(lead("Deal"), "Deal.");
+        assert_eq!(prob_cell(0.41, 0.35, 0.47), "41% (35–47%)");
+        assert_eq!(range_cell(f64::NAN, 0.0, 1.0), "–");
+    }
+}
