@@ -3,21 +3,31 @@
 //!
 //! Every model evaluation is a batch of R runs with root seed S and runs `0..R` (common random
 //! numbers: every point shares the same run seeds), with the point's values applied as `--set`
-//! overrides on the scenario file.
+//! overrides on the scenario file. The folder is written as the work goes: manifest.json with status
+//! `running` first, then one row of points.csv / samples.csv per finished evaluation (flushed to its
+//! `.tmp` file), and at the end the final manifest (`complete`, `partial` after Ctrl-C, `failed`).
+//! On Ctrl-C the evaluation in progress is finished and no new one is started. Charts and report.html
+//! are drawn from the folder's files by [`crate::report::experiments::plot_folder`], the function
+//! `crossroads plot` calls.
 
 use super::run::{install_stop_handler, output_error};
 use super::{CliError, DiscoverArgs, EXIT_INTERRUPTED, SensitivityArgs, SweepArgs};
 use crate::batch::{BatchSpec, ModelSim, Stop, default_threads, run_batch};
-use crate::charts::experiments as xcharts;
 use crate::experiments::{dist, morris, prim, sensitivity, sweep};
 use crate::model::{OutcomeValue, RunOptions};
-use crate::outputs::OutputDir;
+use crate::outputs::experiment::{
+    CsvStream, DiscoverManifest, OutcomeRef, ScenarioRef, SensitivityManifest, SweepManifest,
+    SweepParam, num, points_header,
+};
+use crate::outputs::manifest::{ParamInfo, now_utc};
+use crate::outputs::{OutputDir, Status};
+use crate::scenario::Resolved;
+use crate::scenario::schema::SweepSpec;
 use crate::stats::{BinaryCount, Summary};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde_json::json;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// One outcome's aggregate over the R runs of a point.
 #[derive(Debug, Clone)]
@@ -36,30 +46,57 @@ impl Agg {
     }
 }
 
-/// The scenario's outcomes: `(id, binary?)`.
-fn outcomes_of(r: &crate::scenario::Resolved) -> Vec<(String, bool)> {
+/// The scenario's outcomes as the experiment manifests record them.
+fn outcome_refs(r: &Resolved) -> Vec<OutcomeRef> {
     r.scenario
         .outcomes
         .iter()
-        .map(|o| (o.id.clone(), o.kind.is_binary()))
+        .map(|o| OutcomeRef {
+            id: o.id.clone(),
+            label: if o.label.is_empty() {
+                o.id.clone()
+            } else {
+                o.label.clone()
+            },
+            units: o.units.clone(),
+            kind_type: if o.kind.is_binary() {
+                "binary"
+            } else {
+                "numeric"
+            }
+            .into(),
+        })
         .collect()
 }
 
-/// Runs one point: the scenario with `sets`, runs `0..runs` of `seed`.
+fn scenario_ref(file: &Path, r: &Resolved) -> ScenarioRef {
+    ScenarioRef {
+        path: file.display().to_string(),
+        name: r.scenario.run.name.clone(),
+        description: r.scenario.run.description.clone(),
+        sha256: r.sha256.clone(),
+    }
+}
+
+/// Never raised: an evaluation in progress is always finished (Ctrl-C is checked between them).
+static NEVER: AtomicBool = AtomicBool::new(false);
+
+/// Runs one point: the scenario with `sets`, runs `0..runs` of `seed`. A scenario the point's values
+/// make invalid is a usage error (exit 2), a failed run a failure (exit 1).
 fn evaluate(
     file: &Path,
     sets: &[String],
     seed: u64,
     runs: u64,
     threads: usize,
-    stop: &AtomicBool,
 ) -> Result<Vec<Agg>, CliError> {
     let resolved = crate::scenario::load(file, sets)?;
-    let outs = outcomes_of(&resolved);
-    let mut aggs: Vec<Agg> = outs
+    let mut aggs: Vec<Agg> = resolved
+        .scenario
+        .outcomes
         .iter()
-        .map(|(_, b)| {
-            if *b {
+        .map(|o| {
+            if o.kind.is_binary() {
                 Agg::Binary(BinaryCount::new())
             } else {
                 Agg::Numeric(Box::new(Summary::new()))
@@ -75,7 +112,7 @@ fn evaluate(
         window: 0,
         opts: RunOptions::default(),
     };
-    let end = run_batch(&sim, &spec, stop, |_, out| {
+    let end = run_batch(&sim, &spec, &NEVER, |_, out| {
         for (a, v) in aggs.iter_mut().zip(&out.outcomes) {
             match (a, v) {
                 (Agg::Binary(b), OutcomeValue::Bool(x)) => b.add(*x),
@@ -87,16 +124,65 @@ fn evaluate(
     });
     match end.stop {
         Stop::Complete => Ok(aggs),
-        Stop::Interrupted => Err(CliError {
-            code: EXIT_INTERRUPTED,
-            message: "interrupted; the experiment folder is incomplete".into(),
-        }),
+        Stop::Interrupted => Err(CliError::failure("the batch stopped unexpectedly")),
         Stop::Failed(f) => Err(CliError::failure(format!(
             "{} (with {})",
             f.describe(&file.display().to_string()),
             sets.join(" ")
         ))),
     }
+}
+
+/// How the loop over a design ended.
+enum End {
+    Complete,
+    Interrupted,
+    Failed(CliError),
+}
+
+impl End {
+    fn status(&self) -> Status {
+        match self {
+            End::Complete => Status::Complete,
+            End::Interrupted => Status::Partial,
+            End::Failed(_) => Status::Failed,
+        }
+    }
+    fn error(&self) -> Option<String> {
+        match self {
+            End::Failed(e) => Some(e.message.trim_end().to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// Evaluates `n` design rows in order, handing each finished one to `row` (which writes it); stops
+/// before a new evaluation once `stop` is raised, and at the first failure.
+fn run_design(
+    n: usize,
+    what: &str,
+    stop: &AtomicBool,
+    mut eval: impl FnMut(usize) -> Result<Vec<Agg>, CliError>,
+    mut row: impl FnMut(usize, Vec<Agg>) -> Result<(), CliError>,
+) -> Result<End, CliError> {
+    let bar = progress_bar(n as u64, what);
+    let mut end = End::Complete;
+    for i in 0..n {
+        if stop.load(Ordering::SeqCst) {
+            end = End::Interrupted;
+            break;
+        }
+        match eval(i) {
+            Ok(aggs) => row(i, aggs)?,
+            Err(e) => {
+                end = End::Failed(e);
+                break;
+            }
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok(end)
 }
 
 fn progress_bar(len: u64, what: &str) -> ProgressBar {
@@ -112,26 +198,8 @@ fn progress_bar(len: u64, what: &str) -> ProgressBar {
     bar
 }
 
-fn f(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x}")
-    } else {
-        String::new()
-    }
-}
-
 fn opt(x: Option<f64>) -> String {
-    x.map_or(String::new(), f)
-}
-
-fn csv_bytes(header: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>, CliError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let e = |e: csv::Error| CliError::failure(e.to_string());
-    w.write_record(header).map_err(e)?;
-    for r in rows {
-        w.write_record(r).map_err(e)?;
-    }
-    w.into_inner().map_err(|e| CliError::failure(e.to_string()))
+    x.map_or(String::new(), num)
 }
 
 fn out_dir(out: &Option<PathBuf>, default: String, force: bool) -> Result<OutputDir, CliError> {
@@ -141,20 +209,11 @@ fn out_dir(out: &Option<PathBuf>, default: String, force: bool) -> Result<Output
     OutputDir::prepare(&p, force).map_err(output_error)
 }
 
-fn write_json(dir: &OutputDir, name: &str, v: &serde_json::Value) -> Result<(), CliError> {
-    let mut s = serde_json::to_string_pretty(v).map_err(|e| CliError::failure(e.to_string()))?;
-    s.push('\n');
-    dir.write(name, s.as_bytes()).map_err(output_error)
-}
-
-fn charts_out(
-    dir: &OutputDir,
-    charts: Result<Vec<crate::charts::Chart>, crate::charts::ChartError>,
-) -> Result<(), CliError> {
-    let charts = charts.map_err(|e| CliError::failure(e.to_string()))?;
-    crate::charts::write_charts(dir.path(), &charts)
-        .map(|_| ())
-        .map_err(|e| CliError::failure(e.to_string()))
+/// Charts and report.html from the folder's files: the code path of `crossroads plot`.
+fn plot(dir: &OutputDir) -> Result<usize, CliError> {
+    crate::report::experiments::plot_folder(dir.path())
+        .map(|(paths, _)| paths.len() / 2)
+        .map_err(|e| CliError::failure(format!("writing charts and report: {e}")))
 }
 
 fn check_threads(t: Option<usize>) -> Result<usize, CliError> {
@@ -164,129 +223,238 @@ fn check_threads(t: Option<usize>) -> Result<usize, CliError> {
     Ok(t.unwrap_or_else(default_threads))
 }
 
-/// `crossroads sweep`.
-pub fn exec_sweep(args: SweepArgs) -> Result<(), CliError> {
-    let params = args
+/// The exit of an experiment that did not complete: 130 after Ctrl-C, the failure's code otherwise.
+fn unfinished(end: End, done: u64, total: u64, what: &str, dir: &Path, extra: &str) -> CliError {
+    match end {
+        End::Complete => CliError::failure(""),
+        End::Interrupted => CliError {
+            code: EXIT_INTERRUPTED,
+            message: format!(
+                "interrupted: {done} of {total} {what} written to {} (manifest status partial){extra}",
+                dir.display()
+            ),
+        },
+        End::Failed(e) => CliError {
+            code: e.code,
+            message: format!(
+                "{}\n{done} {what} before it are in {} (manifest status failed)",
+                e.message.trim_end(),
+                dir.display()
+            ),
+        },
+    }
+}
+
+/// The settings of a sweep: the scenario's `sweep:` block with the flags over it.
+struct SweepPlan {
+    params: Vec<sweep::ParamRange>,
+    kind: sweep::DesignKind,
+    samples: usize,
+    runs_per_point: u64,
+    settings_from: &'static str,
+    description: String,
+}
+
+/// Defaults of the sweep settings when neither the flags nor the block give them.
+const DEFAULT_DESIGN: sweep::DesignKind = sweep::DesignKind::Grid;
+const DEFAULT_SAMPLES: usize = 5;
+const DEFAULT_RUNS_PER_POINT: u64 = 100;
+
+/// Precedence, field by field: a flag, else the block's field, else the default. `--param` replaces
+/// the block's whole parameter list.
+fn sweep_plan(args: &SweepArgs, block: Option<&SweepSpec>) -> Result<SweepPlan, CliError> {
+    let flags = args
         .params
         .iter()
         .map(|p| sweep::ParamRange::parse(p))
         .collect::<Result<Vec<_>, _>>()
         .map_err(CliError::usage)?;
-    let kind = sweep::DesignKind::parse(&args.design).map_err(CliError::usage)?;
-    if args.runs_per_point == 0 {
-        return Err(CliError::usage("--runs-per-point must be at least 1"));
+    let mut from_block = false;
+    let params = match (flags.is_empty(), block) {
+        (false, _) => flags,
+        (true, Some(b)) => {
+            from_block = true;
+            b.params
+                .iter()
+                .map(|p| sweep::ParamRange {
+                    path: p.path.clone(),
+                    lo: p.lo,
+                    hi: p.hi,
+                })
+                .collect()
+        }
+        (true, None) => {
+            return Err(CliError::usage(format!(
+                "{}: nothing to sweep: give --param PATH=LO..HI (repeatable), or write a `sweep:` block \
+                 in the scenario, e.g. sweep: (params: [(path: \"actors.russia.budget\", lo: 80, hi: 120)]) \
+                 (docs/scenario-format.md, section 21)",
+                args.file.display()
+            )));
+        }
+    };
+    let kind = match (&args.design, block) {
+        (Some(d), _) => sweep::DesignKind::parse(d).map_err(CliError::usage)?,
+        (None, Some(b)) => {
+            from_block = true;
+            b.design.into()
+        }
+        (None, None) => DEFAULT_DESIGN,
+    };
+    let samples = match (args.samples, block) {
+        (Some(s), _) => s,
+        (None, Some(b)) => {
+            from_block = true;
+            b.samples as usize
+        }
+        (None, None) => DEFAULT_SAMPLES,
+    };
+    let runs_per_point = match (args.runs_per_point, block) {
+        (Some(r), _) => r,
+        (None, Some(b)) => {
+            from_block = true;
+            b.runs_per_point
+        }
+        (None, None) => DEFAULT_RUNS_PER_POINT,
+    };
+    let any_flag = !args.params.is_empty()
+        || args.design.is_some()
+        || args.samples.is_some()
+        || args.runs_per_point.is_some();
+    let settings_from = match (from_block, any_flag) {
+        (true, true) => "scenario+flags",
+        (true, false) => "scenario",
+        (false, _) => "flags",
+    };
+    let description = match block {
+        Some(b) if args.params.is_empty() => b.description.clone(),
+        _ => String::new(),
+    };
+    Ok(SweepPlan {
+        params,
+        kind,
+        samples,
+        runs_per_point,
+        settings_from,
+        description,
+    })
+}
+
+/// One row of points.csv.
+fn point_row(i: usize, values: &[f64], aggs: &[Agg]) -> Vec<String> {
+    let mut r = vec![i.to_string()];
+    r.extend(values.iter().map(|v| num(*v)));
+    for a in aggs {
+        match a {
+            Agg::Binary(b) => {
+                let (lo, hi) = b.wilson95();
+                r.extend([opt(b.probability()), num(lo), num(hi)]);
+            }
+            Agg::Numeric(s) => r.extend([
+                opt(s.mean()),
+                opt(s.quantile(0.05)),
+                opt(s.quantile(0.5)),
+                opt(s.quantile(0.95)),
+            ]),
+        }
     }
+    r
+}
+
+/// `crossroads sweep`.
+pub fn exec_sweep(args: SweepArgs) -> Result<(), CliError> {
     let threads = check_threads(args.threads)?;
     let base = crate::scenario::load(&args.file, &args.sets)?;
+    let plan = sweep_plan(&args, base.scenario.sweep.as_ref())?;
+    if plan.runs_per_point == 0 {
+        return Err(CliError::usage("--runs-per-point must be at least 1"));
+    }
     let seed = args.seed.unwrap_or(base.scenario.run.seed);
-    let points = sweep::points(&params, kind, args.samples, seed).map_err(CliError::usage)?;
-    // Check every path up front (a bad path is a usage error before any run).
-    crate::scenario::load(
-        &args.file,
-        &[args.sets.clone(), sweep::sets(&params, &points[0])].concat(),
-    )?;
-    let outs = outcomes_of(&base);
+    let params = &plan.params;
+    let points = sweep::points(params, plan.kind, plan.samples, seed).map_err(CliError::usage)?;
+    // Check every path at both ends of its range up front (a bad path is a usage error before any run).
+    for end in [0, 1] {
+        let corner: Vec<f64> = params
+            .iter()
+            .map(|p| if end == 0 { p.lo } else { p.hi })
+            .collect();
+        crate::scenario::load(
+            &args.file,
+            &[args.sets.clone(), sweep::sets(params, &corner)].concat(),
+        )?;
+    }
     let dir = out_dir(
         &args.out,
         format!("{}-sweep", base.scenario.run.name),
         args.force,
     )?;
-    let stop = install_stop_handler();
-    let bar = progress_bar(points.len() as u64, "points");
-    let mut results = Vec::with_capacity(points.len());
-    for p in &points {
-        let sets = [args.sets.clone(), sweep::sets(&params, p)].concat();
-        results.push(evaluate(
-            &args.file,
-            &sets,
-            seed,
-            args.runs_per_point,
-            threads,
-            stop,
-        )?);
-        bar.inc(1);
-    }
-    bar.finish_and_clear();
-
-    let mut header = vec!["point".to_string()];
-    header.extend(params.iter().map(|p| p.path.clone()));
-    for (id, bin) in &outs {
-        let cols: &[&str] = if *bin {
-            &["probability", "ci_low", "ci_high"]
-        } else {
-            &["mean", "p05", "p50", "p95"]
-        };
-        header.extend(cols.iter().map(|c| format!("{id}.{c}")));
-    }
-    let mut rows = Vec::new();
-    let mut series: Vec<xcharts::SweepPoint> = Vec::new();
-    for (i, (p, aggs)) in points.iter().zip(&results).enumerate() {
-        let mut r = vec![i.to_string()];
-        r.extend(p.iter().map(|v| f(*v)));
-        let mut ys = Vec::new();
-        for a in aggs {
-            match a {
-                Agg::Binary(b) => {
-                    let (lo, hi) = b.wilson95();
-                    r.extend([opt(b.probability()), f(lo), f(hi)]);
-                    ys.push((b.probability().unwrap_or(f64::NAN), lo, hi));
-                }
-                Agg::Numeric(s) => {
-                    r.extend([
-                        opt(s.mean()),
-                        opt(s.quantile(0.05)),
-                        opt(s.quantile(0.5)),
-                        opt(s.quantile(0.95)),
-                    ]);
-                    ys.push((
-                        s.mean().unwrap_or(f64::NAN),
-                        s.quantile(0.05).unwrap_or(f64::NAN),
-                        s.quantile(0.95).unwrap_or(f64::NAN),
-                    ));
-                }
-            }
-        }
-        rows.push(r);
-        series.push(xcharts::SweepPoint {
-            x: p.clone(),
-            y: ys,
-        });
-    }
-    dir.write("points.csv", &csv_bytes(&header, &rows)?)
+    let mut m = SweepManifest {
+        kind: "sweep".into(),
+        crossroads_version: env!("CARGO_PKG_VERSION").into(),
+        status: Status::Running,
+        completed_points: 0,
+        points: points.len() as u64,
+        scenario: scenario_ref(&args.file, &base),
+        sets: args.sets.clone(),
+        seed,
+        settings_from: plan.settings_from.into(),
+        description: plan.description.clone(),
+        design: plan.kind.as_str().into(),
+        samples: plan.samples,
+        runs_per_point: plan.runs_per_point,
+        params: params
+            .iter()
+            .map(|p| SweepParam {
+                path: p.path.clone(),
+                lo: p.lo,
+                hi: p.hi,
+            })
+            .collect(),
+        outcomes: outcome_refs(&base),
+        threads,
+        started_at: now_utc(),
+        finished_at: None,
+        error: None,
+    };
+    dir.export(&m).map_err(output_error)?;
+    let mut table = CsvStream::create(&dir, "points.csv", &points_header(&m.params, &m.outcomes))
         .map_err(output_error)?;
-    write_json(
-        &dir,
-        "manifest.json",
-        &json!({
-            "experiment": "sweep",
-            "crossroads_version": env!("CARGO_PKG_VERSION"),
-            "status": "complete",
-            "scenario": {"path": args.file.display().to_string(), "name": base.scenario.run.name,
-                         "sha256": crate::scenario::load::sha256_hex(&base.to_ron())},
-            "sets": args.sets,
-            "seed": seed,
-            "design": kind.as_str(),
-            "samples": args.samples,
-            "points": points.len(),
-            "runs_per_point": args.runs_per_point,
-            "params": params.iter().map(|p| json!({"path": p.path, "lo": p.lo, "hi": p.hi})).collect::<Vec<_>>(),
-            "outcomes": outs.iter().map(|(id, b)| json!({"id": id, "type": if *b {"binary"} else {"numeric"}})).collect::<Vec<_>>(),
-        }),
-    )?;
-    if !args.no_charts {
-        let names: Vec<String> = params.iter().map(|p| p.path.clone()).collect();
-        charts_out(
-            &dir,
-            xcharts::sweep_charts(&base.scenario.run.name, &names, &outs, &series),
-        )?;
-    }
-    eprintln!(
-        "{} points × {} runs written to {}",
+    let stop = install_stop_handler();
+    let end = run_design(
         points.len(),
-        args.runs_per_point,
-        dir.path().display()
-    );
-    Ok(())
+        "points",
+        stop,
+        |i| {
+            let sets = [args.sets.clone(), sweep::sets(params, &points[i])].concat();
+            evaluate(&args.file, &sets, seed, plan.runs_per_point, threads)
+        },
+        |i, aggs| {
+            table
+                .row(&point_row(i, &points[i], &aggs))
+                .map_err(output_error)
+        },
+    )?;
+    let done = table.rows();
+    table.finish().map_err(output_error)?;
+    m.completed_points = done;
+    m.status = end.status();
+    m.error = end.error();
+    m.finished_at = Some(now_utc());
+    dir.export(&m).map_err(output_error)?;
+    let charts = if args.no_charts || m.status == Status::Failed {
+        0
+    } else {
+        plot(&dir)?
+    };
+    if let End::Complete = end {
+        eprintln!(
+            "{} points × {} runs written to {} ({charts} charts)",
+            points.len(),
+            plan.runs_per_point,
+            dir.path().display()
+        );
+        return Ok(());
+    }
+    Err(unfinished(end, done, m.points, "points", dir.path(), ""))
 }
 
 /// `crossroads sensitivity`.
@@ -332,25 +500,45 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
                 .collect()
         })
         .collect();
-    let outs = outcomes_of(&base);
+    let outs = outcome_refs(&base);
     let dir = out_dir(
         &args.out,
         format!("{}-sensitivity", base.scenario.run.name),
         args.force,
     )?;
-    let stop = install_stop_handler();
-    let bar = progress_bar(values.len() as u64, "evaluations");
-    let mut y: Vec<Vec<f64>> = vec![Vec::with_capacity(values.len()); outs.len()];
-    for v in &values {
-        let mut sets = args.sets.clone();
-        sets.extend(unc.iter().zip(v).map(|(p, x)| format!("{}={x:?}", p.path)));
-        let aggs = evaluate(&args.file, &sets, seed, args.runs_per_point, threads, stop)?;
-        for (o, a) in y.iter_mut().zip(&aggs) {
-            o.push(a.value());
-        }
-        bar.inc(1);
-    }
-    bar.finish_and_clear();
+    let mut m = SensitivityManifest {
+        kind: "sensitivity".into(),
+        crossroads_version: env!("CARGO_PKG_VERSION").into(),
+        status: Status::Running,
+        completed_evaluations: 0,
+        evaluations: values.len() as u64,
+        scenario: scenario_ref(&args.file, &base),
+        sets: args.sets.clone(),
+        seed,
+        method: args.method.clone(),
+        samples: args.samples,
+        runs_per_point: args.runs_per_point,
+        bootstrap_resamples: if morris_method {
+            None
+        } else {
+            Some(args.bootstrap)
+        },
+        params: unc
+            .iter()
+            .map(|p| ParamInfo {
+                path: p.path.clone(),
+                distribution: p.dist.to_string(),
+            })
+            .collect(),
+        outcomes: outs.clone(),
+        threads,
+        indices: false,
+        started_at: now_utc(),
+        finished_at: None,
+        note: None,
+        error: None,
+    };
+    dir.export(&m).map_err(output_error)?;
 
     // samples.csv: one row per evaluation in design order, with the model outputs.
     let mut header = vec![
@@ -359,135 +547,132 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
         "block_row".to_string(),
     ];
     header.extend(unc.iter().map(|p| p.path.clone()));
-    header.extend(outs.iter().map(|(id, _)| id.clone()));
+    header.extend(outs.iter().map(|o| o.id.clone()));
+    let mut table = CsvStream::create(&dir, "samples.csv", &header).map_err(output_error)?;
     let block = if morris_method { k + 1 } else { k + 2 };
-    let rows: Vec<Vec<String>> = values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
+    let mut y: Vec<Vec<f64>> = vec![Vec::with_capacity(values.len()); outs.len()];
+    let stop = install_stop_handler();
+    let end = run_design(
+        values.len(),
+        "evaluations",
+        stop,
+        |i| {
+            let mut sets = args.sets.clone();
+            sets.extend(
+                unc.iter()
+                    .zip(&values[i])
+                    .map(|(p, x)| format!("{}={x:?}", p.path)),
+            );
+            evaluate(&args.file, &sets, seed, args.runs_per_point, threads)
+        },
+        |i, aggs| {
             let mut r = vec![
                 i.to_string(),
                 (i / block).to_string(),
                 (i % block).to_string(),
             ];
-            r.extend(v.iter().map(|x| f(*x)));
-            r.extend(y.iter().map(|o| f(o[i])));
-            r
-        })
-        .collect();
-    dir.write("samples.csv", &csv_bytes(&header, &rows)?)
-        .map_err(output_error)?;
-
-    let mut srows = Vec::new();
-    let mut bars: Vec<xcharts::Tornado> = Vec::new();
-    let sheader: Vec<String> = if morris_method {
-        &["outcome", "parameter", "mu_star", "mu", "sigma"][..]
-    } else {
-        &[
-            "outcome",
-            "parameter",
-            "S1",
-            "S1_low",
-            "S1_high",
-            "ST",
-            "ST_low",
-            "ST_high",
-        ][..]
-    }
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    for (o, (id, _)) in outs.iter().enumerate() {
-        let mut items = Vec::new();
-        if let Some(d) = &mdesign {
-            for (p, e) in unc.iter().zip(morris::morris_effects(d, &y[o])) {
-                srows.push(vec![
-                    id.clone(),
-                    p.path.clone(),
-                    f(e.mu_star),
-                    f(e.mu),
-                    f(e.sigma),
-                ]);
-                items.push((
-                    p.path.clone(),
-                    e.mu_star,
-                    e.mu_star,
-                    e.mu_star,
-                    f64::NAN,
-                    f64::NAN,
-                    f64::NAN,
-                ));
+            r.extend(values[i].iter().map(|x| num(*x)));
+            for (o, a) in y.iter_mut().zip(&aggs) {
+                o.push(a.value());
+                r.push(num(a.value()));
             }
-        } else if let Some(d) = &saltelli {
-            for (p, x) in
-                unc.iter()
-                    .zip(sensitivity::sobol_indices(&y[o], d.k, args.bootstrap, seed))
-            {
-                srows.push(vec![
-                    id.clone(),
-                    p.path.clone(),
-                    f(x.s1),
-                    f(x.s1_low),
-                    f(x.s1_high),
-                    f(x.st),
-                    f(x.st_low),
-                    f(x.st_high),
-                ]);
-                items.push((
-                    p.path.clone(),
-                    x.s1,
-                    x.s1_low,
-                    x.s1_high,
-                    x.st,
-                    x.st_low,
-                    x.st_high,
-                ));
+            table.row(&r).map_err(output_error)
+        },
+    )?;
+    let done = table.rows();
+    table.finish().map_err(output_error)?;
+
+    if let End::Complete = end {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let cols: &[&str] = if morris_method {
+            &["outcome", "parameter", "mu_star", "mu", "sigma"]
+        } else {
+            &[
+                "outcome",
+                "parameter",
+                "S1",
+                "S1_low",
+                "S1_high",
+                "ST",
+                "ST_low",
+                "ST_high",
+            ]
+        };
+        let mut rows = vec![cols.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+        for (o, out) in outs.iter().enumerate() {
+            if let Some(d) = &mdesign {
+                for (p, e) in unc.iter().zip(morris::morris_effects(d, &y[o])) {
+                    rows.push(vec![
+                        out.id.clone(),
+                        p.path.clone(),
+                        num(e.mu_star),
+                        num(e.mu),
+                        num(e.sigma),
+                    ]);
+                }
+            } else if let Some(d) = &saltelli {
+                let ix = sensitivity::sobol_indices(&y[o], d.k, args.bootstrap, seed);
+                for (p, x) in unc.iter().zip(ix) {
+                    rows.push(vec![
+                        out.id.clone(),
+                        p.path.clone(),
+                        num(x.s1),
+                        num(x.s1_low),
+                        num(x.s1_high),
+                        num(x.st),
+                        num(x.st_low),
+                        num(x.st_high),
+                    ]);
+                }
             }
         }
-        bars.push(xcharts::Tornado {
-            outcome: id.clone(),
-            items,
-        });
+        for r in &rows {
+            w.write_record(r)
+                .map_err(|e| CliError::failure(e.to_string()))?;
+        }
+        let bytes = w
+            .into_inner()
+            .map_err(|e| CliError::failure(e.to_string()))?;
+        dir.write("sensitivity.csv", &bytes).map_err(output_error)?;
+        m.indices = true;
+    } else {
+        m.note = Some(format!(
+            "sensitivity.csv not written: the indices need every evaluation of the design ({done} of {} done)",
+            values.len()
+        ));
     }
-    dir.write("sensitivity.csv", &csv_bytes(&sheader, &srows)?)
-        .map_err(output_error)?;
-    write_json(
-        &dir,
-        "manifest.json",
-        &json!({
-            "experiment": "sensitivity",
-            "crossroads_version": env!("CARGO_PKG_VERSION"),
-            "status": "complete",
-            "scenario": {"path": args.file.display().to_string(), "name": base.scenario.run.name,
-                         "sha256": crate::scenario::load::sha256_hex(&base.to_ron())},
-            "sets": args.sets,
-            "seed": seed,
-            "method": args.method,
-            "samples": args.samples,
-            "evaluations": values.len(),
-            "runs_per_point": args.runs_per_point,
-            "bootstrap_resamples": if morris_method { serde_json::Value::Null } else { json!(args.bootstrap) },
-            "params": unc.iter().map(|p| json!({"path": p.path, "distribution": p.dist.to_string()})).collect::<Vec<_>>(),
-            "outcomes": outs.iter().map(|(id, b)| json!({"id": id, "type": if *b {"binary"} else {"numeric"}})).collect::<Vec<_>>(),
-        }),
-    )?;
-    if !args.no_charts {
-        charts_out(
-            &dir,
-            xcharts::tornado_charts(&base.scenario.run.name, morris_method, &bars),
-        )?;
+    m.completed_evaluations = done;
+    m.status = end.status();
+    m.error = end.error();
+    m.finished_at = Some(now_utc());
+    dir.export(&m).map_err(output_error)?;
+    let charts = if args.no_charts || m.status == Status::Failed {
+        0
+    } else {
+        plot(&dir)?
+    };
+    if let End::Complete = end {
+        eprintln!(
+            "{} evaluations × {} runs written to {} ({charts} charts)",
+            values.len(),
+            args.runs_per_point,
+            dir.path().display()
+        );
+        return Ok(());
     }
-    eprintln!(
-        "{} evaluations × {} runs written to {}",
-        values.len(),
-        args.runs_per_point,
-        dir.path().display()
-    );
-    Ok(())
+    Err(unfinished(
+        end,
+        done,
+        m.evaluations,
+        "evaluations",
+        dir.path(),
+        "; no sensitivity.csv: the indices need every evaluation of the design",
+    ))
 }
 
 /// `crossroads discover`.
 pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
+    let started_at = now_utc();
     let bad = |m: String| CliError::usage(m);
     let mpath = args.dir.join("manifest.json");
     let text = std::fs::read_to_string(&mpath).map_err(|e| {
@@ -534,6 +719,14 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
             "--peel must be in (0, 0.5) and --min-support in [0, 1)".into(),
         ));
     }
+    let scenario = m.get("scenario").and_then(|s| {
+        Some(ScenarioRef {
+            path: s["path"].as_str()?.to_string(),
+            name: s["name"].as_str()?.to_string(),
+            description: s["description"].as_str().unwrap_or_default().to_string(),
+            sha256: s["sha256"].as_str().unwrap_or_default().to_string(),
+        })
+    });
     let rpath = args.dir.join("runs.csv");
     let mut rd =
         csv::Reader::from_path(&rpath).map_err(|e| bad(format!("{}: {e}", rpath.display())))?;
@@ -578,57 +771,49 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
         header.push(format!("{p}.lo"));
         header.push(format!("{p}.hi"));
     }
-    let rows: Vec<Vec<String>> = traj
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            let mut r = vec![
-                i.to_string(),
-                f(b.coverage),
-                f(b.density),
-                f(b.support),
-                b.n.to_string(),
-            ];
-            for (lo, hi) in &b.limits {
-                r.push(f(*lo));
-                r.push(f(*hi));
-            }
-            r
-        })
-        .collect();
     let out = args.out.clone().unwrap_or_else(|| {
         let mut name = args.dir.file_name().unwrap_or_default().to_os_string();
         name.push(format!("-discover-{}", args.outcome));
         args.dir.with_file_name(name)
     });
     let dir = OutputDir::prepare(&out, args.force).map_err(output_error)?;
-    dir.write("boxes.csv", &csv_bytes(&header, &rows)?)
-        .map_err(output_error)?;
-    let what = if binary {
-        args.outcome.clone()
-    } else {
-        format!("{} >= {}", args.outcome, args.value.unwrap_or_default())
+    let mut table = CsvStream::create(&dir, "boxes.csv", &header).map_err(output_error)?;
+    for (i, b) in traj.iter().enumerate() {
+        let mut r = vec![
+            i.to_string(),
+            num(b.coverage),
+            num(b.density),
+            num(b.support),
+            b.n.to_string(),
+        ];
+        for (lo, hi) in &b.limits {
+            r.push(num(*lo));
+            r.push(num(*hi));
+        }
+        table.row(&r).map_err(output_error)?;
+    }
+    table.finish().map_err(output_error)?;
+    let manifest = DiscoverManifest {
+        kind: "discover".into(),
+        crossroads_version: env!("CARGO_PKG_VERSION").into(),
+        status: Status::Complete,
+        source: args.dir.display().to_string(),
+        scenario,
+        outcome: args.outcome.clone(),
+        value: args.value,
+        cases_of_interest: y.iter().filter(|&&b| b).count() as u64,
+        cases: y.len() as u64,
+        peel_alpha: args.peel,
+        min_support: args.min_support,
+        params,
+        boxes: traj.len() as u64,
+        started_at,
+        finished_at: Some(now_utc()),
+        error: None,
     };
-    write_json(
-        &dir,
-        "manifest.json",
-        &json!({
-            "experiment": "discover",
-            "crossroads_version": env!("CARGO_PKG_VERSION"),
-            "status": "complete",
-            "source": args.dir.display().to_string(),
-            "outcome": args.outcome,
-            "value": args.value,
-            "cases_of_interest": y.iter().filter(|&&b| b).count(),
-            "cases": y.len(),
-            "peel_alpha": args.peel,
-            "min_support": args.min_support,
-            "params": params,
-            "boxes": traj.len(),
-        }),
-    )?;
+    dir.export(&manifest).map_err(output_error)?;
     if !args.no_charts {
-        charts_out(&dir, xcharts::peeling_chart(&what, &traj))?;
+        plot(&dir)?;
     }
     let last = traj
         .last()

@@ -100,11 +100,15 @@ pub enum Command {
     )]
     Compare(CompareArgs),
     /// Rebuild the charts and report.html of an output folder from its files alone.
-    #[command(after_help = "Examples:\n  crossroads plot outputs/baseline")]
+    #[command(
+        after_help = "Examples:\n  crossroads plot outputs/baseline\n  crossroads plot outputs/baseline-sweep"
+    )]
     Plot(PlotArgs),
     /// Sweep parameters over a design (grid, Latin hypercube, Sobol); each point a batch of runs.
+    /// Without --param, the scenario's `sweep:` block gives the parameters and settings (flags
+    /// override its fields).
     #[command(
-        after_help = "Examples:\n  crossroads sweep scenarios/baseline.ron --param actors.russia.budget=80..160 --design grid --samples 5 --runs-per-point 200\n  crossroads sweep scenarios/baseline.ron --param actors.russia.budget=80..160 --param actors.eu.budget=20..60 --design sobol --samples 64 --runs-per-point 100"
+        after_help = "Examples:\n  crossroads sweep scenarios/baseline.ron --param actors.russia.budget=80..160 --design grid --samples 5 --runs-per-point 200\n  crossroads sweep scenarios/baseline.ron --param actors.russia.budget=80..160 --param actors.eu.budget=20..60 --design sobol --samples 64 --runs-per-point 100\n  crossroads sweep scenarios/sweep_disinformation.ron\n  crossroads sweep scenarios/sweep_disinformation.ron --samples 3 --runs-per-point 50\n\nSettings: a flag, else the scenario's `sweep:` block, else the default; --param replaces the block's parameters.\nCtrl-C finishes the point in progress, keeps the points done (manifest partial) and exits 130."
     )]
     Sweep(SweepArgs),
     /// Global sensitivity of each outcome to the scenario's uncertain parameters (Sobol indices or Morris).
@@ -123,18 +127,22 @@ pub enum Command {
 pub struct SweepArgs {
     /// Scenario file (RON).
     pub file: PathBuf,
-    /// A swept parameter and its range, `PATH=LO..HI` (repeatable).
-    #[arg(long = "param", value_name = "PATH=LO..HI", required = true)]
+    /// A swept parameter and its range, `PATH=LO..HI` (repeatable). Replaces the parameters of the
+    /// scenario's `sweep:` block; without --param and without a block there is nothing to sweep.
+    #[arg(long = "param", value_name = "PATH=LO..HI")]
     pub params: Vec<String>,
-    /// Design: grid (SAMPLES levels per parameter), lhs or sobol (SAMPLES points).
-    #[arg(long, default_value = "grid")]
-    pub design: String,
-    /// Levels per parameter (grid) or points (lhs, sobol).
-    #[arg(long, default_value_t = 5)]
-    pub samples: usize,
-    /// Runs per point (runs 0..R of the seed at every point: common random numbers).
-    #[arg(long, default_value_t = 100)]
-    pub runs_per_point: u64,
+    /// Design: grid (SAMPLES levels per parameter), lhs or sobol (SAMPLES points) [default: the
+    /// scenario's `sweep.design`, else grid].
+    #[arg(long)]
+    pub design: Option<String>,
+    /// Levels per parameter (grid) or points (lhs, sobol) [default: the scenario's `sweep.samples`,
+    /// else 5].
+    #[arg(long)]
+    pub samples: Option<usize>,
+    /// Runs per point (runs 0..R of the seed at every point: common random numbers) [default: the
+    /// scenario's `sweep.runs_per_point`, else 100].
+    #[arg(long)]
+    pub runs_per_point: Option<u64>,
     /// Root seed (default: the scenario's `run.seed`); also seeds the lhs and sobol designs.
     #[arg(long)]
     pub seed: Option<u64>,
@@ -367,7 +375,7 @@ pub struct SlurmArgs {
 
 #[derive(Args, Debug)]
 pub struct PlotArgs {
-    /// An output folder written by `run` or `merge`.
+    /// An output folder written by `run`, `merge`, `sweep`, `sensitivity` or `discover`.
     pub dir: PathBuf,
 }
 
