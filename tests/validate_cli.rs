@@ -430,3 +430,78 @@ fn set_errors_name_the_path() {
         "{stderr}"
     );
 }
+
+/// The fixture with a `sweep:` block added at the end (`block` is the block's contents).
+fn with_sweep(block: &str) -> (tempfile::TempDir, PathBuf, String) {
+    let end = "    record: (population_detail: false),\n)";
+    mutated(
+        end,
+        &format!("    record: (population_detail: false),\n    sweep: ({block}),\n)"),
+    )
+}
+
+#[test]
+fn sweep_block_is_checked() {
+    // A good block: summarised, exit 0.
+    let (_d, path, _) = with_sweep(
+        "params: [(path: \"actors.bigpower.budget\", lo: 50, hi: 150), (path: \"world.tension\", lo: 0.1, hi: 0.9)], design: Lhs, samples: 8",
+    );
+    let out = bin().arg("validate").arg(&path).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("; sweep: 2 parameters, lhs design, samples 8, 100 runs per point"),
+        "{stdout}"
+    );
+
+    // A path that names nothing, at the path string.
+    let (_d, path, text) =
+        with_sweep("params: [(path: \"actors.bigpower.budjet\", lo: 50, hi: 150)]");
+    expect(
+        &path,
+        loc(&text, "\"actors.bigpower.budjet\"", 0),
+        "sweep parameter `actors.bigpower.budjet` set to its lo, 50: unknown field `budjet`",
+    );
+    // A path to a value that is not a real number.
+    let (_d, path, text) = with_sweep("params: [(path: \"run.name\", lo: 1, hi: 2)]");
+    expect(&path, loc(&text, "\"run.name\"", 0), "expected a string");
+    // An end of the range outside the parameter's bounds.
+    let (_d, path, text) = with_sweep("params: [(path: \"world.tension\", lo: 0.5, hi: 1.5)]");
+    expect(
+        &path,
+        loc(&text, "\"world.tension\"", 0),
+        "set to its hi, 1.5: `tension` must be in [0, 1], found 1.5",
+    );
+    // lo < hi, samples and runs at least 1, a known design, no unknown field.
+    case(
+        "    record: (population_detail: false),\n)",
+        "    record: (population_detail: false),\n    sweep: (params: [(path: \"world.tension\", lo: 0.5, hi: 0.5)], samples: 0),\n)",
+        "hi: 0.5",
+        4,
+        "the range of `world.tension` needs lo < hi, found lo 0.5 and hi 0.5",
+    );
+    case(
+        "    record: (population_detail: false),\n)",
+        "    record: (population_detail: false),\n    sweep: (params: [(path: \"world.tension\", lo: 0.1, hi: 0.5)], samples: 0),\n)",
+        "samples: 0",
+        9,
+        "`samples` must be at least 1",
+    );
+    case(
+        "    record: (population_detail: false),\n)",
+        "    record: (population_detail: false),\n    sweep: (params: []),\n)",
+        "params: []",
+        8,
+        "`sweep.params` needs at least one parameter",
+    );
+    let (_d, path, text) =
+        with_sweep("params: [(path: \"world.tension\", lo: 0.1, hi: 0.5)], design: Random");
+    expect(
+        &path,
+        loc(&text, "Random", 0),
+        "unknown variant `Random`, expected one of `Grid`, `Lhs`, `Sobol`",
+    );
+    let (_d, path, text) =
+        with_sweep("params: [(path: \"world.tension\", lo: 0.1, hi: 0.5)], runs: 3");
+    expect(&path, loc(&text, "runs: 3", 0), "unknown field `runs`");
+}

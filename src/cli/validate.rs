@@ -6,11 +6,20 @@
 use super::{CliError, EXIT_USAGE, ValidateArgs};
 use crate::scenario::{Resolved, load};
 
-/// The one-line summary of a valid scenario.
+/// The one-line summary of a valid scenario (with its `sweep:` block, if any).
 pub fn summary(r: &Resolved) -> String {
     let s = &r.scenario;
+    let sweep = s.sweep.as_ref().map_or(String::new(), |w| {
+        format!(
+            "; sweep: {} parameters, {} design, samples {}, {} runs per point",
+            w.params.len(),
+            w.design.as_str(),
+            w.samples,
+            w.runs_per_point
+        )
+    });
     format!(
-        "{}: ok — {} countries, {} actors, {} issues, {} projects, {} routes, {} elections, {} phases, {} events, {} outcomes, {} uncertain parameters",
+        "{}: ok — {} countries, {} actors, {} issues, {} projects, {} routes, {} elections, {} phases, {} events, {} outcomes, {} uncertain parameters{}",
         r.path,
         s.countries.len(),
         s.actors.len(),
@@ -21,7 +30,8 @@ pub fn summary(r: &Resolved) -> String {
         s.process.phases.len(),
         s.events.len(),
         s.outcomes.len(),
-        r.uncertain().len()
+        r.uncertain().len(),
+        sweep
     )
 }
 

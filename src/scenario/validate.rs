@@ -1383,7 +1383,7 @@ pub fn sweep_paths(s: &Scenario, tree: &Node) -> Vec<Problem> {
     let mut out = Vec::new();
     for (i, p) in sw.params.iter().enumerate() {
         let span = node_at(tree, &format!("sweep.params[{i}].path")).map_or(tree.span, |n| n.span);
-        for v in [p.lo, p.hi] {
+        for (end, v) in [("lo", p.lo), ("hi", p.hi)] {
             if !v.is_finite() {
                 break;
             }
@@ -1401,7 +1401,7 @@ pub fn sweep_paths(s: &Scenario, tree: &Node) -> Vec<Problem> {
                 out.push(Problem::new(
                     span,
                     format!(
-                        "sweep parameter `{}` = {}: {} (the path must name a real-valued parameter, and lo and hi must be valid values of it)",
+                        "sweep parameter `{}` set to its {end}, {}: {}",
                         p.path,
                         fmt_num(v),
                         first.message
