@@ -829,3 +829,70 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_evaluation_ends_the_design_and_keeps_the_rows_before_it() {
+        let stop = AtomicBool::new(false);
+        let mut rows = Vec::new();
+        let end = run_design(
+            10,
+            "points",
+            &stop,
+            |i| {
+                if i == 3 {
+                    Err(CliError::failure("run 1 (seed 7) failed: boom"))
+                } else {
+                    Ok(vec![])
+                }
+            },
+            |i, _| {
+                rows.push(i);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(rows, [0, 1, 2]);
+        assert_eq!(end.status(), Status::Failed);
+        assert_eq!(end.error().as_deref(), Some("run 1 (seed 7) failed: boom"));
+        let e = unfinished(end, 3, 10, "points", Path::new("out"), "");
+        assert_eq!(e.code, crate::cli::EXIT_FAILURE);
+        assert!(
+            e.message
+                .contains("boom\n3 points before it are in out (manifest status failed)")
+        );
+    }
+
+    #[test]
+    fn a_stop_finishes_the_evaluation_in_progress_and_starts_no_other() {
+        let stop = AtomicBool::new(false);
+        let mut rows = Vec::new();
+        let end = run_design(
+            10,
+            "points",
+            &stop,
+            |i| {
+                if i == 4 {
+                    stop.store(true, Ordering::SeqCst);
+                }
+                Ok(vec![])
+            },
+            |i, _| {
+                rows.push(i);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(rows, [0, 1, 2, 3, 4]);
+        assert_eq!(end.status(), Status::Partial);
+        let e = unfinished(end, 5, 10, "points", Path::new("out"), "");
+        assert_eq!(e.code, EXIT_INTERRUPTED);
+        assert!(
+            e.message
+                .starts_with("interrupted: 5 of 10 points written to out")
+        );
+    }
+}

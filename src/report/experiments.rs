@@ -769,7 +769,7 @@ mod tests {
         assert_eq!(heading("Where: x", "tiny"), "Where: x");
         assert_eq!(lead("What drives deal?"), "What drives deal?");
         assert_eq!(lead("Deal"), "Deal.");
-        assert_eq!(prob_cell(0.41, 0.35, 0.47), "41% (35–47%)");
+        assert_eq!(prob_cell(0.41, 0.35, 0.47), "41% (35%–47%)");
         assert_eq!(range_cell(f64::NAN, 0.0, 1.0), "–");
     }
 }
