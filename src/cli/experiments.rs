@@ -287,7 +287,7 @@ fn sweep_plan(args: &SweepArgs, block: Option<&SweepSpec>) -> Result<SweepPlan, 
             return Err(CliError::usage(format!(
                 "{}: nothing to sweep: give --param PATH=LO..HI (repeatable), or write a `sweep:` block \
                  in the scenario, e.g. sweep: (params: [(path: \"actors.russia.budget\", lo: 80, hi: 120)]) \
-                 (docs/scenario-format.md, section 21)",
+                 (docs/scenario-format.md, section 22)",
                 args.file.display()
             )));
         }
