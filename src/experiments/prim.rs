@@ -1,4 +1,4 @@
-//! PRIM, the Patient Rule Induction Method (Friedman & Fisher 1999), peeling only, as used for
+//! PRIM, the Patient Rule Induction Method (Friedman & Fisher 1999): peeling and pasting, as used for
 //! scenario discovery (Bryant & Lempert 2010; Kwakkel's EMA Workbench `prim`).
 //!
 //! Starting from the box holding every case, each step considers, for every input, peeling the
@@ -7,7 +7,14 @@
 //! box has the highest density (mean of the outcome; ties: the first input, lower end first). Peeling
 //! stops when the box's support (share of all cases inside) would fall below `min_support`, or no
 //! peel removes a case. Every box along the way is recorded with its coverage (share of all cases of
-//! interest inside), density and support. Pasting is not implemented.
+//! interest inside), density and support.
+//!
+//! Pasting ([`paste`], Friedman & Fisher 1999 §5) then widens a chosen box again: peeling is greedy and
+//! may cut too deep, so each step considers, for every input and both ends, moving the limit outward
+//! just far enough to take in about `paste_alpha × n` more cases (n: cases in the box), among the cases
+//! that lie inside the box on every other input; the widening leaving the highest density is kept if it
+//! raises the density, and pasting stops when none does. (`crossroads discover` writes the peeling
+//! trajectory only.)
 
 /// One box of the peeling trajectory.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +36,92 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
+/// The box with `limits` holding the cases `inside`, with its statistics.
+fn boxed(y: &[bool], inside: &[usize], limits: &[(f64, f64)], total_y: f64) -> PrimBox {
+    let hits = inside.iter().filter(|&&i| y[i]).count() as f64;
+    PrimBox {
+        limits: limits.to_vec(),
+        coverage: hits / total_y,
+        density: if inside.is_empty() {
+            0.0
+        } else {
+            hits / inside.len() as f64
+        },
+        support: inside.len() as f64 / y.len().max(1) as f64,
+        n: inside.len(),
+    }
+}
+
+/// The cases inside `limits` (inclusive), ignoring input `skip` when given.
+fn cases_in(x: &[Vec<f64>], limits: &[(f64, f64)], skip: Option<usize>) -> Vec<usize> {
+    (0..x.len())
+        .filter(|&i| {
+            limits
+                .iter()
+                .enumerate()
+                .all(|(j, &(lo, hi))| Some(j) == skip || (lo <= x[i][j] && x[i][j] <= hi))
+        })
+        .collect()
+}
+
+/// Pasting (Friedman & Fisher 1999, §5; see the module doc) from the box `start`, on the inputs `x`
+/// and outcome `y` it was peeled from. Returns the pasted box (`start` itself when no paste raises
+/// the density).
+pub fn paste(x: &[Vec<f64>], y: &[bool], start: &PrimBox, paste_alpha: f64) -> PrimBox {
+    let total_y = y.iter().filter(|&&b| b).count().max(1) as f64;
+    let mut limits = start.limits.clone();
+    let mut inside = cases_in(x, &limits, None);
+    let mut current = boxed(y, &inside, &limits, total_y);
+    loop {
+        let want = ((paste_alpha * inside.len() as f64).ceil() as usize).max(1);
+        // (density, input, lower end?, new limit, cases inside after the paste)
+        let mut best: Option<(f64, usize, bool, f64, Vec<usize>)> = None;
+        for j in 0..limits.len() {
+            let (lo, hi) = limits[j];
+            let strip = cases_in(x, &limits, Some(j));
+            for lower in [true, false] {
+                // Values beyond this end, nearest first.
+                let mut beyond: Vec<f64> = strip
+                    .iter()
+                    .map(|&i| x[i][j])
+                    .filter(|&v| if lower { v < lo } else { v > hi })
+                    .collect();
+                if beyond.is_empty() {
+                    continue;
+                }
+                if lower {
+                    beyond.sort_by(|a, b| b.total_cmp(a));
+                } else {
+                    beyond.sort_by(f64::total_cmp);
+                }
+                let limit = beyond[want.min(beyond.len()) - 1];
+                let (nlo, nhi) = if lower { (limit, hi) } else { (lo, limit) };
+                let keep: Vec<usize> = strip
+                    .iter()
+                    .copied()
+                    .filter(|&i| nlo <= x[i][j] && x[i][j] <= nhi)
+                    .collect();
+                let dens = keep.iter().filter(|&&i| y[i]).count() as f64 / keep.len() as f64;
+                if best.as_ref().is_none_or(|b| dens > b.0) {
+                    best = Some((dens, j, lower, limit, keep));
+                }
+            }
+        }
+        match best {
+            Some((dens, j, lower, limit, keep)) if dens > current.density => {
+                if lower {
+                    limits[j].0 = limit;
+                } else {
+                    limits[j].1 = limit;
+                }
+                inside = keep;
+                current = boxed(y, &inside, &limits, total_y);
+            }
+            _ => return current,
+        }
+    }
+}
+
 /// The peeling trajectory of PRIM on inputs `x` (rows are cases) and outcome `y`.
 pub fn peel(x: &[Vec<f64>], y: &[bool], peel_alpha: f64, min_support: f64) -> Vec<PrimBox> {
     let n = x.len();
@@ -46,20 +139,7 @@ pub fn peel(x: &[Vec<f64>], y: &[bool], peel_alpha: f64, min_support: f64) -> Ve
                 })
         })
         .collect();
-    let record = |inside: &[usize], limits: &[(f64, f64)]| {
-        let hits = inside.iter().filter(|&&i| y[i]).count() as f64;
-        PrimBox {
-            limits: limits.to_vec(),
-            coverage: hits / total_y,
-            density: if inside.is_empty() {
-                0.0
-            } else {
-                hits / inside.len() as f64
-            },
-            support: inside.len() as f64 / n as f64,
-            n: inside.len(),
-        }
-    };
+    let record = |inside: &[usize], limits: &[(f64, f64)]| boxed(y, inside, limits, total_y);
     let mut out = vec![record(&inside, &limits)];
     #[allow(clippy::needless_range_loop)]
     loop {
@@ -139,5 +219,44 @@ mod tests {
             assert!(w[1].support < w[0].support);
         }
         assert!(traj.last().unwrap().support >= 0.05);
+    }
+
+    #[test]
+    fn pasting_widens_a_box_peeled_too_deep_and_only_while_density_rises() {
+        // Cases of interest exactly for x0 in [0.2, 0.6]; x1 irrelevant.
+        let x = latin_hypercube(2000, 2, 5);
+        let y: Vec<bool> = x.iter().map(|r| (0.2..=0.6).contains(&r[0])).collect();
+        // A box cut too deep at the top (0.5) and too wide at the bottom (0.1).
+        let hits = y.iter().filter(|&&b| b).count() as f64;
+        let start = boxed(
+            &y,
+            &cases_in(&x, &[(0.1, 0.5), (0.0, 1.0)], None),
+            &[(0.1, 0.5), (0.0, 1.0)],
+            hits,
+        );
+        assert!((start.density - 0.75).abs() < 0.02, "{start:?}");
+        let b = paste(&x, &y, &start, 0.05);
+        // The upper limit moves out toward the edge of the cases of interest (within one paste of
+        // about 5% of the box, ~0.025 here), not beyond; the lower one stays (pasting there only adds
+        // cases that are not of interest).
+        assert!(b.limits[0].1 > 0.57 && b.limits[0].1 <= 0.6, "{b:?}");
+        assert_eq!(b.limits[0].0, 0.1);
+        assert_eq!(b.limits[1], (0.0, 1.0));
+        assert!(
+            b.density > start.density && b.coverage > start.coverage,
+            "{b:?}"
+        );
+        assert!((b.density - 0.8).abs() < 0.03, "{b:?}");
+        // Recorded statistics match the limits.
+        assert_eq!(b.n, cases_in(&x, &b.limits, None).len());
+        // Nothing to gain: a box holding only cases of interest is kept as it is.
+        let pure = boxed(
+            &y,
+            &cases_in(&x, &[(0.3, 0.5), (0.0, 1.0)], None),
+            &[(0.3, 0.5), (0.0, 1.0)],
+            hits,
+        );
+        let same = paste(&x, &y, &pure, 0.05);
+        assert_eq!(same.limits, pure.limits);
     }
 }
