@@ -164,6 +164,18 @@ pub const ACTION_NAMES: [&str; ACTION_KINDS] = [
     "transit_opening",
 ];
 
+/// Per-issue sums of citizen-major opinions with `D` issues, each summed over the citizens in order
+/// (the same additions as `Population::mean`), the `D` sums kept in registers side by side.
+fn issue_sums<const D: usize>(opinions: &[f64], out: &mut [f64]) {
+    let mut acc = [0.0f64; D];
+    for row in opinions.chunks_exact(D) {
+        for d in 0..D {
+            acc[d] += row[d];
+        }
+    }
+    out.copy_from_slice(&acc);
+}
+
 impl<'s> World<'s> {
     /// Builds the initial state of a run from a realised scenario (all parameters fixed).
     pub fn new(
@@ -393,9 +405,23 @@ impl<'s> World<'s> {
             let n = f64::from(st.pop.n.max(1));
             self.vulnerability[c] = v / n;
             self.resilience[c] = r / n;
+            // All issues' means in one pass: each issue's sum runs over the citizens in order, the same
+            // additions as `Population::mean`, but the independent sums overlap in the pipeline.
             let nd = st.pop.dims;
-            for d in 0..nd {
-                self.mean_opinion[c * nd + d] = st.pop.mean(d);
+            let means = &mut self.mean_opinion[c * nd..(c + 1) * nd];
+            match nd {
+                1 => issue_sums::<1>(&st.pop.opinions, means),
+                2 => issue_sums::<2>(&st.pop.opinions, means),
+                3 => issue_sums::<3>(&st.pop.opinions, means),
+                4 => issue_sums::<4>(&st.pop.opinions, means),
+                _ => {
+                    for (d, m) in means.iter_mut().enumerate() {
+                        *m = st.pop.opinions.iter().skip(d).step_by(nd).sum();
+                    }
+                }
+            }
+            for m in means.iter_mut() {
+                *m /= n;
             }
         }
         super::negotiation::refresh(self);
@@ -504,18 +530,37 @@ impl<'s> World<'s> {
             })
             .collect();
         let pop = &self.countries[c].pop;
-        let mut wins = vec![0u32; parties.len()];
-        for i in 0..pop.n {
-            let mut best = (f64::INFINITY, usize::MAX);
-            for (k, &q) in parties.iter().enumerate() {
-                let u = super::elections::distance(pop, i, &self.actors[q].platform)
-                    - self.actors[q].appeal;
-                if u < best.0 {
-                    best = (u, k);
+        // Party by party over all citizens (independent per citizen, so the loops pipeline), keeping
+        // each citizen's best utility so far; strict `<` in party order breaks ties as a per-citizen
+        // scan over the parties would.
+        let n_cit = pop.n as usize;
+        let dims = pop.dims;
+        let mut best_u = vec![f64::INFINITY; n_cit];
+        let mut best_k = vec![u32::MAX; n_cit];
+        let mut sum = vec![0.0f64; n_cit];
+        for (k, &q) in parties.iter().enumerate() {
+            // `elections::distance(..) − appeal`, operation for operation.
+            let (plat, appeal) = (&self.actors[q].platform, self.actors[q].appeal);
+            let len = plat.len() as f64;
+            sum.iter_mut().for_each(|x| *x = 0.0);
+            for &(d, v) in plat.iter() {
+                for (x, row) in sum.iter_mut().zip(pop.opinions.chunks_exact(dims)) {
+                    *x += (row[d] - v).abs();
                 }
             }
-            if best.1 != usize::MAX {
-                wins[best.1] += 1;
+            for ((x, bu), bk) in sum.iter().zip(best_u.iter_mut()).zip(best_k.iter_mut()) {
+                let dist = if plat.is_empty() { 0.0 } else { x / len };
+                let u = dist - appeal;
+                if u < *bu {
+                    *bu = u;
+                    *bk = k as u32;
+                }
+            }
+        }
+        let mut wins = vec![0u32; parties.len()];
+        for &k in &best_k {
+            if let Some(w) = wins.get_mut(k as usize) {
+                *w += 1;
             }
         }
         let n = f64::from(pop.n.max(1));
