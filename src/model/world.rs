@@ -164,18 +164,6 @@ pub const ACTION_NAMES: [&str; ACTION_KINDS] = [
     "transit_opening",
 ];
 
-/// Per-issue sums of citizen-major opinions with `D` issues, each summed over the citizens in order
-/// (the same additions as `Population::mean`), the `D` sums kept in registers side by side.
-fn issue_sums<const D: usize>(opinions: &[f64], out: &mut [f64]) {
-    let mut acc = [0.0f64; D];
-    for row in opinions.chunks_exact(D) {
-        for d in 0..D {
-            acc[d] += row[d];
-        }
-    }
-    out.copy_from_slice(&acc);
-}
-
 impl<'s> World<'s> {
     /// Builds the initial state of a run from a realised scenario (all parameters fixed).
     pub fn new(
@@ -405,24 +393,9 @@ impl<'s> World<'s> {
             let n = f64::from(st.pop.n.max(1));
             self.vulnerability[c] = v / n;
             self.resilience[c] = r / n;
-            // All issues' means in one pass: each issue's sum runs over the citizens in order, the same
-            // additions as `Population::mean`, but the independent sums overlap in the pipeline.
             let nd = st.pop.dims;
-            let means = &mut self.mean_opinion[c * nd..(c + 1) * nd];
-            match nd {
-                1 => issue_sums::<1>(&st.pop.opinions, means),
-                2 => issue_sums::<2>(&st.pop.opinions, means),
-                3 => issue_sums::<3>(&st.pop.opinions, means),
-                4 => issue_sums::<4>(&st.pop.opinions, means),
-                _ => {
-                    for (d, m) in means.iter_mut().enumerate() {
-                        *m = st.pop.opinions.iter().skip(d).step_by(nd).sum();
-                    }
-                }
-            }
-            for m in means.iter_mut() {
-                *m /= n;
-            }
+            st.pop
+                .means_into(&mut self.mean_opinion[c * nd..(c + 1) * nd]);
         }
         super::negotiation::refresh(self);
     }
