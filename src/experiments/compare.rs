@@ -757,6 +757,30 @@ mod tests {
     }
 
     #[test]
+    fn series_csv_prefixes_each_scenarios_rows_and_checks_columns() {
+        let key = |e: &str| SeriesKey {
+            indicator: "tension".into(),
+            entity: e.into(),
+        };
+        let mut a = SeriesFold::new("2026-11", &[key("region")], 3);
+        for run in 0..4 {
+            a.fold(run, &[0.1, 0.2, 0.5 + run as f64]).unwrap();
+        }
+        assert!(a.fold(7, &[0.0; 3]).is_err(), "runs are folded in order");
+        let own = a.csv();
+        let text = String::from_utf8(own.clone()).unwrap();
+        assert!(text.contains("\n2,2027-01,tension,region,2,"), "{text}");
+        let both = series_csv(&[("a".into(), own.clone()), ("b, c".into(), own)]).unwrap();
+        let lines: Vec<&str> = std::str::from_utf8(&both).unwrap().lines().collect();
+        assert_eq!(lines.len(), 1 + 2 * 3);
+        assert!(lines[0].starts_with("scenario,tick,date,"));
+        assert!(lines[1].starts_with("a,0,2026-11,tension,region,0.1,"));
+        assert!(lines[4].starts_with("\"b, c\",0,2026-11,"));
+        let bad = series_csv(&[("x".into(), b"tick,value\n0,1\n".to_vec())]).unwrap_err();
+        assert!(bad.contains("x: series.csv: unexpected columns"), "{bad}");
+    }
+
+    #[test]
     fn newcombe_unpaired_known_values() {
         // Newcombe (1998) example: 56/70 vs 48/80, difference 0.2 with 95% CI (0.0524, 0.3339).
         let a = BinaryCount {
