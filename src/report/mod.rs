@@ -7,6 +7,8 @@
 //! Charts are inlined as the PNGs drawn with the embedded font, so they look the same everywhere;
 //! the page text uses the reader's sans-serif fonts.
 
+pub mod compare;
+
 use crate::charts::data::{OutputData, Probability};
 use crate::charts::stats::{quantile_sorted, sorted};
 use crate::charts::style::{num, pct};
@@ -55,7 +57,8 @@ pub fn esc(s: &str) -> String {
     o
 }
 
-const CSS: &str = r#"
+/// The page style, shared with a comparison's report ([`compare`]).
+pub(crate) const CSS: &str = r#"
 :root { --ink: #212121; --muted: #5f5f5f; --rule: #dcdcdc; --accent: #0072b2; --warn: #b34700; }
 * { box-sizing: border-box; }
 html { font-size: 16px; }
