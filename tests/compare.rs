@@ -2,6 +2,8 @@
 
 use assert_cmd::Command;
 use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
 
 const TINY: &str = "tests/fixtures/tiny.ron";
 const QUIET: &str = "tests/fixtures/tiny_quiet_power.ron";
@@ -36,6 +38,53 @@ fn f(r: &std::collections::HashMap<String, String>, k: &str) -> f64 {
     r[k].parse().unwrap()
 }
 
+/// The records of a CSV file (header left out), each as its fields.
+fn records(path: &Path) -> Vec<Vec<String>> {
+    csv::Reader::from_path(path)
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+/// compare's series.csv rows of one scenario, without the leading `scenario` column.
+fn series_of(dir: &Path, scenario: &str) -> Vec<Vec<String>> {
+    let mut r = csv::Reader::from_path(dir.join("series.csv")).unwrap();
+    let h: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        h.join(","),
+        "scenario,tick,date,indicator,entity,mean,p05,p25,p50,p75,p95"
+    );
+    records(&dir.join("series.csv"))
+        .into_iter()
+        .filter(|r| r[0] == scenario)
+        .map(|r| r[1..].to_vec())
+        .collect()
+}
+
+fn manifest(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap()
+}
+
+/// Every file under `dir` (relative path, bytes), sorted.
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().display().to_string();
+                out.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 fn compare(args: &[&str], out: &Path) {
     crossroads()
         .arg("compare")
@@ -66,17 +115,24 @@ fn a_scenario_against_itself_differs_by_exactly_zero() {
     for name in [
         "compare.csv",
         "compare.json",
-        "compare.html",
+        "series.csv",
+        "report.html",
         "manifest.json",
         "charts/forest.png",
         "charts/forest.svg",
+        "charts/overlay_opinion.png",
+        "charts/overlay_opinion.svg",
     ] {
         assert!(out.join(name).is_file(), "{name}");
     }
-    let html = std::fs::read_to_string(out.join("compare.html")).unwrap();
+    assert!(!out.join("compare.html").exists());
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(!html.contains("<script"));
-    let m: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    // The same scenario on the same streams: the same series, row for row.
+    let a = series_of(&out, "tiny");
+    assert_eq!(a.len(), 12 * 7, "12 series x 7 ticks");
+    assert_eq!(a, series_of(&out, "tiny_2"));
+    let m = manifest(&out);
     assert_eq!(m["status"], "complete");
     assert_eq!(m["runs"], 60);
     assert_eq!(m["seed"], 7);
@@ -101,6 +157,120 @@ fn a_louder_power_lowers_support_distinguishably_and_pairing_narrows_intervals()
     let paired = f(d, "diff_high") - f(d, "diff_low");
     let unpaired = f(d, "unpaired_high") - f(d, "unpaired_low");
     assert!(paired <= unpaired, "paired {paired} vs unpaired {unpaired}");
+}
+
+#[test]
+fn overlays_show_both_scenarios_and_plot_rebuilds_the_folder_byte_for_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    compare(&[QUIET, LOUD, "--runs", "30", "--seed", "3"], &out);
+    // tiny records opinion, influence (the power in alpha), investor confidence and tension.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for ind in ["opinion", "influence", "investor_confidence", "tension"] {
+        for ext in ["png", "svg"] {
+            assert!(out.join(format!("charts/overlay_{ind}.{ext}")).is_file());
+        }
+        assert!(html.contains(&format!("charts/overlay_{ind}.png")), "{ind}");
+    }
+    let svg = std::fs::read_to_string(out.join("charts/overlay_opinion.svg")).unwrap();
+    assert!(svg.contains("tiny_quiet_power (reference)") && svg.contains("tiny_loud_power"));
+    assert_eq!(
+        html.matches("<figure").count(),
+        html.matches("<img src=\"data:image/png;base64,").count()
+    );
+    // The louder power moves opinion: the two scenarios' series differ.
+    assert_ne!(
+        series_of(&out, "tiny_quiet_power"),
+        series_of(&out, "tiny_loud_power")
+    );
+
+    // `crossroads plot` rebuilds charts/ and report.html from the files alone, byte for byte.
+    let before = tree(&out);
+    std::fs::remove_dir_all(out.join("charts")).unwrap();
+    std::fs::remove_file(out.join("report.html")).unwrap();
+    crossroads().arg("plot").arg(&out).assert().success();
+    let after = tree(&out);
+    assert_eq!(
+        before.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        after.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    for (b, a) in before.iter().zip(&after) {
+        assert!(b.1 == a.1, "{} differs after plot", b.0);
+    }
+    // Without compare.json the rows come from compare.csv.
+    std::fs::remove_file(out.join("compare.json")).unwrap();
+    crossroads().arg("plot").arg(&out).assert().success();
+    assert!(out.join("report.html").is_file());
+}
+
+#[test]
+fn sigint_leaves_a_partial_comparison_with_consistent_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let bin = assert_cmd::cargo::cargo_bin("crossroads");
+    let runs: u64 = 1_000_000;
+    let mut child = std::process::Command::new(bin)
+        .args([
+            "compare",
+            QUIET,
+            LOUD,
+            "--runs",
+            &runs.to_string(),
+            "--threads",
+            "2",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The `running` manifest is written before the first run starts.
+    let t0 = Instant::now();
+    while !out.join("manifest.json").exists() && t0.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(800));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    let m = manifest(&out);
+    assert_eq!(m["status"], "partial");
+    assert_eq!(m["runs"], runs);
+    let done = m["completed_runs"].as_u64().unwrap();
+    assert!(done < runs, "{done}");
+
+    let j: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("compare.json")).unwrap()).unwrap();
+    assert_eq!(j["runs"], done);
+    for r in j["rows"].as_array().unwrap() {
+        if r["kind"] == "binary" {
+            assert_eq!(r["n"], done, "{r}");
+        }
+    }
+    let rs = rows(&out);
+    assert_eq!(rs.len(), 6, "3 outcomes x 2 scenarios");
+    let deal = row(&rs, "tiny_quiet_power", "deal");
+    if done > 0 {
+        let p = f(deal, "value");
+        let k = p * done as f64;
+        assert!((k - k.round()).abs() < 1e-6, "a share of {done} runs: {p}");
+    }
+    for s in ["tiny_quiet_power", "tiny_loud_power"] {
+        assert_eq!(series_of(&out, s).len(), 12 * 7, "{s}");
+    }
+    assert!(out.join("report.html").is_file());
+    let leftovers: Vec<String> = tree(&out)
+        .into_iter()
+        .map(|f| f.0)
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]
@@ -134,6 +304,16 @@ fn output_folders_give_the_same_numbers_as_scenario_files() {
     let want = std::fs::read(from_files.join("compare.csv")).unwrap();
     assert_eq!(std::fs::read(from_dirs.join("compare.csv")).unwrap(), want);
     assert_eq!(std::fs::read(mixed.join("compare.csv")).unwrap(), want);
+    // A folder's series are its series.csv rows; a scenario's, folded here, are the same rows.
+    for (dir, name) in [(&a, "tiny_quiet_power"), (&b, "tiny_loud_power")] {
+        let own = records(&dir.join("series.csv"));
+        assert!(!own.is_empty());
+        assert_eq!(series_of(&from_dirs, name), own, "{name}");
+        assert_eq!(series_of(&from_files, name), own, "{name}");
+    }
+    let want = std::fs::read(from_files.join("series.csv")).unwrap();
+    assert_eq!(std::fs::read(from_dirs.join("series.csv")).unwrap(), want);
+    assert_eq!(std::fs::read(mixed.join("series.csv")).unwrap(), want);
 
     // A folder of another seed or size is refused with exit 2.
     let other = tmp.path().join("other");

@@ -12,8 +12,9 @@ use plotters::style::text_anchor::{HPos, VPos};
 const PER_PAGE: usize = 9;
 
 /// The indicators charted, with what they are and their units (y axis), and whether they live in
-/// [0, 1] (then the y axis is fixed to 0–1).
-const KEY_INDICATORS: [(&str, &str, &str, bool); 6] = [
+/// [0, 1] (then the y axis is fixed to 0–1). Also the indicators of compare's overlays
+/// ([`super::overlay`]).
+pub const KEY_INDICATORS: [(&str, &str, &str, bool); 6] = [
     (
         "opinion",
         "mean citizen opinion",
@@ -114,7 +115,7 @@ pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
     Ok(out)
 }
 
-fn capitalise(s: &str) -> String {
+pub fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
@@ -122,7 +123,7 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-fn entity_word(ind: &str) -> &'static str {
+pub fn entity_word(ind: &str) -> &'static str {
     match ind {
         "opinion" => "country and opinion dimension",
         "influence" => "power and country",
@@ -135,7 +136,7 @@ fn entity_word(ind: &str) -> &'static str {
 
 /// "armenia/peace_support" -> "Armenia: peace support"; "russia/armenia" (influence) -> "Russia in
 /// Armenia"; "tripp" -> "Tripp".
-fn panel_title(ind: &str, entity: &str) -> String {
+pub fn panel_title(ind: &str, entity: &str) -> String {
     match entity.split_once('/') {
         Some((a, b)) if ind == "influence" => format!("{} in {}", humanise(a), humanise(b)),
         Some((a, b)) => format!("{}: {}", humanise(a), humanise(b).to_lowercase()),
@@ -143,7 +144,7 @@ fn panel_title(ind: &str, entity: &str) -> String {
     }
 }
 
-fn y_range(series: &[&Series], unit_range: bool) -> (f64, f64) {
+pub fn y_range(series: &[&Series], unit_range: bool) -> (f64, f64) {
     let pts = series.iter().flat_map(|s| s.points.iter());
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for p in pts {

@@ -1,7 +1,7 @@
 //! `crossroads compare`'s forest plot: for every binary outcome and non-reference scenario, the paired
 //! difference from the reference in percentage points (dot and thick bar: estimate and paired 95%
 //! interval; thin grey bar: the unpaired interval), with a zero line. One colour per scenario
-//! (Okabe–Ito).
+//! ([`scenario_colour`], shared with the overlays: the reference ink, the others Okabe–Ito).
 
 use super::style::*;
 use super::{Chart, ChartError, Draw, render};
@@ -12,8 +12,19 @@ use plotters::prelude::*;
 /// Rows drawn at most (the first ones, outcome by outcome).
 const MAX_ROWS: usize = 40;
 
+/// The colour of scenario `k` of a comparison in every compare chart: the reference (0) in ink, the
+/// others in the Okabe–Ito colours.
+pub fn scenario_colour(k: usize) -> RGBColor {
+    match k {
+        0 => C_INK,
+        k => PALETTE[(k - 1) % (PALETTE.len() - 1)],
+    }
+}
+
 /// The forest chart of the binary rows with a paired difference; `None` when there are none.
-pub fn chart(rows: &[Row], reference: &str, footer: &str) -> Result<Option<Chart>, ChartError> {
+/// `names`: the comparison's scenarios, the reference first.
+pub fn chart(rows: &[Row], names: &[String], footer: &str) -> Result<Option<Chart>, ChartError> {
+    let reference = names.first().map_or("", String::as_str);
     let items: Vec<Row> = rows
         .iter()
         .filter(|r| r.kind == "binary" && r.diff.is_some() && r.diff_low.is_some())
@@ -23,17 +34,22 @@ pub fn chart(rows: &[Row], reference: &str, footer: &str) -> Result<Option<Chart
     if items.is_empty() {
         return Ok(None);
     }
-    let mut scenarios: Vec<String> = Vec::new();
-    for r in &items {
-        if !scenarios.contains(&r.scenario) {
-            scenarios.push(r.scenario.clone());
-        }
-    }
+    let shown = items
+        .iter()
+        .map(|r| &r.scenario)
+        .fold(Vec::new(), |mut v: Vec<&String>, s| {
+            if !v.contains(&s) {
+                v.push(s);
+            }
+            v
+        })
+        .len();
     let title = format!("How do the scenarios change the outcomes, against {reference}?");
     let height = (HEIGHT as usize).max(200 + 34 * items.len()) as u32;
     let f = Forest {
         items,
-        scenarios,
+        names: names.to_vec(),
+        shown,
         title: title.clone(),
         subtitle: format!(
             "Paired difference from {reference} in percentage points (same random streams run by run). \
@@ -55,7 +71,10 @@ pub fn chart(rows: &[Row], reference: &str, footer: &str) -> Result<Option<Chart
 
 struct Forest {
     items: Vec<Row>,
-    scenarios: Vec<String>,
+    /// All scenarios, the reference first (for colours).
+    names: Vec<String>,
+    /// Scenarios with a row in the chart (labels name the scenario when more than one).
+    shown: usize,
     title: String,
     subtitle: String,
     footer: String,
@@ -77,7 +96,7 @@ impl Draw for Forest {
                 } else {
                     r.label.clone()
                 };
-                let s = if self.scenarios.len() > 1 {
+                let s = if self.shown > 1 {
                     format!("{l} · {}", r.scenario)
                 } else {
                     l
@@ -136,11 +155,11 @@ impl Draw for Forest {
             .d()?;
         for (k, r) in self.items.iter().enumerate() {
             let y = (n - 1 - k) as f64 + 0.5;
-            let colour = palette(
-                self.scenarios
+            let colour = scenario_colour(
+                self.names
                     .iter()
                     .position(|s| *s == r.scenario)
-                    .unwrap_or(0),
+                    .unwrap_or(1),
             );
             if let (Some(a), Some(b)) = (r.unpaired_low, r.unpaired_high) {
                 chart

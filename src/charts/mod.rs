@@ -9,8 +9,12 @@
 //! 5. `timing`: cumulative probability of phase/project months ([`timing`]);
 //! 6. `actor_activity*`: heat map of actions per actor over time ([`activity`]).
 //!
+//! A comparison folder (`crossroads compare`) has its own charts ([`comparison`] reads the folder):
+//! the forest plot of paired differences ([`forest`]) and the overlaid fan charts of the scenarios
+//! ([`overlay`]).
+//!
 //! Experiment folders (sweep, sensitivity, discover) are read by [`experiment_data`] and drawn by
-//! [`experiments`]; the forest plot of a comparison is [`forest`].
+//! [`experiments`].
 //!
 //! Each chart is drawn twice in memory (SVG string and RGB buffer encoded as PNG) and only
 //! [`write_charts`] touches the disk, writing each file under a temporary name and renaming it.
@@ -18,6 +22,7 @@
 //! Sans faces embedded in the binary ([`style::FONT`]), so no system fonts are needed.
 
 pub mod activity;
+pub mod comparison;
 pub mod data;
 pub mod distributions;
 pub mod elections;
@@ -26,6 +31,7 @@ pub mod experiments;
 pub mod fans;
 pub mod forest;
 pub mod outcomes;
+pub mod overlay;
 pub mod stats;
 pub mod style;
 pub mod timing;

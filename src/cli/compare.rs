@@ -1,11 +1,14 @@
 //! `crossroads compare`: runs scenarios (or reads output folders) on common random numbers and writes
-//! paired differences from the first one (compare.csv, compare.json, charts/forest, compare.html).
+//! paired differences from the first one (compare.csv, compare.json), each scenario's series
+//! (series.csv), then the charts and report.html from those files (`report::compare`, the code path
+//! `crossroads plot` takes on a comparison folder).
 
 use super::run::{install_stop_handler, outcome_infos, output_error, progress_bar};
 use super::{CliError, CompareArgs, EXIT_INTERRUPTED};
 use crate::batch::{BatchSpec, Stop, default_threads, run_batch};
 use crate::experiments::compare::{
-    CompareManifest, Comparison, FolderRuns, InputInfo, MultiSim, Row, csv_bytes, html, json_bytes,
+    CompareManifest, Comparison, FolderRuns, InputInfo, MultiSim, Row, SeriesFold, csv_bytes,
+    json_bytes, series_csv,
 };
 use crate::model::{OutcomeValue, RunOptions};
 use crate::outputs::OutputDir;
@@ -144,6 +147,9 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
         unmatched: cmp.unmatched(),
         error: None,
     };
+    // Ctrl-C from here on stops the batch: the finished runs are written as a partial comparison
+    // (exit 130).
+    let stop = install_stop_handler();
     let dir = OutputDir::prepare(&out, args.force).map_err(output_error)?;
     let manifest_bytes = |m: &CompareManifest| {
         let mut b = serde_json::to_vec_pretty(m).unwrap_or_default();
@@ -168,6 +174,18 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
             .collect(),
     );
     let n_inputs = scenarios.len() + folders.len();
+    let mut folds: Vec<SeriesFold> = scenarios
+        .iter()
+        .enumerate()
+        .map(|(j, (_, i))| {
+            let (keys, ticks) = sim.layout_of(j);
+            let start = match i {
+                Input::Scenario(r) => r.scenario.run.start.as_str(),
+                Input::Folder(_) => "",
+            };
+            SeriesFold::new(start, keys, ticks)
+        })
+        .collect();
     let spec = BatchSpec {
         seed,
         first: 0,
@@ -176,7 +194,6 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
         window: 0,
         opts: RunOptions::default(),
     };
-    let stop = install_stop_handler();
     let bar = progress_bar(runs, args.quiet);
     let end = run_batch(&sim, &spec, stop, |run, output| {
         let parts = sim.split(&output);
@@ -186,8 +203,9 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
             from_folders.push((*k, f.next(run)?));
         }
         let mut values: Vec<&[OutcomeValue]> = vec![&[]; n_inputs];
-        for ((k, _), part) in scenarios.iter().zip(&parts) {
-            values[*k] = part;
+        for (((k, _), part), fold) in scenarios.iter().zip(&parts).zip(&mut folds) {
+            values[*k] = part.outcomes;
+            fold.fold(run, part.series)?;
         }
         for (k, v) in &from_folders {
             values[*k] = v;
@@ -207,33 +225,37 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
             Status::Failed
         }
     };
+    // Series: a scenario's folded here, a folder's from its own series.csv; in input order.
+    let mut series_parts: Vec<(usize, Vec<u8>)> = scenarios
+        .iter()
+        .zip(&folds)
+        .map(|((k, _), f)| (*k, f.csv()))
+        .collect();
+    drop(folds);
+    for (k, f) in &folders {
+        let Input::Folder(f) = f else { unreachable!() };
+        series_parts.push((*k, f.series_csv().map_err(CliError::failure)?));
+    }
+    series_parts.sort_by_key(|(k, _)| *k);
+    let named: Vec<(String, Vec<u8>)> = series_parts
+        .into_iter()
+        .map(|(k, b)| (names[k].clone(), b))
+        .collect();
+    let series = series_csv(&named).map_err(CliError::failure)?;
+    drop(named);
+    dir.write("series.csv", &series).map_err(output_error)?;
+    drop(series);
     let rows = cmp.rows();
     dir.write("compare.csv", &csv_bytes(&rows))
         .map_err(output_error)?;
     dir.write("compare.json", &json_bytes(&m, &rows))
         .map_err(output_error)?;
-    let footer = format!(
-        "{} vs {}  ·  {} run{} per scenario  ·  seed {}  ·  crossroads {}",
-        names[1..].join(", "),
-        names[0],
-        m.completed_runs,
-        if m.completed_runs == 1 { "" } else { "s" },
-        seed,
-        m.crossroads_version
-    );
-    let forest = crate::charts::forest::chart(&rows, &names[0], &footer)
-        .map_err(|e| CliError::failure(format!("drawing the forest plot: {e}")))?;
-    if let Some(c) = &forest {
-        crate::charts::write_charts(dir.path(), std::slice::from_ref(c))
-            .map_err(|e| CliError::failure(format!("writing the forest plot: {e}")))?;
-    }
-    dir.write(
-        "compare.html",
-        html(&m, &rows, forest.as_ref().map(|c| c.png.as_slice())).as_bytes(),
-    )
-    .map_err(output_error)?;
     dir.write("manifest.json", &manifest_bytes(&m))
         .map_err(output_error)?;
+    // Charts and report.html from the files just written: what `crossroads plot DIR` does.
+    crate::report::compare::plot_compare_folder(dir.path()).map_err(|e| {
+        CliError::failure(format!("{}: writing charts and report: {e}", out.display()))
+    })?;
     if !args.quiet {
         print!("{}", table(&rows, &m));
         println!("\noutputs: {} ({})", out.display(), m.status.as_str());

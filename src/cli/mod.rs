@@ -375,7 +375,7 @@ pub struct SlurmArgs {
 
 #[derive(Args, Debug)]
 pub struct PlotArgs {
-    /// An output folder written by `run`, `merge`, `sweep`, `sensitivity` or `discover`.
+    /// An output folder written by `run`, `merge`, `compare`, `sweep`, `sensitivity` or `discover`.
     pub dir: PathBuf,
 }
 

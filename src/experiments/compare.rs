@@ -6,6 +6,12 @@
 //! [`Comparison::fold`] keeps only counts and exact moments: memory is flat in the number of runs.
 //! Output folders written by `crossroads run` are read row by row ([`FolderRuns`]) in step.
 //!
+//! Each scenario's recorded series are folded across runs like a batch's ([`SeriesFold`], the batch's
+//! streaming aggregates: memory flat in runs) and written as compare's series.csv ([`series_csv`]),
+//! one block of rows per scenario with a leading `scenario` column; a folder input contributes its
+//! own series.csv. The charts and report.html are drawn from the written files alone
+//! (`report::compare::plot_compare_folder`).
+//!
 //! Statistics (other scenario minus reference, 95%, z = 1.96):
 //! - binary value: proportion with the Wilson score interval;
 //! - binary paired difference: `(n01 − n10)/n` with the Wald interval on the paired (McNemar-type)
@@ -18,35 +24,81 @@
 //! - numeric paired difference: mean of the per-run differences ± z·sd_d/√n (runs where both have a
 //!   value); unpaired: difference of means ± z·√(sd₁²/n₁ + sd₂²/n₂) (Welch, normal quantile).
 
-use crate::batch::Simulate;
+use crate::batch::{Aggregates, Simulate};
 use crate::model::{self, ModelError, OutcomeValue, RunOptions, RunOutput, SeriesKey};
-use crate::outputs::manifest::{Manifest, OutcomeInfo, Status};
+use crate::outputs::export::{Export, SERIES_COLUMNS, SeriesCsv};
+use crate::outputs::manifest::{Manifest, OutcomeInfo, ScenarioInfo, SeriesInfo, Status};
 use crate::scenario::Resolved;
 use crate::stats::{BinaryCount, Moments, Z95, wilson};
-use serde::Serialize;
-use std::path::Path;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
 
-/// Runs every scenario of a comparison for one run index; the outcomes are concatenated in scenario
-/// order (no series are recorded).
+/// Runs every scenario of a comparison for one run index. The outcomes are concatenated in scenario
+/// order, and so are the recorded series (each scenario's `ticks × keys` block, row-major).
 pub struct MultiSim<'a> {
     scenarios: Vec<&'a Resolved>,
+    /// Per scenario: its series layout and rows per run (horizon + 1).
+    layouts: Vec<(Vec<SeriesKey>, u32)>,
+    /// One blank key per value a run records over all scenarios. The batch checks that a run
+    /// recorded `ticks() × layout().len()` values; with `ticks()` 1 this is the concatenation's length
+    /// (the scenarios' horizons may differ, so there is no common `ticks × keys` shape).
+    flat: Vec<SeriesKey>,
+}
+
+/// One scenario's part of a [`MultiSim`] run.
+pub struct Part<'o> {
+    pub outcomes: &'o [OutcomeValue],
+    /// Row-major `ticks × keys`, as [`RunOutput::series`] of that scenario alone.
+    pub series: &'o [f64],
 }
 
 impl<'a> MultiSim<'a> {
     pub fn new(scenarios: Vec<&'a Resolved>) -> Self {
-        MultiSim { scenarios }
-    }
-
-    /// Splits a run's concatenated outcomes back into one slice per scenario.
-    pub fn split<'o>(&self, out: &'o RunOutput) -> Vec<&'o [OutcomeValue]> {
-        let mut at = 0;
-        self.scenarios
+        let layouts: Vec<(Vec<SeriesKey>, u32)> = scenarios
             .iter()
             .map(|r| {
+                (
+                    model::series_layout(&r.scenario),
+                    r.scenario.run.horizon + 1,
+                )
+            })
+            .collect();
+        let total: usize = layouts
+            .iter()
+            .map(|(keys, ticks)| keys.len() * *ticks as usize)
+            .sum();
+        let blank = SeriesKey {
+            indicator: String::new(),
+            entity: String::new(),
+        };
+        MultiSim {
+            scenarios,
+            layouts,
+            flat: vec![blank; total],
+        }
+    }
+
+    /// Series layout and rows per run of scenario `k` (in the order given to [`MultiSim::new`]).
+    pub fn layout_of(&self, k: usize) -> (&[SeriesKey], u32) {
+        let (keys, ticks) = &self.layouts[k];
+        (keys, *ticks)
+    }
+
+    /// Splits a run's concatenated outcomes and series back into one part per scenario.
+    pub fn split<'o>(&self, out: &'o RunOutput) -> Vec<Part<'o>> {
+        let mut at = 0;
+        let mut sat = 0;
+        self.scenarios
+            .iter()
+            .zip(&self.layouts)
+            .map(|(r, (keys, ticks))| {
                 let n = r.scenario.outcomes.len().min(out.outcomes.len() - at);
-                let s = &out.outcomes[at..at + n];
+                let outcomes = &out.outcomes[at..at + n];
                 at += n;
-                s
+                let m = (keys.len() * *ticks as usize).min(out.series.len() - sat);
+                let series = &out.series[sat..sat + m];
+                sat += m;
+                Part { outcomes, series }
             })
             .collect()
     }
@@ -54,19 +106,130 @@ impl<'a> MultiSim<'a> {
 
 impl Simulate for MultiSim<'_> {
     fn layout(&self) -> &[SeriesKey] {
-        &[]
+        &self.flat
     }
     fn ticks(&self) -> u32 {
         1
     }
     fn run(&self, seed: u64, run: u64, opts: &RunOptions) -> Result<RunOutput, ModelError> {
         let mut all = RunOutput::default();
-        for r in &self.scenarios {
+        all.series.reserve(self.flat.len());
+        for (r, (keys, ticks)) in self.scenarios.iter().zip(&self.layouts) {
             let out = model::run_one(r, seed, run, opts)
                 .map_err(|e| ModelError(format!("{}: {}", r.path, e.0)))?;
+            let want = keys.len() * *ticks as usize;
+            if out.series.len() != want {
+                return Err(ModelError(format!(
+                    "{}: the run recorded {} series values, expected {want}",
+                    r.path,
+                    out.series.len()
+                )));
+            }
             all.outcomes.extend(out.outcomes);
+            all.series.extend(out.series);
         }
         Ok(all)
+    }
+}
+
+/// One scenario's series folded across runs with the batch's streaming aggregates
+/// ([`Aggregates`]: exact moments and a quantile sketch per tick × key), so its rows are exactly
+/// the series.csv `crossroads run` writes for the same runs.
+pub struct SeriesFold {
+    aggs: Aggregates,
+    /// Only `scenario.start` and `series` are used (by [`SeriesCsv`]).
+    manifest: Manifest,
+}
+
+impl SeriesFold {
+    /// Empty aggregates for a scenario starting at `start` (`YYYY-MM`) recording `keys` over `ticks`
+    /// rows per run.
+    pub fn new(start: &str, keys: &[SeriesKey], ticks: u32) -> SeriesFold {
+        let mut manifest = crate::outputs::folder::template(
+            ScenarioInfo {
+                path: String::new(),
+                sha256: String::new(),
+                name: String::new(),
+                description: String::new(),
+                start: start.to_string(),
+                horizon: ticks.saturating_sub(1),
+            },
+            vec![],
+            0,
+            0,
+            None,
+            1,
+            false,
+            vec![],
+            vec![],
+            vec![],
+        );
+        manifest.series = keys
+            .iter()
+            .map(|k| SeriesInfo {
+                indicator: k.indicator.clone(),
+                entity: k.entity.clone(),
+            })
+            .collect();
+        SeriesFold {
+            aggs: Aggregates::new(0, ticks, keys.len(), &[], 0),
+            manifest,
+        }
+    }
+
+    /// Folds the next run's series (row-major `ticks × keys`).
+    pub fn fold(&mut self, run: u64, series: &[f64]) -> Result<(), String> {
+        let out = RunOutput {
+            series: series.to_vec(),
+            ..RunOutput::default()
+        };
+        self.aggs.fold(run, &out)
+    }
+
+    /// The rows as `crossroads run` writes them in series.csv (with its header).
+    pub fn csv(&self) -> Vec<u8> {
+        SeriesCsv {
+            aggs: &self.aggs,
+            manifest: &self.manifest,
+        }
+        .bytes()
+    }
+}
+
+/// compare's series.csv: `scenario` then the columns of a batch's series.csv, one block of rows per
+/// scenario in input order. `parts` are (scenario name, that scenario's series.csv bytes: a header
+/// with exactly the batch columns, then rows).
+pub fn series_csv(parts: &[(String, Vec<u8>)]) -> Result<Vec<u8>, String> {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let io = |e: csv::Error| format!("series.csv: {e}");
+    let mut header = vec!["scenario"];
+    header.extend(SERIES_COLUMNS);
+    w.write_record(&header).map_err(io)?;
+    for (name, bytes) in parts {
+        let mut r = csv::Reader::from_reader(bytes.as_slice());
+        check_series_header(
+            r.headers()
+                .map_err(|e| format!("{name}: series.csv: {e}"))?,
+        )
+        .map_err(|e| format!("{name}: series.csv: {e}"))?;
+        for rec in r.records() {
+            let rec = rec.map_err(|e| format!("{name}: series.csv: {e}"))?;
+            w.write_field(name).map_err(io)?;
+            w.write_record(&rec).map_err(io)?;
+        }
+    }
+    w.into_inner().map_err(|e| format!("series.csv: {e}"))
+}
+
+fn check_series_header(h: &csv::StringRecord) -> Result<(), String> {
+    if h.iter().eq(SERIES_COLUMNS) {
+        Ok(())
+    } else {
+        Err(format!(
+            "unexpected columns {:?}, expected {}",
+            h.iter().collect::<Vec<_>>().join(","),
+            SERIES_COLUMNS.join(",")
+        ))
     }
 }
 
@@ -79,6 +242,8 @@ pub struct FolderRuns {
     cols: Vec<usize>,
     path: String,
     record: csv::StringRecord,
+    /// The folder's series.csv (checked at open, read when the comparison writes its own).
+    series: PathBuf,
 }
 
 impl FolderRuns {
@@ -121,13 +286,27 @@ impl FolderRuns {
                     .ok_or_else(|| format!("{path}/runs.csv: no column for outcome {}", o.id))
             })
             .collect::<Result<_, _>>()?;
+        let series = dir.join("series.csv");
+        let mut sr =
+            csv::Reader::from_path(&series).map_err(|e| format!("{path}/series.csv: {e}"))?;
+        check_series_header(
+            sr.headers()
+                .map_err(|e| format!("{path}/series.csv: {e}"))?,
+        )
+        .map_err(|e| format!("{path}/series.csv: {e}"))?;
         Ok(FolderRuns {
             manifest,
             reader,
             cols,
             path,
             record: csv::StringRecord::new(),
+            series,
         })
+    }
+
+    /// The bytes of the folder's series.csv (aggregated over all its runs).
+    pub fn series_csv(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.series).map_err(|e| format!("{}: {e}", self.series.display()))
     }
 
     /// The outcomes of the next row, which must be run `run`.
@@ -210,7 +389,7 @@ pub struct Comparison {
 
 /// One row of compare.csv: one scenario's value of one outcome and, for a non-reference scenario,
 /// its difference from the reference.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Row {
     pub scenario: String,
     pub outcome: String,
@@ -510,7 +689,7 @@ pub fn csv_bytes(rows: &[Row]) -> Vec<u8> {
 }
 
 /// One input of a comparison, as recorded in compare's manifest.json.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct InputInfo {
     pub name: String,
     pub path: String,
@@ -521,7 +700,7 @@ pub struct InputInfo {
 }
 
 /// compare's manifest.json.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct CompareManifest {
     pub crossroads_version: String,
     /// Always `compare`.
@@ -562,131 +741,6 @@ pub fn json_bytes(m: &CompareManifest, rows: &[Row]) -> Vec<u8> {
     b
 }
 
-fn fmt_value(r: &Row, x: Option<f64>) -> String {
-    match x {
-        None => "n/a".into(),
-        Some(x) if r.kind == "binary" => format!("{:.1}%", 100.0 * x),
-        Some(x) => crate::charts::style::num(x),
-    }
-}
-
-fn fmt_diff(r: &Row, x: Option<f64>) -> String {
-    match x {
-        None => "n/a".into(),
-        Some(x) if r.kind == "binary" => format!("{:+.1} pp", 100.0 * x),
-        Some(x) => format!(
-            "{}{}",
-            if x >= 0.0 { "+" } else { "" },
-            crate::charts::style::num(x)
-        ),
-    }
-}
-
-/// compare.html: one self-contained page (no scripts), the forest plot inlined as a PNG.
-pub fn html(m: &CompareManifest, rows: &[Row], forest_png: Option<&[u8]>) -> String {
-    use crate::report::esc;
-    use base64::Engine;
-    let reference = m.scenarios.first().map_or("", |s| s.name.as_str());
-    let mut h = String::new();
-    h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-    h += &format!("<title>Comparison against {}</title>\n", esc(reference));
-    h += "<style>\nbody{font-family:\"DejaVu Sans\",Verdana,sans-serif;color:#212121;max-width:1200px;margin:2em auto;padding:0 1em;line-height:1.45}\
-table{border-collapse:collapse;margin:1em 0;font-size:.92em}th,td{padding:.3em .7em;border-bottom:1px solid #dcdcdc;text-align:right}\
-th:first-child,td:first-child,td.l{text-align:left}.yes{color:#0072b2;font-weight:bold}.muted{color:#5f5f5f}img{max-width:100%;height:auto}\n</style>\n</head>\n<body>\n";
-    h += &format!(
-        "<h1>How do the scenarios differ from {}?</h1>\n",
-        esc(reference)
-    );
-    h += &format!(
-        "<p class=\"muted\">{} runs per scenario, seed {}, crossroads {}. Run <i>i</i> of every scenario \
-         uses the same random streams (common random numbers), so each run of a scenario is paired with \
-         the same run of the reference and the differences are estimated from the pairs.</p>\n",
-        m.completed_runs,
-        m.seed,
-        esc(&m.crossroads_version)
-    );
-    h += "<h2>Scenarios</h2>\n<ul>\n";
-    for (i, s) in m.scenarios.iter().enumerate() {
-        h += &format!(
-            "<li>{}{} <span class=\"muted\">({} {}, sha256 {})</span></li>\n",
-            esc(&s.name),
-            if i == 0 { " (reference)" } else { "" },
-            esc(&s.source),
-            esc(&s.path),
-            esc(&s.sha256[..s.sha256.len().min(12)])
-        );
-    }
-    h += "</ul>\n";
-    if let Some(png) = forest_png {
-        let data = base64::engine::general_purpose::STANDARD.encode(png);
-        h += &format!(
-            "<figure><img src=\"data:image/png;base64,{data}\" alt=\"Forest plot of the paired \
-             differences of binary outcomes\"><figcaption class=\"muted\">Differences from {} in \
-             percentage points: dot and thick bar the paired estimate and 95% interval, thin grey bar \
-             the unpaired interval the same runs would give without pairing.</figcaption></figure>\n",
-            esc(reference)
-        );
-    }
-    h += "<h2>Outcomes</h2>\n<table>\n<tr><th>outcome</th><th>scenario</th><th>value</th><th>95% interval</th>\
-<th>difference</th><th>paired 95% interval</th><th>unpaired 95% interval</th><th>distinguishable</th></tr>\n";
-    for r in rows {
-        let label = if r.label.is_empty() {
-            &r.outcome
-        } else {
-            &r.label
-        };
-        let interval =
-            |lo: Option<f64>, hi: Option<f64>, f: &dyn Fn(&Row, Option<f64>) -> String| {
-                if lo.is_none() {
-                    String::new()
-                } else {
-                    format!("{} to {}", f(r, lo), f(r, hi))
-                }
-            };
-        h += &format!(
-            "<tr><td class=\"l\">{}{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            esc(label),
-            if r.units.is_empty() {
-                String::new()
-            } else {
-                format!(" <span class=\"muted\">({})</span>", esc(&r.units))
-            },
-            esc(&r.scenario),
-            fmt_value(r, r.value),
-            interval(r.ci_low, r.ci_high, &fmt_value),
-            if r.diff.is_some() {
-                fmt_diff(r, r.diff)
-            } else {
-                String::new()
-            },
-            interval(r.diff_low, r.diff_high, &fmt_diff),
-            interval(r.unpaired_low, r.unpaired_high, &fmt_diff),
-            match r.distinguishable {
-                Some(true) => "<span class=\"yes\">yes</span>",
-                Some(false) => "no",
-                None => "",
-            }
-        );
-    }
-    h += "</table>\n<p class=\"muted\">Binary values: share of runs with the Wilson 95% interval. \
-          Paired differences of proportions: Wald interval with the paired (McNemar-type) variance over \
-          the discordant pairs; unpaired: Newcombe's hybrid score interval. Numeric outcomes: means \
-          with ±1.96 standard errors; paired: of the per-run differences. \"Distinguishable\": the \
-          paired interval excludes zero.</p>\n";
-    if !m.unmatched.is_empty() {
-        h += "<p class=\"muted\">Left out (outcome missing in the scenario): ";
-        h += &m
-            .unmatched
-            .iter()
-            .map(|(s, o)| format!("{} in {}", esc(o), esc(s)))
-            .collect::<Vec<_>>()
-            .join(", ");
-        h += "</p>\n";
-    }
-    h += "</body>\n</html>\n";
-    h
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -700,6 +754,30 @@ mod tests {
         let half = Z95 * (0.19f64 / 100.0).sqrt();
         assert!((d - 0.1).abs() < 1e-15);
         assert!((lo - (0.1 - half)).abs() < 1e-12 && (hi - (0.1 + half)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn series_csv_prefixes_each_scenarios_rows_and_checks_columns() {
+        let key = |e: &str| SeriesKey {
+            indicator: "tension".into(),
+            entity: e.into(),
+        };
+        let mut a = SeriesFold::new("2026-11", &[key("region")], 3);
+        for run in 0..4 {
+            a.fold(run, &[0.1, 0.2, 0.5 + run as f64]).unwrap();
+        }
+        assert!(a.fold(7, &[0.0; 3]).is_err(), "runs are folded in order");
+        let own = a.csv();
+        let text = String::from_utf8(own.clone()).unwrap();
+        assert!(text.contains("\n2,2027-01,tension,region,2,"), "{text}");
+        let both = series_csv(&[("a".into(), own.clone()), ("b, c".into(), own)]).unwrap();
+        let lines: Vec<&str> = std::str::from_utf8(&both).unwrap().lines().collect();
+        assert_eq!(lines.len(), 1 + 2 * 3);
+        assert!(lines[0].starts_with("scenario,tick,date,"));
+        assert!(lines[1].starts_with("a,0,2026-11,tension,region,0.1,"));
+        assert!(lines[4].starts_with("\"b, c\",0,2026-11,"));
+        let bad = series_csv(&[("x".into(), b"tick,value\n0,1\n".to_vec())]).unwrap_err();
+        assert!(bad.contains("x: series.csv: unexpected columns"), "{bad}");
     }
 
     #[test]

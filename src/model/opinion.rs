@@ -145,6 +145,44 @@ impl Population {
         let s: f64 = self.opinions.iter().skip(d).step_by(self.dims).sum();
         s / f64::from(self.n.max(1))
     }
+
+    /// Every issue's opinion sum into `out` (length `dims`): the same additions in the same order as
+    /// [`Population::mean`] (so `out[d] / n` equals `mean(d)` bit for bit), in one pass with the
+    /// independent sums side by side for up to four issues.
+    pub fn sums_into(&self, out: &mut [f64]) {
+        match self.dims {
+            1 => issue_sums::<1>(&self.opinions, out),
+            2 => issue_sums::<2>(&self.opinions, out),
+            3 => issue_sums::<3>(&self.opinions, out),
+            4 => issue_sums::<4>(&self.opinions, out),
+            nd => {
+                for (d, m) in out.iter_mut().enumerate() {
+                    *m = self.opinions.iter().skip(d).step_by(nd).sum();
+                }
+            }
+        }
+    }
+
+    /// Every issue's mean opinion into `out` (length `dims`), each equal to [`Population::mean`].
+    pub fn means_into(&self, out: &mut [f64]) {
+        self.sums_into(out);
+        let n = f64::from(self.n.max(1));
+        for m in out.iter_mut() {
+            *m /= n;
+        }
+    }
+}
+
+/// Per-issue sums of citizen-major opinions with `D` issues, each summed over the citizens in order,
+/// the `D` running sums kept in registers.
+fn issue_sums<const D: usize>(opinions: &[f64], out: &mut [f64]) {
+    let mut acc = [0.0f64; D];
+    for row in opinions.chunks_exact(D) {
+        for d in 0..D {
+            acc[d] += row[d];
+        }
+    }
+    out.copy_from_slice(&acc);
 }
 
 /// Parameters of the Deffuant–Weisbuch model (validated by [`DwParams::new`]).
@@ -717,6 +755,19 @@ mod tests {
 
     fn rng(seed: u64, name: &str) -> ChaCha8Rng {
         Streams::new(seed, 0).get(name)
+    }
+
+    #[test]
+    fn means_into_equals_mean_bit_for_bit() {
+        for dims in 1..=6 {
+            let mut r = rng(dims as u64, "citizens/test");
+            let pop = Population::uniform(1001, dims, &mut r);
+            let mut out = vec![f64::NAN; dims];
+            pop.means_into(&mut out);
+            for (d, m) in out.iter().enumerate() {
+                assert_eq!(m.to_bits(), pop.mean(d).to_bits(), "dims {dims}, issue {d}");
+            }
+        }
     }
 
     fn dw_complete(n: u32, mu: f64, eps: f64, ticks: u32, seed: u64) -> (Population, Indicators) {

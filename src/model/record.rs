@@ -132,6 +132,9 @@ pub struct Recorder {
     config: IndicatorConfig,
     /// Per party actor: support this tick (computed once per country per tick).
     support: Vec<Option<f64>>,
+    /// Per (country, dimension): the tick's mean opinion; `means_ok[c]` once country `c`'s are in.
+    means: Vec<f64>,
+    means_ok: Vec<bool>,
 }
 
 impl Recorder {
@@ -147,6 +150,8 @@ impl Recorder {
                 min_cluster_share: s.record.cluster_min_share,
             },
             support: vec![None; s.actors.len()],
+            means: vec![0.0; s.countries.len() * s.dimensions.len()],
+            means_ok: vec![false; s.countries.len()],
         }
     }
 
@@ -158,6 +163,16 @@ impl Recorder {
         let x = indicators(&w.countries[c].pop, d, &self.config, &mut self.buf);
         self.cache[k] = Some(x);
         x
+    }
+
+    /// Mean opinion of country `c` on issue `d` (all of `c`'s issues in one pass, once per tick).
+    fn mean(&mut self, w: &World, c: Ix, d: Ix) -> f64 {
+        let row = &mut self.means[c * self.dims..(c + 1) * self.dims];
+        if !self.means_ok[c] {
+            w.countries[c].pop.means_into(row);
+            self.means_ok[c] = true;
+        }
+        row[d]
     }
 
     fn support(&mut self, w: &World, a: Ix) -> f64 {
@@ -173,6 +188,7 @@ impl Recorder {
     pub fn record(&mut self, w: &World, out: &mut Vec<f64>) {
         self.cache.iter_mut().for_each(|x| *x = None);
         self.support.iter_mut().for_each(|x| *x = None);
+        self.means_ok.iter_mut().for_each(|x| *x = false);
         for k in 0..self.probes.len() {
             out.push(self.value(w, self.probes[k]));
         }
@@ -180,7 +196,7 @@ impl Recorder {
 
     fn value(&mut self, w: &World, p: Probe) -> f64 {
         match p {
-            Probe::Opinion(c, d) => w.countries[c].pop.mean(d),
+            Probe::Opinion(c, d) => self.mean(w, c, d),
             Probe::OpinionSd(c, d) => self.pop(w, c, d).sd,
             Probe::OpinionShare(c, d) => w.countries[c].pop.share_above(d, self.config.threshold),
             Probe::Polarization(c, d) => self.pop(w, c, d).polarisation,

@@ -394,9 +394,8 @@ impl<'s> World<'s> {
             self.vulnerability[c] = v / n;
             self.resilience[c] = r / n;
             let nd = st.pop.dims;
-            for d in 0..nd {
-                self.mean_opinion[c * nd + d] = st.pop.mean(d);
-            }
+            st.pop
+                .means_into(&mut self.mean_opinion[c * nd..(c + 1) * nd]);
         }
         super::negotiation::refresh(self);
     }
@@ -504,18 +503,37 @@ impl<'s> World<'s> {
             })
             .collect();
         let pop = &self.countries[c].pop;
-        let mut wins = vec![0u32; parties.len()];
-        for i in 0..pop.n {
-            let mut best = (f64::INFINITY, usize::MAX);
-            for (k, &q) in parties.iter().enumerate() {
-                let u = super::elections::distance(pop, i, &self.actors[q].platform)
-                    - self.actors[q].appeal;
-                if u < best.0 {
-                    best = (u, k);
+        // Party by party over all citizens (independent per citizen, so the loops pipeline), keeping
+        // each citizen's best utility so far; strict `<` in party order breaks ties as a per-citizen
+        // scan over the parties would.
+        let n_cit = pop.n as usize;
+        let dims = pop.dims;
+        let mut best_u = vec![f64::INFINITY; n_cit];
+        let mut best_k = vec![u32::MAX; n_cit];
+        let mut sum = vec![0.0f64; n_cit];
+        for (k, &q) in parties.iter().enumerate() {
+            // `elections::distance(..) − appeal`, operation for operation.
+            let (plat, appeal) = (&self.actors[q].platform, self.actors[q].appeal);
+            let len = plat.len() as f64;
+            sum.iter_mut().for_each(|x| *x = 0.0);
+            for &(d, v) in plat.iter() {
+                for (x, row) in sum.iter_mut().zip(pop.opinions.chunks_exact(dims)) {
+                    *x += (row[d] - v).abs();
                 }
             }
-            if best.1 != usize::MAX {
-                wins[best.1] += 1;
+            for ((x, bu), bk) in sum.iter().zip(best_u.iter_mut()).zip(best_k.iter_mut()) {
+                let dist = if plat.is_empty() { 0.0 } else { x / len };
+                let u = dist - appeal;
+                if u < *bu {
+                    *bu = u;
+                    *bk = k as u32;
+                }
+            }
+        }
+        let mut wins = vec![0u32; parties.len()];
+        for &k in &best_k {
+            if let Some(w) = wins.get_mut(k as usize) {
+                *w += 1;
             }
         }
         let n = f64::from(pop.n.max(1));

@@ -7,6 +7,9 @@
 //! Charts are inlined as the PNGs drawn with the embedded font, so they look the same everywhere;
 //! the page text uses the reader's sans-serif fonts.
 
+pub mod compare;
+pub mod experiments;
+
 use crate::charts::data::{OutputData, Probability};
 use crate::charts::stats::{quantile_sorted, sorted};
 use crate::charts::style::{num, pct};
@@ -14,8 +17,6 @@ use crate::charts::{self, Chart, ChartError};
 use base64::Engine;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
-
-pub mod experiments;
 
 /// Reads the output folder `dir`, draws its charts in memory and writes `dir`/report.html.
 pub fn write_report(dir: &Path) -> Result<PathBuf, ChartError> {
@@ -57,6 +58,7 @@ pub fn esc(s: &str) -> String {
     o
 }
 
+/// The page style, shared with the comparison and experiment reports ([`compare`], [`experiments`]).
 pub(crate) const CSS: &str = r#"
 :root { --ink: #212121; --muted: #5f5f5f; --rule: #dcdcdc; --accent: #0072b2; --warn: #b34700; }
 * { box-sizing: border-box; }
