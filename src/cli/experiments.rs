@@ -6,7 +6,7 @@
 //! overrides on the scenario file. The folder is written as the work goes: manifest.json with status
 //! `running` first, then one row of points.csv / samples.csv per finished evaluation (flushed to its
 //! `.tmp` file), and at the end the final manifest (`complete`, `partial` after Ctrl-C, `failed`).
-//! On Ctrl-C the evaluation in progress is finished and no new one is started. Charts and report.html
+//! On Ctrl-C the evaluation in progress stops (runs in flight finish) and is dropped. Charts and report.html
 //! are drawn from the folder's files by [`crate::report::experiments::plot_folder`], the function
 //! `crossroads plot` calls.
 
@@ -78,18 +78,18 @@ fn scenario_ref(file: &Path, r: &Resolved) -> ScenarioRef {
     }
 }
 
-/// Never raised: an evaluation in progress is always finished (Ctrl-C is checked between them).
-static NEVER: AtomicBool = AtomicBool::new(false);
-
 /// Runs one point: the scenario with `sets`, runs `0..runs` of `seed`. A scenario the point's values
-/// make invalid is a usage error (exit 2), a failed run a failure (exit 1).
+/// make invalid is a usage error (exit 2), a failed run a failure (exit 1). `Ok(None)`: `stop` was
+/// raised during the point's batch (its runs in flight finished, no new ones started); the point is
+/// incomplete and is not reported.
 fn evaluate(
     file: &Path,
     sets: &[String],
     seed: u64,
     runs: u64,
     threads: usize,
-) -> Result<Vec<Agg>, CliError> {
+    stop: &AtomicBool,
+) -> Result<Option<Vec<Agg>>, CliError> {
     let resolved = crate::scenario::load(file, sets)?;
     let mut aggs: Vec<Agg> = resolved
         .scenario
@@ -112,7 +112,7 @@ fn evaluate(
         window: 0,
         opts: RunOptions::default(),
     };
-    let end = run_batch(&sim, &spec, &NEVER, |_, out| {
+    let end = run_batch(&sim, &spec, stop, |_, out| {
         for (a, v) in aggs.iter_mut().zip(&out.outcomes) {
             match (a, v) {
                 (Agg::Binary(b), OutcomeValue::Bool(x)) => b.add(*x),
@@ -123,8 +123,8 @@ fn evaluate(
         Ok(())
     });
     match end.stop {
-        Stop::Complete => Ok(aggs),
-        Stop::Interrupted => Err(CliError::failure("the batch stopped unexpectedly")),
+        Stop::Complete => Ok(Some(aggs)),
+        Stop::Interrupted => Ok(None),
         Stop::Failed(f) => Err(CliError::failure(format!(
             "{} (with {})",
             f.describe(&file.display().to_string()),
@@ -156,13 +156,14 @@ impl End {
     }
 }
 
-/// Evaluates `n` design rows in order, handing each finished one to `row` (which writes it); stops
-/// before a new evaluation once `stop` is raised, and at the first failure.
+/// Evaluates `n` design rows in order, handing each finished one to `row` (which writes it); ends
+/// at the first failure, or when `stop` is raised: before a new evaluation, or when `eval` returns
+/// `Ok(None)` (interrupted within an evaluation, which is then dropped).
 fn run_design(
     n: usize,
     what: &str,
     stop: &AtomicBool,
-    mut eval: impl FnMut(usize) -> Result<Vec<Agg>, CliError>,
+    mut eval: impl FnMut(usize) -> Result<Option<Vec<Agg>>, CliError>,
     mut row: impl FnMut(usize, Vec<Agg>) -> Result<(), CliError>,
 ) -> Result<End, CliError> {
     let bar = progress_bar(n as u64, what);
@@ -173,7 +174,11 @@ fn run_design(
             break;
         }
         match eval(i) {
-            Ok(aggs) => row(i, aggs)?,
+            Ok(Some(aggs)) => row(i, aggs)?,
+            Ok(None) => {
+                end = End::Interrupted;
+                break;
+            }
             Err(e) => {
                 end = End::Failed(e);
                 break;
@@ -425,7 +430,7 @@ pub fn exec_sweep(args: SweepArgs) -> Result<(), CliError> {
         stop,
         |i| {
             let sets = [args.sets.clone(), sweep::sets(params, &points[i])].concat();
-            evaluate(&args.file, &sets, seed, plan.runs_per_point, threads)
+            evaluate(&args.file, &sets, seed, plan.runs_per_point, threads, stop)
         },
         |i, aggs| {
             table
@@ -563,7 +568,7 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
                     .zip(&values[i])
                     .map(|(p, x)| format!("{}={x:?}", p.path)),
             );
-            evaluate(&args.file, &sets, seed, args.runs_per_point, threads)
+            evaluate(&args.file, &sets, seed, args.runs_per_point, threads, stop)
         },
         |i, aggs| {
             let mut r = vec![
@@ -846,7 +851,7 @@ mod tests {
                 if i == 3 {
                     Err(CliError::failure("run 1 (seed 7) failed: boom"))
                 } else {
-                    Ok(vec![])
+                    Ok(Some(vec![]))
                 }
             },
             |i, _| {
@@ -867,7 +872,7 @@ mod tests {
     }
 
     #[test]
-    fn a_stop_finishes_the_evaluation_in_progress_and_starts_no_other() {
+    fn a_stop_between_evaluations_starts_no_other() {
         let stop = AtomicBool::new(false);
         let mut rows = Vec::new();
         let end = run_design(
@@ -878,7 +883,7 @@ mod tests {
                 if i == 4 {
                     stop.store(true, Ordering::SeqCst);
                 }
-                Ok(vec![])
+                Ok(Some(vec![]))
             },
             |i, _| {
                 rows.push(i);
@@ -894,5 +899,29 @@ mod tests {
             e.message
                 .starts_with("interrupted: 5 of 10 points written to out")
         );
+    }
+
+    #[test]
+    fn an_evaluation_interrupted_inside_its_batch_is_dropped() {
+        let stop = AtomicBool::new(false);
+        let mut rows = Vec::new();
+        let mut calls = 0;
+        let end = run_design(
+            10,
+            "points",
+            &stop,
+            |i| {
+                calls += 1;
+                Ok(if i == 2 { None } else { Some(vec![]) })
+            },
+            |i, _| {
+                rows.push(i);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(rows, [0, 1]);
+        assert_eq!(calls, 3);
+        assert_eq!(end.status(), Status::Partial);
     }
 }

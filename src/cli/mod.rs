@@ -108,7 +108,7 @@ pub enum Command {
     /// Without --param, the scenario's `sweep:` block gives the parameters and settings (flags
     /// override its fields).
     #[command(
-        after_help = "Examples:\n  crossroads sweep scenarios/baseline.ron --param actors.russia.budget=80..160 --design grid --samples 5 --runs-per-point 200\n  crossroads sweep scenarios/baseline.ron --param actors.russia.budget=80..160 --param actors.eu.budget=20..60 --design sobol --samples 64 --runs-per-point 100\n  crossroads sweep scenarios/sweep_disinformation.ron\n  crossroads sweep scenarios/sweep_disinformation.ron --samples 3 --runs-per-point 50\n\nSettings: a flag, else the scenario's `sweep:` block, else the default; --param replaces the block's parameters.\nCtrl-C finishes the point in progress, keeps the points done (manifest partial) and exits 130."
+        after_help = "Examples:\n  crossroads sweep scenarios/baseline.ron --param actors.russia.budget=80..160 --design grid --samples 5 --runs-per-point 200\n  crossroads sweep scenarios/baseline.ron --param actors.russia.budget=80..160 --param actors.eu.budget=20..60 --design sobol --samples 64 --runs-per-point 100\n  crossroads sweep scenarios/sweep_disinformation.ron\n  crossroads sweep scenarios/sweep_disinformation.ron --samples 3 --runs-per-point 50\n\nSettings: a flag, else the scenario's `sweep:` block, else the default; --param replaces the block's parameters.\nCtrl-C stops promptly, keeps the points completed (an interrupted point is dropped; manifest partial) and exits 130."
     )]
     Sweep(SweepArgs),
     /// Global sensitivity of each outcome to the scenario's uncertain parameters (Sobol indices or Morris).
