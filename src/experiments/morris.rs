@@ -152,6 +152,55 @@ mod tests {
     use super::*;
 
     #[test]
+    fn same_trajectories_and_outputs_give_salibs_measures() {
+        // Six trajectories on a 4-level grid (Δ = 2/3), factors moved in order, +Δ where the start
+        // level allows it, else −Δ; start levels from the LCG of scripts/salib_reference.py, whose
+        // SALib 1.6.0 `morris.analyze(num_levels=4)` gives the values below for the same outputs.
+        let (k, r) = (3, 6);
+        let levels = [0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0];
+        let delta = 2.0 / 3.0;
+        let mut st = 777;
+        let lcg = |st: &mut u64| {
+            *st = (1_664_525 * *st + 1_013_904_223) % (1 << 32);
+            *st as f64 / 4_294_967_296.0
+        };
+        let poly = |x: &[f64]| 4.0 * x[0] + 2.0 * x[1] * x[1] + 3.0 * x[0] * x[2];
+        let (mut rows, mut moves) = (Vec::new(), Vec::new());
+        for _ in 0..r {
+            let mut x: Vec<f64> = (0..k)
+                .map(|_| levels[(lcg(&mut st) * 4.0) as usize])
+                .collect();
+            rows.push(x.clone());
+            let mut mv = Vec::new();
+            for i in 0..k {
+                let step = if x[i] + delta <= 1.0 { delta } else { -delta };
+                x[i] += step;
+                rows.push(x.clone());
+                mv.push((i, step));
+            }
+            moves.push(mv);
+        }
+        let y: Vec<f64> = rows.iter().map(|x| poly(x)).collect();
+        let d = MorrisDesign { k, rows, moves };
+        let got = morris_effects(&d, &y);
+        let mu = [6.0, 2.222222222222222, 1.3333333333333333];
+        let sigma = [1.2649110640673518, 0.6885303726590959, 1.505545305418162];
+        for i in 0..k {
+            assert!((got[i].mu - mu[i]).abs() < 1e-12, "mu[{i}] {}", got[i].mu);
+            assert!(
+                (got[i].mu_star - mu[i]).abs() < 1e-12,
+                "mu*[{i}] {}",
+                got[i].mu_star
+            );
+            assert!(
+                (got[i].sigma - sigma[i]).abs() < 1e-12,
+                "sigma[{i}] {}",
+                got[i].sigma
+            );
+        }
+    }
+
+    #[test]
     fn trajectories_move_one_factor_at_a_time_inside_the_cube() {
         let d = morris_design(5, 4, 20, 3);
         assert_eq!(d.rows.len(), 5 * 5);

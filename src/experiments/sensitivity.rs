@@ -176,6 +176,56 @@ pub fn g_function(u: &[f64], a: &[f64]) -> f64 {
 mod tests {
     use super::*;
 
+    /// A 32-bit LCG (Numerical Recipes constants): the same numbers in Rust and in
+    /// scripts/salib_reference.py, exactly.
+    fn lcg(state: &mut u64) -> f64 {
+        *state = (1_664_525 * *state + 1_013_904_223) % (1 << 32);
+        *state as f64 / 4_294_967_296.0
+    }
+
+    /// The reference function of scripts/salib_reference.py (exact in both languages).
+    fn poly(x: &[f64]) -> f64 {
+        4.0 * x[0] + 2.0 * x[1] * x[1] + 3.0 * x[0] * x[2]
+    }
+
+    #[test]
+    fn same_samples_and_outputs_give_salibs_indices() {
+        // A, B from the LCG, the design in SALib's row order (A, A_B^1..A_B^k, B), then the point
+        // estimates SALib 1.6.0's `sobol.analyze(calc_second_order=False)` gives for the same outputs
+        // (scripts/salib_reference.py).
+        let (k, n) = (3, 64);
+        let mut st = 12_345;
+        let mut y = Vec::new();
+        for _ in 0..n {
+            let a: Vec<f64> = (0..k).map(|_| lcg(&mut st)).collect();
+            let b: Vec<f64> = (0..k).map(|_| lcg(&mut st)).collect();
+            y.push(poly(&a));
+            for i in 0..k {
+                let mut r = a.clone();
+                r[i] = b[i];
+                y.push(poly(&r));
+            }
+            y.push(poly(&b));
+        }
+        let got = sobol_indices(&y, k, 10, 1);
+        let s1 = [0.8339337241893534, 0.15527073338058012, 0.09800180614193708];
+        let st_ = [0.937754901528683, 0.1200147533435294, 0.10978942459717131];
+        for i in 0..k {
+            assert!(
+                (got[i].s1 - s1[i]).abs() < 1e-12,
+                "S1[{i}] {} vs {}",
+                got[i].s1,
+                s1[i]
+            );
+            assert!(
+                (got[i].st - st_[i]).abs() < 1e-12,
+                "ST[{i}] {} vs {}",
+                got[i].st,
+                st_[i]
+            );
+        }
+    }
+
     #[test]
     fn design_has_saltelli_layout() {
         let d = saltelli_design(8, 3, 1).unwrap();
