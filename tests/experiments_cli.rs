@@ -272,9 +272,21 @@ fn discover_peels_boxes_from_a_run_folder() {
         .assert()
         .success();
     let b = rows(&out.join("boxes.csv"));
-    assert_eq!(&b[0][..5], ["step", "coverage", "density", "support", "n"]);
-    assert_eq!(&b[1][1..4], ["1", b[1][2].as_str(), "1"]);
+    assert_eq!(
+        &b[0][..6],
+        ["step", "stage", "coverage", "density", "support", "n"]
+    );
+    assert_eq!(&b[1][1..5], ["peel", "1", b[1][3].as_str(), "1"]);
     assert!(b.len() > 2);
+    // Densities rise along the peeling; a pasted last box is denser than the box it widened.
+    let density = |r: &Vec<String>| r[3].parse::<f64>().unwrap();
+    let peeled: Vec<&Vec<String>> = b[1..].iter().filter(|r| r[1] == "peel").collect();
+    assert!(density(peeled[peeled.len() - 1]) >= density(peeled[0]));
+    if let Some(p) = b[1..].iter().find(|r| r[1] == "paste") {
+        assert_eq!(p, b.last().unwrap());
+        assert!(density(p) > density(peeled[peeled.len() - 1]));
+        assert_eq!(manifest(&out)["pasted"], true);
+    }
     assert!(out.join("charts/prim_tradeoff.png").is_file());
     let m = manifest(&out);
     assert_eq!(m["kind"], "discover");

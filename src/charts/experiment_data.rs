@@ -71,6 +71,8 @@ pub struct DiscoverData {
     pub dir: PathBuf,
     pub manifest: DiscoverManifest,
     pub boxes: Vec<PrimBox>,
+    /// Per box: `peel` (the peeling trajectory) or `paste` (the last box widened by pasting).
+    pub stages: Vec<String>,
 }
 
 impl DiscoverData {
@@ -230,7 +232,7 @@ fn load_sensitivity(dir: &Path) -> Result<SensitivityData, ChartError> {
 fn load_discover(dir: &Path) -> Result<DiscoverData, ChartError> {
     let manifest: DiscoverManifest = manifest(dir)?;
     let path = dir.join("boxes.csv");
-    let t = table(&path, &[])?;
+    let t = table(&path, &["stage"])?;
     let base = ["coverage", "density", "support", "n"]
         .iter()
         .map(|n| need(&t, &path, n))
@@ -257,10 +259,17 @@ fn load_discover(dir: &Path) -> Result<DiscoverData, ChartError> {
             },
         })
         .collect();
+    // Folders written before pasting have no `stage` column: every box was peeled.
+    let stages = t
+        .text
+        .iter()
+        .map(|s| s.first().cloned().unwrap_or_else(|| "peel".into()))
+        .collect();
     Ok(DiscoverData {
         dir: dir.to_path_buf(),
         manifest,
         boxes,
+        stages,
     })
 }
 

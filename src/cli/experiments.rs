@@ -719,9 +719,13 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
             args.outcome
         )));
     }
-    if !(0.0 < args.peel && args.peel < 0.5 && (0.0..1.0).contains(&args.min_support)) {
+    if !(0.0 < args.peel
+        && args.peel < 0.5
+        && (0.0..1.0).contains(&args.min_support)
+        && (0.0..0.5).contains(&args.paste))
+    {
         return Err(bad(
-            "--peel must be in (0, 0.5) and --min-support in [0, 1)".into(),
+            "--peel must be in (0, 0.5), --paste in [0, 0.5) and --min-support in [0, 1)".into(),
         ));
     }
     let scenario = m.get("scenario").and_then(|s| {
@@ -764,9 +768,19 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
     if x.is_empty() {
         return Err(bad(format!("{}: no runs", rpath.display())));
     }
-    let traj = prim::peel(&x, &y, args.peel, args.min_support);
+    let mut traj = prim::peel(&x, &y, args.peel, args.min_support);
+    let peeled = traj.len();
+    if args.paste > 0.0
+        && let Some(last) = traj.last()
+    {
+        let pasted = prim::paste(&x, &y, last, args.paste);
+        if pasted != *last {
+            traj.push(pasted);
+        }
+    }
     let mut header = vec![
         "step".to_string(),
+        "stage".into(),
         "coverage".into(),
         "density".into(),
         "support".into(),
@@ -786,6 +800,7 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
     for (i, b) in traj.iter().enumerate() {
         let mut r = vec![
             i.to_string(),
+            if i < peeled { "peel" } else { "paste" }.to_string(),
             num(b.coverage),
             num(b.density),
             num(b.support),
@@ -810,6 +825,8 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
         cases: y.len() as u64,
         peel_alpha: args.peel,
         min_support: args.min_support,
+        paste_alpha: args.paste,
+        pasted: traj.len() > peeled,
         params,
         boxes: traj.len() as u64,
         started_at,

@@ -216,6 +216,10 @@ pub struct DiscoverArgs {
     /// Stop peeling when the box holds less than this share of all runs.
     #[arg(long, default_value_t = 0.05)]
     pub min_support: f64,
+    /// Pasting after peeling: widen the last box by about this share of its runs per step while
+    /// that raises the density (Friedman & Fisher 1999 §5); 0 turns pasting off.
+    #[arg(long, default_value_t = 0.05)]
+    pub paste: f64,
     /// Output folder (default: DIR-discover-<outcome>, next to DIR).
     #[arg(long)]
     pub out: Option<PathBuf>,

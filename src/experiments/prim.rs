@@ -13,8 +13,8 @@
 //! may cut too deep, so each step considers, for every input and both ends, moving the limit outward
 //! just far enough to take in about `paste_alpha × n` more cases (n: cases in the box), among the cases
 //! that lie inside the box on every other input; the widening leaving the highest density is kept if it
-//! raises the density, and pasting stops when none does. (`crossroads discover` writes the peeling
-//! trajectory only.)
+//! raises the density, and pasting stops when none does. `crossroads discover` pastes the last peeled
+//! box and appends the result to the trajectory it writes when pasting changed it.
 
 /// One box of the peeling trajectory.
 #[derive(Debug, Clone, PartialEq)]

@@ -135,6 +135,12 @@ pub struct DiscoverManifest {
     pub cases: u64,
     pub peel_alpha: f64,
     pub min_support: f64,
+    /// Pasting share (0: no pasting).
+    #[serde(default)]
+    pub paste_alpha: f64,
+    /// Whether pasting widened the last peeled box (then boxes.csv's last row, `stage` `paste`).
+    #[serde(default)]
+    pub pasted: bool,
     /// The uncertain parameters (inputs of PRIM), in the column order of boxes.csv.
     pub params: Vec<String>,
     /// Rows of boxes.csv.

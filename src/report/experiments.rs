@@ -685,7 +685,9 @@ fn discover_page(d: &DiscoverData) -> Page {
         t,
         "<p class=\"note\">boxes.csv: coverage is the share of all cases of interest inside the box, \
          density the share of the box's runs that are cases of interest, support the share of all runs \
-         inside. Limits are listed where they differ from the range of the runs (step 0).</p>"
+         inside. Limits are listed where they differ from the range of the runs (step 0). A last row \
+         marked pasted is the last peeled box widened again while that raised the density \
+         (Friedman &amp; Fisher 1999 §5).</p>"
     );
     table_head(
         &mut t,
@@ -719,7 +721,14 @@ fn discover_page(d: &DiscoverData) -> Page {
         table_row(
             &mut t,
             &[
-                (i.to_string(), true),
+                (
+                    if d.stages.get(i).is_some_and(|s| s == "paste") {
+                        format!("{i} (pasted)")
+                    } else {
+                        i.to_string()
+                    },
+                    true,
+                ),
                 (num(b.coverage), true),
                 (num(b.density), true),
                 (num(b.support), true),
