@@ -8,6 +8,7 @@ use super::{Chart, ChartError, Draw, render};
 use crate::experiments::prim::PrimBox;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// One sweep point: parameter values and, per outcome, (estimate, low, high).
 #[derive(Debug, Clone)]
@@ -42,6 +43,7 @@ fn range(v: impl Iterator<Item = f64>) -> (f64, f64) {
 struct Response {
     title: String,
     subtitle: String,
+    footer: String,
     xdesc: String,
     ydesc: String,
     pts: Vec<(f64, f64, f64, f64)>,
@@ -50,7 +52,7 @@ struct Response {
 
 impl Draw for Response {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
-        let body = frame(root, &self.title, &self.subtitle, "crossroads sweep")?;
+        let body = frame(root, &self.title, &self.subtitle, &self.footer)?;
         let (x0, x1) = range(self.pts.iter().map(|p| p.0));
         let (y0, y1) = if self.binary {
             (0.0, 1.0)
@@ -91,21 +93,73 @@ impl Draw for Response {
 
 struct Heat {
     title: String,
+    footer: String,
     xdesc: String,
     ydesc: String,
     pts: Vec<(f64, f64, f64)>,
 }
 
+/// Sorted distinct finite values.
+fn distinct(v: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut v: Vec<f64> = v.filter(|x| x.is_finite()).collect();
+    v.sort_by(f64::total_cmp);
+    v.dedup();
+    v
+}
+
+/// Cell edges around sorted distinct centres: midpoints between neighbours, and half the nearest gap
+/// beyond the ends (±0.5 around a single value).
+fn edges(c: &[f64]) -> Vec<f64> {
+    if c.len() < 2 {
+        let x = c.first().copied().unwrap_or(0.0);
+        return vec![x - 0.5, x + 0.5];
+    }
+    let mut e = Vec::with_capacity(c.len() + 1);
+    e.push(c[0] - (c[1] - c[0]) / 2.0);
+    for w in c.windows(2) {
+        e.push((w[0] + w[1]) / 2.0);
+    }
+    let n = c.len();
+    e.push(c[n - 1] + (c[n - 1] - c[n - 2]) / 2.0);
+    e
+}
+
+impl Heat {
+    /// The points form a full grid: every (x, y) pair of the distinct values exactly once.
+    fn grid(&self) -> Option<(Vec<f64>, Vec<f64>)> {
+        let xs = distinct(self.pts.iter().map(|p| p.0));
+        let ys = distinct(self.pts.iter().map(|p| p.1));
+        let mut pairs: Vec<(f64, f64)> = self.pts.iter().map(|p| (p.0, p.1)).collect();
+        pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        pairs.dedup();
+        (xs.len() * ys.len() == self.pts.len() && pairs.len() == self.pts.len()).then_some((xs, ys))
+    }
+}
+
 impl Draw for Heat {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        let grid = self.grid();
         let body = frame(
             root,
             &self.title,
-            "Colour: probability at each sweep point (viridis, dark 0% to yellow 100%).",
-            "crossroads sweep",
+            if grid.is_some() {
+                "Colour and label: probability at each sweep point (viridis, dark 0% to yellow 100%); \
+                 each cell is one point of the grid."
+            } else {
+                "Colour and label: probability at each sweep point (viridis, dark 0% to yellow 100%)."
+            },
+            &self.footer,
         )?;
-        let (x0, x1) = range(self.pts.iter().map(|p| p.0));
-        let (y0, y1) = range(self.pts.iter().map(|p| p.1));
+        let ((x0, x1), (y0, y1)) = match &grid {
+            Some((xs, ys)) => {
+                let (ex, ey) = (edges(xs), edges(ys));
+                ((ex[0], ex[ex.len() - 1]), (ey[0], ey[ey.len() - 1]))
+            }
+            None => (
+                range(self.pts.iter().map(|p| p.0)),
+                range(self.pts.iter().map(|p| p.1)),
+            ),
+        };
         let mut c = ChartBuilder::on(&body)
             .margin(8)
             .x_label_area_size(56)
@@ -113,23 +167,42 @@ impl Draw for Heat {
             .build_cartesian_2d(x0..x1, y0..y1)
             .d()?;
         c.configure_mesh()
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(C_LIGHT.stroke_width(1))
+            .disable_mesh()
             .x_desc(self.xdesc.as_str())
             .y_desc(self.ydesc.as_str())
             .label_style(text(LABEL_SIZE))
             .axis_desc_style(text(DESC_SIZE))
             .draw()
             .d()?;
+        let label = |p: f64| format!("{:.0}%", 100.0 * p);
+        let ink = |p: f64| if p < 0.55 { WHITE } else { C_INK };
         for &(x, y, p) in &self.pts {
-            if p.is_finite() {
+            if !p.is_finite() {
+                continue;
+            }
+            if let Some((xs, ys)) = &grid {
+                let (ex, ey) = (edges(xs), edges(ys));
+                let i = xs.partition_point(|v| *v < x);
+                let j = ys.partition_point(|v| *v < y);
+                c.draw_series(std::iter::once(Rectangle::new(
+                    [(ex[i], ey[j]), (ex[i + 1], ey[j + 1])],
+                    viridis(p).filled(),
+                )))
+                .d()?;
+            } else {
                 c.draw_series(std::iter::once(Circle::new(
                     (x, y),
-                    12,
+                    18,
                     viridis(p).filled(),
                 )))
                 .d()?;
             }
+            let colour = ink(p);
+            let style = text(LABEL_SIZE)
+                .color(&colour)
+                .pos(Pos::new(HPos::Center, VPos::Center));
+            c.draw_series(std::iter::once(Text::new(label(p), (x, y), style)))
+                .d()?;
         }
         Ok(())
     }
@@ -139,6 +212,7 @@ impl Draw for Heat {
 /// outcome when two parameters were swept.
 pub fn sweep_charts(
     name: &str,
+    footer: &str,
     params: &[String],
     outcomes: &[(String, bool)],
     points: &[SweepPoint],
@@ -154,6 +228,7 @@ pub fn sweep_charts(
                 } else {
                     "Mean at each point; whiskers: 5th to 95th percentile of the runs.".into()
                 },
+                footer: footer.to_string(),
                 xdesc: p.clone(),
                 ydesc: if *binary {
                     "probability".into()
@@ -178,6 +253,7 @@ pub fn sweep_charts(
             let title = format!("{name}: probability of {}", humanise(id));
             let h = Heat {
                 title: title.clone(),
+                footer: footer.to_string(),
                 xdesc: params[0].clone(),
                 ydesc: params[1].clone(),
                 pts: points.iter().map(|s| (s.x[0], s.x[1], s.y[o].0)).collect(),
@@ -204,13 +280,14 @@ pub struct Tornado {
 struct TornadoDraw {
     title: String,
     subtitle: String,
+    footer: String,
     morris: bool,
     items: Vec<(String, f64, f64, f64, f64, f64, f64)>,
 }
 
 impl Draw for TornadoDraw {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
-        let body = frame(root, &self.title, &self.subtitle, "crossroads sensitivity")?;
+        let body = frame(root, &self.title, &self.subtitle, &self.footer)?;
         let n = self.items.len().max(1);
         let xmax = self
             .items
@@ -293,7 +370,12 @@ impl Draw for TornadoDraw {
 }
 
 /// `sensitivity_<outcome>`: parameters sorted by total index (or mu*), largest on top.
-pub fn tornado_charts(name: &str, morris: bool, t: &[Tornado]) -> Result<Vec<Chart>, ChartError> {
+pub fn tornado_charts(
+    name: &str,
+    footer: &str,
+    morris: bool,
+    t: &[Tornado],
+) -> Result<Vec<Chart>, ChartError> {
     let mut out = Vec::new();
     for o in t {
         let mut items = o.items.clone();
@@ -302,6 +384,7 @@ pub fn tornado_charts(name: &str, morris: bool, t: &[Tornado]) -> Result<Vec<Cha
         let title = format!("{name}: what drives {}?", humanise(&o.outcome));
         let d = TornadoDraw {
             title: title.clone(),
+            footer: footer.to_string(),
             subtitle: if morris {
                 "Morris screening: bar = mu* (unit-cube scale), larger means more influential."
                     .into()
@@ -325,6 +408,7 @@ pub fn tornado_charts(name: &str, morris: bool, t: &[Tornado]) -> Result<Vec<Cha
 
 struct Peeling {
     title: String,
+    footer: String,
     pts: Vec<(f64, f64, f64)>,
 }
 
@@ -335,7 +419,7 @@ impl Draw for Peeling {
             &self.title,
             "Each dot is a box of the peeling trajectory; colour: support (share of runs inside, \
              viridis).",
-            "crossroads discover (PRIM)",
+            &self.footer,
         )?;
         let mut c = ChartBuilder::on(&body)
             .margin(8)
@@ -370,10 +454,11 @@ impl Draw for Peeling {
 }
 
 /// `prim_tradeoff`: coverage against density along the peeling trajectory.
-pub fn peeling_chart(what: &str, traj: &[PrimBox]) -> Result<Vec<Chart>, ChartError> {
+pub fn peeling_chart(what: &str, footer: &str, traj: &[PrimBox]) -> Result<Vec<Chart>, ChartError> {
     let title = format!("Where does {what} happen? PRIM peeling trade-off");
     let d = Peeling {
         title: title.clone(),
+        footer: footer.to_string(),
         pts: traj
             .iter()
             .map(|b| (b.coverage, b.density, b.support))
@@ -404,16 +489,30 @@ pub fn experiment_charts(d: &ExperimentData) -> Result<Vec<Chart>, ChartError> {
                 .iter()
                 .map(|o| (o.id.clone(), o.is_binary()))
                 .collect();
-            sweep_charts(&m.scenario.name, &names, &outs, &s.points)
+            let footer = format!(
+                "{} design  ·  {} points × {} runs  ·  seed {}  ·  crossroads {}",
+                m.design, m.completed_points, m.runs_per_point, m.seed, m.crossroads_version
+            );
+            sweep_charts(&m.scenario.name, &footer, &names, &outs, &s.points)
         }
         ExperimentData::Sensitivity(s) => {
-            tornado_charts(&s.manifest.scenario.name, s.morris(), &s.tornado)
+            let m = &s.manifest;
+            let footer = format!(
+                "{}  ·  {} evaluations × {} runs  ·  seed {}  ·  crossroads {}",
+                m.method, m.completed_evaluations, m.runs_per_point, m.seed, m.crossroads_version
+            );
+            tornado_charts(&m.scenario.name, &footer, s.morris(), &s.tornado)
         }
         ExperimentData::Discover(d) => {
             if d.boxes.is_empty() {
                 return Ok(Vec::new());
             }
-            peeling_chart(&d.what(), &d.boxes)
+            let m = &d.manifest;
+            let footer = format!(
+                "PRIM on {} runs of {}  ·  peel {}, paste {}, min support {}  ·  crossroads {}",
+                m.cases, m.source, m.peel_alpha, m.paste_alpha, m.min_support, m.crossroads_version
+            );
+            peeling_chart(&d.what(), &footer, &d.boxes)
         }
     }
 }
