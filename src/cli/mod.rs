@@ -70,12 +70,12 @@ pub struct Cli {
 pub enum Command {
     /// Check scenario files: exit 0 with a summary per file, or exit 2 with every problem as FILE:LINE:COL.
     #[command(
-        after_help = "Examples:\n  crossroads validate scenarios/baseline.ron\n  crossroads validate scenarios/*.ron\n  crossroads validate scenarios/baseline.ron --list-params\n  crossroads validate scenarios/baseline.ron --set actors.russia.budget=150"
+        after_help = "Examples:\n  crossroads validate scenarios/baseline.ron\n  crossroads validate scenarios/*.ron\n  crossroads validate scenarios/baseline.ron --list-params\n  crossroads validate scenarios/baseline.ron --set actors.russia.budget=20"
     )]
     Validate(ValidateArgs),
     /// Run a batch of seeded Monte Carlo runs and write an output folder.
     #[command(
-        after_help = "Examples:\n  crossroads run scenarios/baseline.ron\n  crossroads run scenarios/baseline.ron --runs 5000 --seed 7 --threads 2\n  crossroads run scenarios/baseline.ron --set actors.russia.budget=150 --out outputs/russia150\n  crossroads run scenarios/baseline.ron --shard 0/4 --out outputs/shard0"
+        after_help = "Examples:\n  crossroads run scenarios/baseline.ron\n  crossroads run scenarios/baseline.ron --runs 5000 --seed 7 --threads 2\n  crossroads run scenarios/baseline.ron --set actors.russia.budget=20 --out outputs/russia20\n  crossroads run scenarios/baseline.ron --shard 0/4 --out outputs/shard0"
     )]
     Run(RunArgs),
     /// Tell the story of one run, month by month (the same run the batch makes).
@@ -91,7 +91,7 @@ pub enum Command {
     /// Write Slurm scripts for a sharded batch: a job array (one shard per task), a merge job that
     /// depends on it, and submit.sh.
     #[command(
-        after_help = "Examples:\n  crossroads slurm scenarios/baseline.ron --runs 100000 --shards 50\n  crossroads slurm scenarios/baseline.ron --runs 100000 --shards 50 --cpus 8 --partition short --time 01:00:00\n  crossroads slurm scenarios/baseline.ron --runs 20000 --shards 10 --set actors.russia.budget=150 --out /scratch/me/russia150\n  bash outputs/baseline-slurm/submit.sh\n\nResubmit only failed shards: sbatch --array=2,5 outputs/baseline-slurm/array.sbatch\nSee docs/cluster.md."
+        after_help = "Examples:\n  crossroads slurm scenarios/baseline.ron --runs 100000 --shards 50\n  crossroads slurm scenarios/baseline.ron --runs 100000 --shards 50 --cpus 8 --partition short --time 01:00:00\n  crossroads slurm scenarios/baseline.ron --runs 20000 --shards 10 --set actors.russia.budget=20 --out /scratch/me/russia20\n  bash outputs/baseline-slurm/submit.sh\n\nResubmit only failed shards: sbatch --array=2,5 outputs/baseline-slurm/array.sbatch\nSee docs/cluster.md."
     )]
     Slurm(SlurmArgs),
     /// Compare scenarios on common random numbers: paired differences from the first one.
@@ -108,7 +108,7 @@ pub enum Command {
     /// Without --param, the scenario's `sweep:` block gives the parameters and settings (flags
     /// override its fields).
     #[command(
-        after_help = "Examples:\n  crossroads sweep scenarios/baseline.ron --param actors.russia.budget=80..160 --design grid --samples 5 --runs-per-point 200\n  crossroads sweep scenarios/baseline.ron --param actors.russia.budget=80..160 --param actors.eu.budget=20..60 --design sobol --samples 64 --runs-per-point 100\n  crossroads sweep scenarios/sweep_disinformation.ron\n  crossroads sweep scenarios/sweep_disinformation.ron --samples 3 --runs-per-point 50\n\nSettings: a flag, else the scenario's `sweep:` block, else the default; --param replaces the block's parameters.\nCtrl-C stops promptly, keeps the points completed (an interrupted point is dropped; manifest partial) and exits 130."
+        after_help = "Examples:\n  crossroads sweep scenarios/baseline.ron --param actors.russia.budget=2..14 --design grid --samples 5 --runs-per-point 200\n  crossroads sweep scenarios/baseline.ron --param actors.russia.budget=2..14 --param actors.eu.budget=4..20 --design sobol --samples 64 --runs-per-point 100\n  crossroads sweep scenarios/sweep_disinformation.ron\n  crossroads sweep scenarios/sweep_disinformation.ron --samples 3 --runs-per-point 50\n\nSettings: a flag, else the scenario's `sweep:` block, else the default; --param replaces the block's parameters.\nCtrl-C stops promptly, keeps the points completed (an interrupted point is dropped; manifest partial) and exits 130."
     )]
     Sweep(SweepArgs),
     /// Global sensitivity of each outcome to the scenario's uncertain parameters (Sobol indices or Morris).
@@ -239,7 +239,7 @@ pub struct ValidateArgs {
     /// Also print every uncertain parameter with its path and distribution.
     #[arg(long)]
     pub list_params: bool,
-    /// Override one parameter, e.g. `actors.russia.budget=150` (repeatable).
+    /// Override one parameter, e.g. `actors.russia.budget=20` (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
 }
@@ -260,7 +260,7 @@ pub struct RunArgs {
     /// Output folder (default: outputs/<scenario name>, or outputs/<name>-shard-I-of-N with --shard).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Override one parameter, e.g. `actors.russia.budget=150` (repeatable).
+    /// Override one parameter, e.g. `actors.russia.budget=20` (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
     /// Run only the I-th of N contiguous slices of the run indices (0-based), e.g. `0/4`; `auto/N`
@@ -372,7 +372,7 @@ pub struct SlurmArgs {
     /// Folder for the scripts, shards/, logs/ and merged/ (default: outputs/<scenario name>-slurm).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Override one parameter, e.g. `actors.russia.budget=150` (repeatable; passed to every shard).
+    /// Override one parameter, e.g. `actors.russia.budget=20` (repeatable; passed to every shard).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
 }
