@@ -263,6 +263,34 @@ fn plot_of_a_folder_that_is_not_an_output_folder_exits_2() {
 }
 
 #[test]
+fn plot_refuses_foreign_manifests_and_unknown_kinds() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (manifest, want) in [
+        (
+            r#"{"name": "something else"}"#,
+            "not a crossroads output folder",
+        ),
+        (
+            r#"{"crossroads_version": "0.1.0", "kind": "weird"}"#,
+            "unknown kind \"weird\"",
+        ),
+    ] {
+        fs::write(tmp.path().join("manifest.json"), manifest).unwrap();
+        let out = Command::cargo_bin("crossroads")
+            .unwrap()
+            .arg("plot")
+            .arg(tmp.path())
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains(want), "{err}");
+        assert!(!tmp.path().join("report.html").exists());
+    }
+}
+
+#[test]
 fn a_broken_manifest_is_a_usage_error() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(tmp.path().join("manifest.json"), "{not json").unwrap();

@@ -6,21 +6,52 @@
 use super::{CliError, PlotArgs};
 use std::path::Path;
 
-/// manifest.json's top-level `kind`, when the folder has a readable manifest that names one (a
-/// batch's has none; errors are left to the batch path, which reports them).
-fn folder_kind(dir: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(dir.join("manifest.json")).ok()?;
-    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-    v.get("kind")?.as_str().map(String::from)
+/// What manifest.json says the folder is.
+enum Kind {
+    /// No readable manifest: left to the batch path, which reports the problem.
+    Unreadable,
+    /// A JSON manifest without `crossroads_version`: not written by crossroads.
+    Foreign,
+    /// `kind` when present (a batch's manifest has none).
+    Named(Option<String>),
+}
+
+fn folder_kind(dir: &Path) -> Kind {
+    let Ok(text) = std::fs::read_to_string(dir.join("manifest.json")) else {
+        return Kind::Unreadable;
+    };
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Kind::Unreadable;
+    };
+    if v.get("crossroads_version").is_none() {
+        return Kind::Foreign;
+    }
+    Kind::Named(v.get("kind").and_then(|k| k.as_str()).map(String::from))
 }
 
 pub fn exec(args: PlotArgs) -> Result<(), CliError> {
-    let plotted = match folder_kind(&args.dir).as_deref() {
-        Some("compare") => crate::report::compare::plot_compare_folder(&args.dir),
-        Some("sweep" | "sensitivity" | "discover") => {
-            crate::report::experiments::plot_folder(&args.dir)
+    let manifest = args.dir.join("manifest.json");
+    let plotted = match folder_kind(&args.dir) {
+        Kind::Foreign => {
+            return Err(CliError::usage(format!(
+                "crossroads plot: {}: not a crossroads output folder (no crossroads_version)",
+                manifest.display()
+            )));
         }
-        _ => crate::report::plot_folder(&args.dir),
+        Kind::Named(Some(k)) => match k.as_str() {
+            "compare" => crate::report::compare::plot_compare_folder(&args.dir),
+            "sweep" | "sensitivity" | "discover" => {
+                crate::report::experiments::plot_folder(&args.dir)
+            }
+            other => {
+                return Err(CliError::usage(format!(
+                    "crossroads plot: {}: unknown kind {other:?} (expected compare, sweep, \
+                     sensitivity or discover; a batch's manifest has no kind)",
+                    manifest.display()
+                )));
+            }
+        },
+        Kind::Named(None) | Kind::Unreadable => crate::report::plot_folder(&args.dir),
     };
     let (charts, report) = plotted.map_err(|e| {
         if e.is_usage() {
