@@ -416,3 +416,27 @@ fn until_ci_stops_at_a_block_boundary_and_equals_a_fixed_run() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn comparison_files_do_not_depend_on_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    for threads in ["1", "2"] {
+        crossroads()
+            .args(["compare", QUIET, LOUD, "--runs", "40", "--threads", threads])
+            .args(["--quiet", "--out"])
+            .arg(tmp.path().join(threads))
+            .assert()
+            .success();
+    }
+    for file in [
+        "compare.csv",
+        "compare.json",
+        "series.csv",
+        "report.html",
+        "charts/forest.png",
+    ] {
+        let one = std::fs::read(tmp.path().join("1").join(file)).unwrap();
+        let two = std::fs::read(tmp.path().join("2").join(file)).unwrap();
+        assert_eq!(one, two, "{file} differs between 1 and 2 threads");
+    }
+}

@@ -542,3 +542,34 @@ fn a_sweep_block_does_not_change_a_run() {
         );
     }
 }
+
+#[test]
+fn sweep_and_sensitivity_tables_do_not_depend_on_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    for threads in ["1", "2"] {
+        bin()
+            .args(["sweep", &scenario(), "--param", "actors.kael.budget=4..12"])
+            .args(["--design", "lhs", "--samples", "3", "--runs-per-point", "4"])
+            .args(["--threads", threads, "--no-charts", "--out"])
+            .arg(tmp.path().join(format!("sw{threads}")))
+            .assert()
+            .success();
+        bin()
+            .args(["sensitivity", &scenario(), "--samples", "2"])
+            .args(["--runs-per-point", "3", "--bootstrap", "10"])
+            .args(["--threads", threads, "--no-charts", "--out"])
+            .arg(tmp.path().join(format!("se{threads}")))
+            .assert()
+            .success();
+    }
+    for (dir, file) in [
+        ("sw", "points.csv"),
+        ("se", "samples.csv"),
+        ("se", "sensitivity.csv"),
+    ] {
+        let one = fs::read(tmp.path().join(format!("{dir}1")).join(file)).unwrap();
+        let two = fs::read(tmp.path().join(format!("{dir}2")).join(file)).unwrap();
+        assert!(one.len() > 50, "{file} has rows");
+        assert_eq!(one, two, "{file} differs between 1 and 2 threads");
+    }
+}
