@@ -6,6 +6,7 @@ use super::data::{OutputData, Series};
 use super::style::*;
 use super::{Chart, ChartError, Draw, render};
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
@@ -115,6 +116,96 @@ pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
     Ok(out)
 }
 
+/// The panel grid of a small-multiples chart with `n` panels (at most 3 × 3): the panel areas and
+/// the number of columns.
+pub fn panel_grid<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    n: usize,
+) -> (Vec<DrawingArea<DB, Shift>>, usize) {
+    let (rows, cols) = match n {
+        1 => (1, 1),
+        2 => (1, 2),
+        3 => (1, 3),
+        4 => (2, 2),
+        5 | 6 => (2, 3),
+        _ => (3, 3),
+    };
+    (area.split_evenly((rows, cols)), cols)
+}
+
+/// Month ticks of a panel's time axis (fewer labels the more columns share the width).
+pub fn panel_month_keys(start: &str, max_tick: u32, cols: usize) -> Vec<f64> {
+    let max_labels = match cols {
+        1 => 9,
+        2 => 6,
+        _ => 4,
+    };
+    month_ticks(start, max_tick, max_labels)
+        .into_iter()
+        .map(f64::from)
+        .collect()
+}
+
+/// One panel's axes for a series over months: tick keys on `x` (months since the start, labelled
+/// from `dates`), `y` over `lo..hi` with `units` on the first column's axis; the mesh is drawn.
+pub fn time_panel<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    first_col: bool,
+    (max_x, keys, dates): (f64, &[f64], &[String]),
+    (lo, hi): (f64, f64),
+    units: &str,
+) -> Result<ChartContext<'a, DB, Cartesian2d<KeyAxis, RangedCoordf64>>, ChartError> {
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .margin_top(26)
+        .margin_right(34)
+        .margin_bottom(4)
+        .x_label_area_size(30)
+        .y_label_area_size(if first_col { 66 } else { 50 });
+    let mut chart = builder
+        .build_cartesian_2d(KeyAxis::new(0.0, max_x, keys.to_vec()), lo..hi)
+        .d()?;
+    let xfmt = |x: &f64| {
+        dates
+            .get(x.round().max(0.0) as usize)
+            .map(|d| month_label(d))
+            .unwrap_or_default()
+    };
+    let yfmt = |y: &f64| num(*y);
+    let mut mesh = chart.configure_mesh();
+    mesh.light_line_style(WHITE.mix(0.0))
+        .bold_line_style(C_LIGHT.stroke_width(1))
+        .y_labels(5)
+        .x_label_formatter(&xfmt)
+        .y_label_formatter(&yfmt)
+        .label_style(text(LABEL_SIZE - 2.0))
+        .axis_desc_style(text(LABEL_SIZE - 1.0))
+        .axis_style(C_GREY.stroke_width(1));
+    if first_col {
+        mesh.y_desc(units);
+    }
+    mesh.draw().d()?;
+    Ok(chart)
+}
+
+/// A panel's bold title at its top left, shortened to fit.
+pub fn put_panel_title<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+) -> Result<(), ChartError> {
+    let (w, _) = area.dim_in_pixel();
+    let t = fit(root, title, &bold(PANEL_TITLE_SIZE), w.saturating_sub(70));
+    put(
+        area,
+        &t,
+        (66, 2),
+        &bold(PANEL_TITLE_SIZE),
+        HPos::Left,
+        VPos::Top,
+    )
+}
+
 pub fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
@@ -183,70 +274,17 @@ struct Fans<'a> {
 impl Draw for Fans<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let body = frame(root, &self.title, &self.subtitle, &self.footer)?;
-        let (rows, cols) = match self.panels.len() {
-            1 => (1, 1),
-            2 => (1, 2),
-            3 => (1, 3),
-            4 => (2, 2),
-            5 | 6 => (2, 3),
-            _ => (3, 3),
-        };
-        let areas = body.split_evenly((rows, cols));
-        let max_labels = match cols {
-            1 => 9,
-            2 => 6,
-            _ => 4,
-        };
-        let keys: Vec<f64> = month_ticks(&self.start, self.max_tick, max_labels)
-            .into_iter()
-            .map(f64::from)
-            .collect();
+        let (areas, cols) = panel_grid(&body, self.panels.len());
+        let keys = panel_month_keys(&self.start, self.max_tick, cols);
         for (k, ((title, s), area)) in self.panels.iter().zip(areas.iter()).enumerate() {
-            let (w, _) = area.dim_in_pixel();
-            let t = fit(root, title, &bold(PANEL_TITLE_SIZE), w.saturating_sub(70));
-            put(
+            put_panel_title(root, area, title)?;
+            let mut chart = time_panel(
                 area,
-                &t,
-                (66, 2),
-                &bold(PANEL_TITLE_SIZE),
-                HPos::Left,
-                VPos::Top,
+                k % cols == 0,
+                (self.max_tick as f64, &keys, &self.dates),
+                (self.lo, self.hi),
+                &self.units,
             )?;
-            let first_col = k % cols == 0;
-            let mut builder = ChartBuilder::on(area);
-            builder
-                .margin_top(26)
-                .margin_right(34)
-                .margin_bottom(4)
-                .x_label_area_size(30)
-                .y_label_area_size(if first_col { 66 } else { 50 });
-            let mut chart = builder
-                .build_cartesian_2d(
-                    KeyAxis::new(0.0, self.max_tick as f64, keys.clone()),
-                    self.lo..self.hi,
-                )
-                .d()?;
-            let dates = &self.dates;
-            let xfmt = |x: &f64| {
-                dates
-                    .get(x.round() as usize)
-                    .map(|d| month_label(d))
-                    .unwrap_or_default()
-            };
-            let yfmt = |y: &f64| num(*y);
-            let mut mesh = chart.configure_mesh();
-            mesh.light_line_style(WHITE.mix(0.0))
-                .bold_line_style(C_LIGHT.stroke_width(1))
-                .y_labels(5)
-                .x_label_formatter(&xfmt)
-                .y_label_formatter(&yfmt)
-                .label_style(text(LABEL_SIZE - 2.0))
-                .axis_desc_style(text(LABEL_SIZE - 1.0))
-                .axis_style(C_GREY.stroke_width(1));
-            if first_col {
-                mesh.y_desc(self.units.as_str());
-            }
-            mesh.draw().d()?;
             let band = |lo: fn(&super::data::SeriesPoint) -> f64,
                         hi: fn(&super::data::SeriesPoint) -> f64| {
                 let mut pts: Vec<(f64, f64)> =

@@ -7,7 +7,10 @@
 
 use super::comparison::{CompareData, month_date};
 use super::data::{Series, SeriesPoint};
-use super::fans::{KEY_INDICATORS, capitalise, entity_word, panel_title, y_range};
+use super::fans::{
+    KEY_INDICATORS, capitalise, entity_word, panel_grid, panel_month_keys, panel_title,
+    put_panel_title, time_panel, y_range,
+};
 use super::forest::scenario_colour;
 use super::style::*;
 use super::{Chart, ChartError, Draw, render};
@@ -191,70 +194,17 @@ impl Draw for Overlay<'_> {
         let body = frame(root, &self.title, &self.subtitle, &self.footer)?;
         self.legend(&body)?;
         let grid = body.margin(LEGEND_H, 0, 0, 0);
-        let (rows, cols) = match self.panels.len() {
-            1 => (1, 1),
-            2 => (1, 2),
-            3 => (1, 3),
-            4 => (2, 2),
-            5 | 6 => (2, 3),
-            _ => (3, 3),
-        };
-        let areas = grid.split_evenly((rows, cols));
-        let max_labels = match cols {
-            1 => 9,
-            2 => 6,
-            _ => 4,
-        };
-        let keys: Vec<f64> = month_ticks(&self.start, self.max_x, max_labels)
-            .into_iter()
-            .map(f64::from)
-            .collect();
+        let (areas, cols) = panel_grid(&grid, self.panels.len());
+        let keys = panel_month_keys(&self.start, self.max_x, cols);
         for (k, ((title, traces), area)) in self.panels.iter().zip(areas.iter()).enumerate() {
-            let (w, _) = area.dim_in_pixel();
-            let t = fit(root, title, &bold(PANEL_TITLE_SIZE), w.saturating_sub(70));
-            put(
+            put_panel_title(root, area, title)?;
+            let mut chart = time_panel(
                 area,
-                &t,
-                (66, 2),
-                &bold(PANEL_TITLE_SIZE),
-                HPos::Left,
-                VPos::Top,
+                k % cols == 0,
+                (self.max_x as f64, &keys, self.dates),
+                (self.lo, self.hi),
+                &self.units,
             )?;
-            let first_col = k % cols == 0;
-            let mut builder = ChartBuilder::on(area);
-            builder
-                .margin_top(26)
-                .margin_right(34)
-                .margin_bottom(4)
-                .x_label_area_size(30)
-                .y_label_area_size(if first_col { 66 } else { 50 });
-            let mut chart = builder
-                .build_cartesian_2d(
-                    KeyAxis::new(0.0, self.max_x as f64, keys.clone()),
-                    self.lo..self.hi,
-                )
-                .d()?;
-            let dates = self.dates;
-            let xfmt = |x: &f64| {
-                dates
-                    .get(x.round().max(0.0) as usize)
-                    .map(|d| month_label(d))
-                    .unwrap_or_default()
-            };
-            let yfmt = |y: &f64| num(*y);
-            let mut mesh = chart.configure_mesh();
-            mesh.light_line_style(WHITE.mix(0.0))
-                .bold_line_style(C_LIGHT.stroke_width(1))
-                .y_labels(5)
-                .x_label_formatter(&xfmt)
-                .y_label_formatter(&yfmt)
-                .label_style(text(LABEL_SIZE - 2.0))
-                .axis_desc_style(text(LABEL_SIZE - 1.0))
-                .axis_style(C_GREY.stroke_width(1));
-            if first_col {
-                mesh.y_desc(self.units.as_str());
-            }
-            mesh.draw().d()?;
             let xy = |off: i64, tick: u32, y: f64| ((off + tick as i64) as f64, y);
             for &(sc, off, s) in traces {
                 let mut band: Vec<(f64, f64)> =
