@@ -40,26 +40,61 @@ fn range(v: impl Iterator<Item = f64>) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
+/// A labelled group of response points `(x, estimate, low, high)`.
+type Group = (String, Vec<(f64, f64, f64, f64)>);
+
 struct Response {
     title: String,
     subtitle: String,
     footer: String,
     xdesc: String,
     ydesc: String,
-    pts: Vec<(f64, f64, f64, f64)>,
+    /// `(label, points (x, estimate, low, high))`: one group without a label, or one per level of
+    /// the other swept parameter of a grid (labelled with its value), drawn as coloured lines.
+    groups: Vec<Group>,
+    /// With groups: the other swept parameter, named once at the start of the legend.
+    group_by: String,
     binary: bool,
 }
+
+/// Height of the legend row above a grouped response chart.
+const RESPONSE_LEGEND_H: u32 = 30;
 
 impl Draw for Response {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let body = frame(root, &self.title, &self.subtitle, &self.footer)?;
-        let (x0, x1) = range(self.pts.iter().map(|p| p.0));
+        let grouped = self.groups.len() > 1;
+        let plot = if grouped {
+            let style = text(LABEL_SIZE);
+            let mut x = 90i32;
+            let y = (RESPONSE_LEGEND_H / 2) as i32;
+            let head = format!("{}:", self.group_by);
+            put(&body, &head, (x, y), &style, HPos::Left, VPos::Center)?;
+            x += text_width(&body, &head, &style) as i32 + 18;
+            for (k, (label, _)) in self.groups.iter().enumerate() {
+                let colour = palette(k);
+                body.draw(&PathElement::new(
+                    vec![(x, y), (x + 26, y)],
+                    colour.stroke_width(3),
+                ))
+                .d()?;
+                body.draw(&Circle::new((x + 13, y), 5, colour.filled()))
+                    .d()?;
+                put(&body, label, (x + 34, y), &style, HPos::Left, VPos::Center)?;
+                x += 34 + text_width(&body, label, &style) as i32 + 26;
+            }
+            body.margin(RESPONSE_LEGEND_H, 0, 0, 0)
+        } else {
+            body.clone()
+        };
+        let all = || self.groups.iter().flat_map(|g| g.1.iter());
+        let (x0, x1) = range(all().map(|p| p.0));
         let (y0, y1) = if self.binary {
             (0.0, 1.0)
         } else {
-            range(self.pts.iter().flat_map(|p| [p.2, p.3]))
+            range(all().flat_map(|p| [p.2, p.3]))
         };
-        let mut c = ChartBuilder::on(&body)
+        let mut c = ChartBuilder::on(&plot)
             .margin(8)
             .x_label_area_size(56)
             .y_label_area_size(80)
@@ -74,17 +109,45 @@ impl Draw for Response {
             .axis_desc_style(text(DESC_SIZE))
             .draw()
             .d()?;
-        for &(x, y, lo, hi) in &self.pts {
-            if lo.is_finite() && hi.is_finite() {
+        let n = self.groups.len();
+        for (k, (_, pts)) in self.groups.iter().enumerate() {
+            let colour = if grouped { palette(k) } else { C_BLUE };
+            // Groups side by side at each x (dodged by 1% of the axis) so whiskers do not overlap.
+            let dodge = (k as f64 - (n as f64 - 1.0) / 2.0) * 0.01 * (x1 - x0);
+            let mut line: Vec<(f64, f64)> = pts
+                .iter()
+                .filter(|p| p.1.is_finite())
+                .map(|p| (p.0 + dodge, p.1))
+                .collect();
+            line.sort_by(|a, b| a.0.total_cmp(&b.0));
+            if grouped && line.len() > 1 {
                 c.draw_series(std::iter::once(PathElement::new(
-                    vec![(x, lo), (x, hi)],
-                    C_GREY.stroke_width(2),
+                    line,
+                    colour.stroke_width(2),
                 )))
                 .d()?;
             }
-            if y.is_finite() {
-                c.draw_series(std::iter::once(Circle::new((x, y), 5, C_BLUE.filled())))
+            for &(x, y, lo, hi) in pts {
+                if lo.is_finite() && hi.is_finite() {
+                    let whisker = if grouped {
+                        colour.mix(0.6)
+                    } else {
+                        C_GREY.mix(1.0)
+                    };
+                    c.draw_series(std::iter::once(PathElement::new(
+                        vec![(x + dodge, lo), (x + dodge, hi)],
+                        whisker.stroke_width(2),
+                    )))
                     .d()?;
+                }
+                if y.is_finite() {
+                    c.draw_series(std::iter::once(Circle::new(
+                        (x + dodge, y),
+                        5,
+                        colour.filled(),
+                    )))
+                    .d()?;
+                }
             }
         }
         Ok(())
@@ -129,10 +192,18 @@ impl Heat {
     fn grid(&self) -> Option<(Vec<f64>, Vec<f64>)> {
         let xs = distinct(self.pts.iter().map(|p| p.0));
         let ys = distinct(self.pts.iter().map(|p| p.1));
-        let mut pairs: Vec<(f64, f64)> = self.pts.iter().map(|p| (p.0, p.1)).collect();
+        Self::is_grid(self.pts.iter().map(|p| (p.0, p.1))).then_some((xs, ys))
+    }
+
+    /// Whether the `(x, y)` pairs are a full grid: every pair of the distinct values exactly once.
+    fn is_grid(pairs: impl Iterator<Item = (f64, f64)>) -> bool {
+        let mut pairs: Vec<(f64, f64)> = pairs.collect();
+        let n = pairs.len();
+        let xs = distinct(pairs.iter().map(|p| p.0)).len();
+        let ys = distinct(pairs.iter().map(|p| p.1)).len();
         pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
         pairs.dedup();
-        (xs.len() * ys.len() == self.pts.len() && pairs.len() == self.pts.len()).then_some((xs, ys))
+        xs * ys == n && pairs.len() == n
     }
 }
 
@@ -208,6 +279,31 @@ impl Draw for Heat {
     }
 }
 
+/// The points of a response chart against parameter `j` for outcome `o`: with two swept parameters
+/// on a full grid of at most 7 levels of the other one, one group per level of it (so the lines show
+/// the interaction); otherwise one group.
+fn response_groups(params: &[String], points: &[SweepPoint], j: usize, o: usize) -> Vec<Group> {
+    let pt = |s: &SweepPoint| (s.x[j], s.y[o].0, s.y[o].1, s.y[o].2);
+    if params.len() == 2 {
+        let other = 1 - j;
+        let levels = distinct(points.iter().map(|s| s.x[other]));
+        let here = distinct(points.iter().map(|s| s.x[j]));
+        let grid = Heat::is_grid(points.iter().map(|s| (s.x[0], s.x[1])));
+        if grid && levels.len() > 1 && levels.len() <= PALETTE.len() && here.len() > 1 {
+            return levels
+                .iter()
+                .map(|&v| {
+                    (
+                        num(v),
+                        points.iter().filter(|s| s.x[other] == v).map(pt).collect(),
+                    )
+                })
+                .collect();
+        }
+    }
+    vec![(String::new(), points.iter().map(pt).collect())]
+}
+
 /// `sweep_<outcome>_<param>` per outcome and parameter; `sweep_heatmap_<outcome>` per binary
 /// outcome when two parameters were swept.
 pub fn sweep_charts(
@@ -235,10 +331,8 @@ pub fn sweep_charts(
                 } else {
                     id.clone()
                 },
-                pts: points
-                    .iter()
-                    .map(|s| (s.x[j], s.y[o].0, s.y[o].1, s.y[o].2))
-                    .collect(),
+                groups: response_groups(params, points, j, o),
+                group_by: params.get(1 - j.min(1)).cloned().unwrap_or_default(),
                 binary: *binary,
             };
             out.push(render(
