@@ -17,12 +17,20 @@ use rand_chacha::ChaCha8Rng;
 
 /// Mean absolute distance of citizen `i` to a platform (0 for an empty platform).
 pub fn distance(pop: &Population, i: u32, platform: &[(Ix, f64)]) -> f64 {
+    let dims = pop.dims;
+    let at = i as usize * dims;
+    row_distance(&pop.opinions[at..at + dims], platform)
+}
+
+/// Mean absolute distance of one citizen's opinions `row` (one value per issue) to a platform (0 for
+/// an empty platform).
+pub fn row_distance(row: &[f64], platform: &[(Ix, f64)]) -> f64 {
     if platform.is_empty() {
         return 0.0;
     }
     let mut s = 0.0;
     for &(d, v) in platform {
-        s += (pop.opinion(i, d) - v).abs();
+        s += (row[d] - v).abs();
     }
     s / platform.len() as f64
 }

@@ -503,37 +503,18 @@ impl<'s> World<'s> {
             })
             .collect();
         let pop = &self.countries[c].pop;
-        // Party by party over all citizens (independent per citizen, so the loops pipeline), keeping
-        // each citizen's best utility so far; strict `<` in party order breaks ties as a per-citizen
-        // scan over the parties would.
-        let n_cit = pop.n as usize;
-        let dims = pop.dims;
-        let mut best_u = vec![f64::INFINITY; n_cit];
-        let mut best_k = vec![u32::MAX; n_cit];
-        let mut sum = vec![0.0f64; n_cit];
-        for (k, &q) in parties.iter().enumerate() {
-            // `elections::distance(..) − appeal`, operation for operation.
-            let (plat, appeal) = (&self.actors[q].platform, self.actors[q].appeal);
-            let len = plat.len() as f64;
-            sum.iter_mut().for_each(|x| *x = 0.0);
-            for &(d, v) in plat.iter() {
-                for (x, row) in sum.iter_mut().zip(pop.opinions.chunks_exact(dims)) {
-                    *x += (row[d] - v).abs();
-                }
-            }
-            for ((x, bu), bk) in sum.iter().zip(best_u.iter_mut()).zip(best_k.iter_mut()) {
-                let dist = if plat.is_empty() { 0.0 } else { x / len };
-                let u = dist - appeal;
-                if u < *bu {
-                    *bu = u;
-                    *bk = k as u32;
-                }
-            }
-        }
         let mut wins = vec![0u32; parties.len()];
-        for &k in &best_k {
-            if let Some(w) = wins.get_mut(k as usize) {
-                *w += 1;
+        for row in pop.opinions.chunks_exact(pop.dims.max(1)) {
+            let mut best = (f64::INFINITY, usize::MAX);
+            for (k, &q) in parties.iter().enumerate() {
+                let a = &self.actors[q];
+                let u = super::elections::row_distance(row, &a.platform) - a.appeal;
+                if u < best.0 {
+                    best = (u, k);
+                }
+            }
+            if best.1 != usize::MAX {
+                wins[best.1] += 1;
             }
         }
         let n = f64::from(pop.n.max(1));
