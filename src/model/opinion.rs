@@ -329,7 +329,7 @@ pub fn deffuant_run(
         .sum()
 }
 
-/// Preallocated buffers for [`hegselmann_krause_step`] (and reusable by [`indicators`]).
+/// Preallocated buffers for [`hegselmann_krause_step`].
 #[derive(Debug, Clone, Default)]
 pub struct HkScratch {
     next: Vec<f64>,
@@ -490,30 +490,22 @@ pub struct Indicators {
 /// Number of bins of the polarisation histogram.
 pub const POLARISATION_BINS: usize = 20;
 
-/// Indicators of issue `d`. `buf` is a reusable buffer (kept for API stability; the computation is
-/// fused into two passes over the opinions and needs no copy). The cluster count uses
-/// [`count_clusters_unsorted`]'s binning (the same count as sorting), the polarisation
-/// [`esteban_ray_hist`] on [`POLARISATION_BINS`] bins (the same value as [`esteban_ray`]).
+/// Indicators of issue `d`, in two passes over the opinions and no copy. `bins` is reused between
+/// calls (no allocation once it has its size). The cluster count uses [`ClusterBins`] (the same count as
+/// sorting), the polarisation [`esteban_ray_hist`] on [`POLARISATION_BINS`] bins (the same value as
+/// [`esteban_ray`]).
 pub fn indicators(
     pop: &Population,
     d: usize,
     cfg: &IndicatorConfig,
-    buf: &mut Vec<f64>,
+    bins: &mut ClusterBins,
 ) -> Indicators {
-    let _ = buf;
     let values = || pop.opinions.iter().skip(d).step_by(pop.dims);
     let count = pop.n as usize;
     let n = count.max(1) as f64;
     // Pass 1: sum, share above, polarisation histogram, cluster bins.
     let gap = cfg.cluster_gap;
-    let binned = count > 0 && gap > 0.0 && gap < 1.0;
-    let inv_width = if binned { 2.0 / gap } else { 0.0 };
-    let nbins = if binned {
-        (inv_width.ceil() as usize) + 1
-    } else {
-        0
-    };
-    let mut bins = vec![(0usize, f64::INFINITY, f64::NEG_INFINITY); nbins];
+    let binned = count > 0 && bins.reset(gap);
     let mut er = [0u32; POLARISATION_BINS];
     let (mut sum, mut above) = (0.0, 0usize);
     for &v in values() {
@@ -521,17 +513,14 @@ pub fn indicators(
         above += usize::from(v > cfg.threshold);
         er[((v * POLARISATION_BINS as f64) as usize).min(POLARISATION_BINS - 1)] += 1;
         if binned {
-            let e = &mut bins[((v * inv_width).max(0.0) as usize).min(nbins - 1)];
-            e.0 += 1;
-            e.1 = e.1.min(v);
-            e.2 = e.2.max(v);
+            bins.add(v);
         }
     }
     let mean = sum / n;
     // Pass 2: variance about the mean.
     let var = values().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
     let clusters = if binned {
-        clusters_from_bins(&bins, gap, cfg.min_cluster_share, count)
+        bins.count(gap, cfg.min_cluster_share, count)
     } else {
         let mut v: Vec<f64> = values().copied().collect();
         v.sort_unstable_by(f64::total_cmp);
@@ -566,54 +555,81 @@ pub fn count_clusters(sorted: &[f64], gap: f64, min_share: f64) -> u32 {
     count
 }
 
-/// [`count_clusters`] without sorting, in O(n): values are binned into bins of width `gap / 2`.
-/// Within a bin all values lie less than `gap` apart, so a bin never splits a cluster; between
-/// consecutive non-empty bins the sorted neighbours are the earlier bin's maximum and the later bin's
-/// minimum, whose difference decides exactly as in the sorted scan. Gives the same count as sorting
-/// and calling [`count_clusters`] (tested), at a fraction of the cost (the indicator is computed
-/// every month for every country and dimension). Values are expected in `[0, 1]`; `gap <= 0` falls back
-/// to sorting a copy.
+/// [`count_clusters`] without sorting, in O(n), through [`ClusterBins`]: the same count as sorting
+/// and calling [`count_clusters`] (tested), at a fraction of the cost (the indicator is computed every
+/// month for every country and dimension). Values are expected in `[0, 1]`; a `gap` outside `(0, 1)`
+/// falls back to sorting a copy.
 pub fn count_clusters_unsorted(values: &[f64], gap: f64, min_share: f64) -> u32 {
     if values.is_empty() {
         return 0;
     }
-    if gap.is_nan() || gap <= 0.0 || gap >= 1.0 {
+    let mut bins = ClusterBins::default();
+    if !bins.reset(gap) {
         let mut v = values.to_vec();
         v.sort_unstable_by(f64::total_cmp);
         return count_clusters(&v, gap, min_share);
     }
-    let inv_width = 2.0 / gap;
-    let nbins = inv_width.ceil() as usize + 1;
-    // (count, min, max) per bin; at most a few hundred bins for any sensible gap.
-    let mut bins = vec![(0usize, f64::INFINITY, f64::NEG_INFINITY); nbins];
     for &v in values {
-        let e = &mut bins[((v * inv_width).max(0.0) as usize).min(nbins - 1)];
+        bins.add(v);
+    }
+    bins.count(gap, min_share, values.len())
+}
+
+/// Values in `[0, 1]` binned as `(count, min, max)` into bins of width `gap / 2`, for counting
+/// clusters without sorting. Within a bin all values lie less than `gap` apart, so a bin never splits a
+/// cluster; between consecutive non-empty bins the sorted neighbours are the earlier bin's maximum and
+/// the later bin's minimum, whose difference decides exactly as in [`count_clusters`]'s sorted scan.
+/// Reusable: [`ClusterBins::reset`] keeps the allocation.
+#[derive(Debug, Clone, Default)]
+pub struct ClusterBins {
+    bins: Vec<(usize, f64, f64)>,
+    inv_width: f64,
+}
+
+impl ClusterBins {
+    /// Empties the bins for `gap`. Returns false (no bins) when `gap` is not in `(0, 1)`: sort instead.
+    pub fn reset(&mut self, gap: f64) -> bool {
+        self.bins.clear();
+        if !(gap > 0.0 && gap < 1.0) {
+            return false;
+        }
+        self.inv_width = 2.0 / gap;
+        // At most a few hundred bins for any sensible gap.
+        let nbins = self.inv_width.ceil() as usize + 1;
+        self.bins
+            .resize(nbins, (0, f64::INFINITY, f64::NEG_INFINITY));
+        true
+    }
+
+    /// Adds one value (after a successful [`ClusterBins::reset`]).
+    #[inline]
+    pub fn add(&mut self, v: f64) {
+        let last = self.bins.len() - 1;
+        let e = &mut self.bins[((v * self.inv_width).max(0.0) as usize).min(last)];
         e.0 += 1;
         e.1 = e.1.min(v);
         e.2 = e.2.max(v);
     }
-    clusters_from_bins(&bins, gap, min_share, values.len())
-}
 
-/// The cluster count from `(count, min, max)` bins of width at most `gap / 2` (see
-/// [`count_clusters_unsorted`]).
-fn clusters_from_bins(bins: &[(usize, f64, f64)], gap: f64, min_share: f64, total: usize) -> u32 {
-    let min_size = (min_share * total as f64).ceil().max(1.0) as usize;
-    let (mut count, mut size, mut last_max) = (0u32, 0usize, f64::NEG_INFINITY);
-    for &(c, lo, hi) in bins.iter().filter(|b| b.0 > 0) {
-        if size > 0 && lo - last_max > gap {
-            if size >= min_size {
-                count += 1;
+    /// The cluster count of the `total` values added, as [`count_clusters`] would give.
+    pub fn count(&self, gap: f64, min_share: f64, total: usize) -> u32 {
+        let min_size = (min_share * total as f64).ceil().max(1.0) as usize;
+        let (mut count, mut size, mut last_max) = (0u32, 0usize, f64::NEG_INFINITY);
+        for &(c, lo, hi) in self.bins.iter().filter(|b| b.0 > 0) {
+            if size > 0 && lo - last_max > gap {
+                if size >= min_size {
+                    count += 1;
+                }
+                size = 0;
             }
-            size = 0;
+            size += c;
+            last_max = hi;
         }
-        size += c;
-        last_max = hi;
+        if size >= min_size {
+            count += 1;
+        }
+        count
     }
-    if size >= min_size {
-        count += 1;
-    }
-    count
 }
 
 /// Esteban–Ray polarisation (Esteban & Ray 1994, "On the measurement of polarization",
@@ -776,7 +792,12 @@ mod tests {
         let net = Network::complete(n);
         let p = DwParams::new(mu, eps, 1.0).unwrap();
         deffuant_run(&mut pop, &net, &p, ticks, &mut r);
-        let ind = indicators(&pop, 0, &IndicatorConfig::default(), &mut Vec::new());
+        let ind = indicators(
+            &pop,
+            0,
+            &IndicatorConfig::default(),
+            &mut ClusterBins::default(),
+        );
         (pop, ind)
     }
 
@@ -891,7 +912,12 @@ mod tests {
         assert!(hk_consensus(&hk_complete(500, 0.3, 1)));
         let frag = hk_complete(500, 0.1, 1);
         assert!(!hk_consensus(&frag));
-        let ind = indicators(&frag, 0, &IndicatorConfig::default(), &mut Vec::new());
+        let ind = indicators(
+            &frag,
+            0,
+            &IndicatorConfig::default(),
+            &mut ClusterBins::default(),
+        );
         assert!((3..=6).contains(&ind.clusters), "{ind:?}");
         let at = |eps| {
             (1..=10)
@@ -936,13 +962,23 @@ mod tests {
     fn indicators_and_polarisation() {
         let pop = Population::from_parts(1, vec![0.0, 0.0, 1.0, 1.0], vec![1.0; 4], vec![0.0; 4])
             .unwrap();
-        let ind = indicators(&pop, 0, &IndicatorConfig::default(), &mut Vec::new());
+        let ind = indicators(
+            &pop,
+            0,
+            &IndicatorConfig::default(),
+            &mut ClusterBins::default(),
+        );
         assert_eq!(ind.clusters, 2);
         assert!((ind.polarisation - 1.0).abs() < 1e-12);
         assert!((ind.mean - 0.5).abs() < 1e-12 && (ind.sd - 0.5).abs() < 1e-12);
         assert_eq!(ind.share_above, 0.5);
         let pop = Population::from_parts(1, vec![0.4; 10], vec![1.0; 10], vec![0.0; 10]).unwrap();
-        let ind = indicators(&pop, 0, &IndicatorConfig::default(), &mut Vec::new());
+        let ind = indicators(
+            &pop,
+            0,
+            &IndicatorConfig::default(),
+            &mut ClusterBins::default(),
+        );
         assert_eq!(
             (ind.clusters, ind.polarisation, ind.share_above),
             (1, 0.0, 0.0)

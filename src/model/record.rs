@@ -3,7 +3,7 @@
 
 use super::SeriesKey;
 use super::compile::Ix;
-use super::opinion::{IndicatorConfig, Indicators, indicators};
+use super::opinion::{ClusterBins, IndicatorConfig, Indicators, indicators};
 use super::world::{ACTION_KINDS, ACTION_NAMES, World, action_kind};
 use crate::scenario::schema::{ActorKind, Scenario};
 
@@ -125,7 +125,7 @@ pub fn layout(s: &Scenario) -> (Vec<SeriesKey>, Vec<Probe>) {
 /// Records rows of the series: holds the probes and reusable buffers (no allocation per tick).
 pub struct Recorder {
     pub probes: Vec<Probe>,
-    buf: Vec<f64>,
+    bins: ClusterBins,
     /// Per (country, dimension): the tick's population indicators, computed at most once per tick.
     cache: Vec<Option<Indicators>>,
     dims: usize,
@@ -141,7 +141,7 @@ impl Recorder {
     pub fn new(s: &Scenario) -> Recorder {
         Recorder {
             probes: layout(s).1,
-            buf: Vec::new(),
+            bins: ClusterBins::default(),
             cache: vec![None; s.countries.len() * s.dimensions.len()],
             dims: s.dimensions.len(),
             config: IndicatorConfig {
@@ -160,7 +160,7 @@ impl Recorder {
         if let Some(x) = self.cache[k] {
             return x;
         }
-        let x = indicators(&w.countries[c].pop, d, &self.config, &mut self.buf);
+        let x = indicators(&w.countries[c].pop, d, &self.config, &mut self.bins);
         self.cache[k] = Some(x);
         x
     }
