@@ -221,7 +221,13 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
         Stop::Complete => Status::Complete,
         Stop::Interrupted => Status::Partial,
         Stop::Failed(f) => {
-            m.error = Some(f.describe(&m.scenarios[0].path));
+            // The failing scenario prefixes the message (see `MultiSim`); trace that one.
+            let culprit = m
+                .scenarios
+                .iter()
+                .find(|s| s.source == "scenario" && f.message.starts_with(&format!("{}: ", s.path)))
+                .map_or(m.scenarios[0].path.as_str(), |s| s.path.as_str());
+            m.error = Some(f.describe(culprit));
             Status::Failed
         }
     };

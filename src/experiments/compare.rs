@@ -115,8 +115,20 @@ impl Simulate for MultiSim<'_> {
         let mut all = RunOutput::default();
         all.series.reserve(self.flat.len());
         for (r, (keys, ticks)) in self.scenarios.iter().zip(&self.layouts) {
-            let out = model::run_one(r, seed, run, opts)
-                .map_err(|e| ModelError(format!("{}: {}", r.path, e.0)))?;
+            // A failure or panic names its scenario (`<path>: ...`), so the report can say which one
+            // to trace.
+            let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                model::run_one(r, seed, run, opts)
+            }))
+            .unwrap_or_else(|p| {
+                let msg = p
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| p.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "(non-string panic payload)".into());
+                std::panic::resume_unwind(Box::new(format!("{}: {msg}", r.path)))
+            })
+            .map_err(|e| ModelError(format!("{}: {}", r.path, e.0)))?;
             let want = keys.len() * *ticks as usize;
             if out.series.len() != want {
                 return Err(ModelError(format!(
