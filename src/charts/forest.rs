@@ -25,12 +25,12 @@ pub fn scenario_colour(k: usize) -> RGBColor {
 /// `names`: the comparison's scenarios, the reference first.
 pub fn chart(rows: &[Row], names: &[String], footer: &str) -> Result<Option<Chart>, ChartError> {
     let reference = names.first().map_or("", String::as_str);
-    let items: Vec<Row> = rows
+    let all: Vec<&Row> = rows
         .iter()
         .filter(|r| r.kind == "binary" && r.diff.is_some() && r.diff_low.is_some())
-        .take(MAX_ROWS)
-        .cloned()
         .collect();
+    let left_out = all.len().saturating_sub(MAX_ROWS);
+    let items: Vec<Row> = all.into_iter().take(MAX_ROWS).cloned().collect();
     if items.is_empty() {
         return Ok(None);
     }
@@ -53,7 +53,12 @@ pub fn chart(rows: &[Row], names: &[String], footer: &str) -> Result<Option<Char
         title: title.clone(),
         subtitle: format!(
             "Paired difference from {reference} in percentage points (same random streams run by run). \
-             Dot and thick bar: estimate and paired 95% interval; thin grey bar: unpaired 95% interval."
+             Dot and thick bar: estimate and paired 95% interval; thin grey bar: unpaired 95% interval.{}",
+            if left_out > 0 {
+                format!(" The first {MAX_ROWS} rows; {left_out} more in compare.csv.")
+            } else {
+                String::new()
+            }
         ),
         footer: footer.to_string(),
     };
