@@ -103,15 +103,18 @@ fn a_scenario_against_itself_differs_by_exactly_zero() {
     let rs = rows(&out);
     let others: Vec<_> = rs.iter().filter(|r| r["scenario"] == "tiny_2").collect();
     assert_eq!(others.len(), 3);
+    let mut checked = 0;
     for r in others {
         if r["diff_low"].is_empty() {
             continue; // deal_month: fewer than two runs with a deal in both
         }
+        checked += 1;
         for k in ["diff", "diff_low", "diff_high"] {
             assert_eq!(r[k], "0", "{k} of {}", r["outcome"]);
         }
         assert_eq!(r["distinguishable"], "false");
     }
+    assert!(checked >= 2, "only {checked} rows had a paired interval");
     for name in [
         "compare.csv",
         "compare.json",
@@ -197,10 +200,17 @@ fn overlays_show_both_scenarios_and_plot_rebuilds_the_folder_byte_for_byte() {
     for (b, a) in before.iter().zip(&after) {
         assert!(b.1 == a.1, "{} differs after plot", b.0);
     }
-    // Without compare.json the rows come from compare.csv.
+    // Without compare.json the rows come from compare.csv: the page is rebuilt with every outcome.
     std::fs::remove_file(out.join("compare.json")).unwrap();
+    std::fs::remove_file(out.join("report.html")).unwrap();
     crossroads().arg("plot").arg(&out).assert().success();
-    assert!(out.join("report.html").is_file());
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let outcomes: std::collections::BTreeSet<String> =
+        rows(&out).iter().map(|r| r["outcome"].clone()).collect();
+    assert!(!outcomes.is_empty());
+    for o in &outcomes {
+        assert!(page.contains(o.as_str()), "{o} missing from the page");
+    }
 }
 
 #[test]
