@@ -8,12 +8,11 @@ use super::{Chart, ChartError};
 use crate::experiments::compare::{CompareManifest, Row};
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Everything the comparison's charts and report read from its folder.
 #[derive(Debug, Clone)]
 pub struct CompareData {
-    pub dir: PathBuf,
     pub manifest: CompareManifest,
     /// compare.json's rows (compare.csv's when compare.json is absent: no labels, units or counts).
     pub rows: Vec<Row>,
@@ -111,7 +110,6 @@ impl CompareData {
                 .collect()
         };
         Ok(CompareData {
-            dir: dir.to_path_buf(),
             manifest,
             rows,
             series,

@@ -426,15 +426,6 @@ pub struct Row {
     pub discordant: Option<[u64; 2]>,
 }
 
-impl Row {
-    /// Width of the paired interval over the width of the unpaired one.
-    pub fn width_ratio(&self) -> Option<f64> {
-        let p = self.diff_high? - self.diff_low?;
-        let u = self.unpaired_high? - self.unpaired_low?;
-        (u > 0.0).then(|| p / u)
-    }
-}
-
 impl Comparison {
     /// `inputs`: (scenario name, its outcomes); the first is the reference. Outcomes are matched by id
     /// and type; the reference's outcomes without a match in a scenario are left out for it.

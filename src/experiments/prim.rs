@@ -28,14 +28,6 @@ pub struct PrimBox {
     pub n: usize,
 }
 
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    // Linear interpolation between order statistics (numpy's default).
-    let h = q * (sorted.len() - 1) as f64;
-    let lo = h.floor() as usize;
-    let hi = (lo + 1).min(sorted.len() - 1);
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-}
-
 /// The box with `limits` holding the cases `inside`, with its statistics.
 fn boxed(y: &[bool], inside: &[usize], limits: &[(f64, f64)], total_y: f64) -> PrimBox {
     let hits = inside.iter().filter(|&&i| y[i]).count() as f64;
@@ -148,7 +140,13 @@ pub fn peel(x: &[Vec<f64>], y: &[bool], peel_alpha: f64, min_support: f64) -> Ve
             let mut vals: Vec<f64> = inside.iter().map(|&i| x[i][j]).collect();
             vals.sort_by(f64::total_cmp);
             for lower in [true, false] {
-                let q = quantile(&vals, if lower { peel_alpha } else { 1.0 - peel_alpha });
+                // Linear interpolation between order statistics (numpy's default).
+                let Some(q) = crate::stats::quantile_exact(
+                    &vals,
+                    if lower { peel_alpha } else { 1.0 - peel_alpha },
+                ) else {
+                    continue;
+                };
                 let keep: Vec<usize> = inside
                     .iter()
                     .copied()

@@ -25,6 +25,7 @@
 
 use super::design::{SOBOL_MAX_DIM, Sobol};
 use crate::model::rng::{Streams, below};
+use crate::stats::Z95;
 
 /// The Saltelli design: rows in the unit cube, in the order documented above.
 #[derive(Debug, Clone)]
@@ -73,9 +74,6 @@ pub struct Indices {
     pub st_low: f64,
     pub st_high: f64,
 }
-
-/// z for a two-sided 95% interval.
-pub const Z95: f64 = 1.959_963_984_540_054;
 
 /// Point estimates (S_i, ST_i) for the base points `idx` of standardised outputs `y`.
 fn estimate(y: &[f64], k: usize, idx: &[usize]) -> Vec<(f64, f64)> {
