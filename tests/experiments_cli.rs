@@ -173,6 +173,25 @@ fn sweep_rejects_bad_ranges_and_paths() {
             .assert()
             .code(2);
     }
+    // The flags follow the sweep: block's rules: lo < hi, each path once.
+    for (params, want) in [
+        (&["actors.kael.budget=4..4"][..], "needs lo < hi"),
+        (
+            &["actors.kael.budget=4..5", "actors.kael.budget=1..2"][..],
+            "swept twice",
+        ),
+    ] {
+        let mut cmd = bin();
+        cmd.args(["sweep", &scenario()]);
+        for p in params {
+            cmd.args(["--param", p]);
+        }
+        cmd.arg("--out")
+            .arg(tmp.path().join("y"))
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(want));
+    }
 }
 
 #[test]

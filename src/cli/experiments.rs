@@ -262,8 +262,8 @@ struct SweepPlan {
 
 /// Defaults of the sweep settings when neither the flags nor the block give them.
 const DEFAULT_DESIGN: sweep::DesignKind = sweep::DesignKind::Grid;
-const DEFAULT_SAMPLES: usize = 5;
-const DEFAULT_RUNS_PER_POINT: u64 = 100;
+const DEFAULT_SAMPLES: usize = crate::scenario::schema::SWEEP_DEFAULT_SAMPLES as usize;
+const DEFAULT_RUNS_PER_POINT: u64 = crate::scenario::schema::SWEEP_DEFAULT_RUNS_PER_POINT;
 
 /// Precedence, field by field: a flag, else the block's field, else the default. `--param` replaces
 /// the block's whole parameter list.
@@ -274,6 +274,15 @@ fn sweep_plan(args: &SweepArgs, block: Option<&SweepSpec>) -> Result<SweepPlan, 
         .map(|p| sweep::ParamRange::parse(p))
         .collect::<Result<Vec<_>, _>>()
         .map_err(CliError::usage)?;
+    // The block's rules (validate::sweep_block) hold for flags too: each path swept once.
+    for (i, p) in flags.iter().enumerate() {
+        if flags[..i].iter().any(|q| q.path == p.path) {
+            return Err(CliError::usage(format!(
+                "--param {}: `{}` is swept twice",
+                args.params[i], p.path
+            )));
+        }
+    }
     let mut from_block = false;
     let params = match (flags.is_empty(), block) {
         (false, _) => flags,

@@ -13,7 +13,7 @@ pub struct ParamRange {
 }
 
 impl ParamRange {
-    /// Parses `PATH=LO..HI` (`lo <= hi`, finite).
+    /// Parses `PATH=LO..HI` (`lo < hi`, finite; the rule of the scenario's `sweep:` block).
     pub fn parse(s: &str) -> Result<ParamRange, String> {
         let bad =
             || format!("--param {s:?}: expected PATH=LO..HI, e.g. actors.russia.budget=80..120");
@@ -21,8 +21,13 @@ impl ParamRange {
         let (lo, hi) = range.split_once("..").ok_or_else(bad)?;
         let lo: f64 = lo.trim().parse().map_err(|_| bad())?;
         let hi: f64 = hi.trim().parse().map_err(|_| bad())?;
-        if path.trim().is_empty() || !lo.is_finite() || !hi.is_finite() || lo > hi {
+        if path.trim().is_empty() || !lo.is_finite() || !hi.is_finite() {
             return Err(bad());
+        }
+        if lo >= hi {
+            return Err(format!(
+                "--param {s:?}: the range needs lo < hi, found lo {lo} and hi {hi}"
+            ));
         }
         Ok(ParamRange {
             path: path.trim().to_string(),

@@ -62,11 +62,16 @@ impl SweepDesign {
     }
 }
 
+/// `samples` when neither the block nor `--samples` gives it.
+pub const SWEEP_DEFAULT_SAMPLES: u32 = 5;
+/// `runs_per_point` when neither the block nor `--runs-per-point` gives it.
+pub const SWEEP_DEFAULT_RUNS_PER_POINT: u64 = 100;
+
 fn d_samples() -> u32 {
-    5
+    SWEEP_DEFAULT_SAMPLES
 }
 fn d_runs_per_point() -> u64 {
-    100
+    SWEEP_DEFAULT_RUNS_PER_POINT
 }
 
 /// The most points a `Grid` sweep may have (`samples^d`).
