@@ -12,7 +12,6 @@ use crate::charts::comparison::{CompareData, build_all};
 use crate::charts::style::num;
 use crate::charts::{self, Chart, ChartError};
 use crate::experiments::compare::Row;
-use base64::Engine;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -52,16 +51,6 @@ fn interval(
     match (lo, hi) {
         (Some(_), Some(_)) => format!("{} to {}", f(r, lo), f(r, hi)),
         _ => String::new(),
-    }
-}
-
-/// The heading of a chart in the page: its title, ending with a full stop unless it has its own
-/// punctuation.
-fn lead(title: &str) -> String {
-    if title.ends_with(['?', '!', '.']) {
-        title.to_string()
-    } else {
-        format!("{title}.")
     }
 }
 
@@ -111,7 +100,7 @@ pub fn render_html(data: &CompareData, charts: &[Chart]) -> String {
                 .unwrap_or_default()
         );
     }
-    if n > 0 && n < 30 {
+    if n > 0 && n < super::FEW_RUNS {
         let _ = writeln!(
             h,
             "<p class=\"warn\">Only {n} run{} per scenario: the intervals are wide. Run more for \
@@ -136,27 +125,7 @@ pub fn render_html(data: &CompareData, charts: &[Chart]) -> String {
     scenarios(&mut h, data);
     outcomes(&mut h, data);
 
-    h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
-    if charts.is_empty() {
-        h.push_str("<p class=\"note\">This folder holds no data to chart.</p>\n");
-    }
-    let b64 = base64::engine::general_purpose::STANDARD;
-    for c in charts {
-        let _ = writeln!(
-            h,
-            "<figure id=\"chart-{stem}\">\n<img src=\"data:image/png;base64,{data}\" width=\"{w}\" \
-             height=\"{hh}\" alt=\"{alt}\">\n<figcaption><b>{head}</b> {cap} \
-             <span class=\"note\">(charts/{stem}.png, charts/{stem}.svg)</span></figcaption>\n</figure>",
-            stem = esc(&c.stem),
-            data = b64.encode(&c.png),
-            w = c.width,
-            hh = c.height,
-            alt = esc(&c.title),
-            head = esc(&lead(&c.title)),
-            cap = esc(&c.caption),
-        );
-    }
-    h.push_str("</section>\n");
+    super::charts_section(&mut h, charts, super::caption_lead);
 
     methods(&mut h, data);
     let _ = writeln!(

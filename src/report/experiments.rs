@@ -14,7 +14,6 @@ use crate::charts::experiments::experiment_charts;
 use crate::charts::style::{num, pct};
 use crate::charts::{self, Chart, ChartError};
 use crate::outputs::Status;
-use base64::Engine;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -87,7 +86,7 @@ pub fn render_html(d: &ExperimentData, charts: &[Chart]) -> String {
             h,
             "<li><a href=\"#chart-{}\">{}</a></li>",
             esc(&c.stem),
-            esc(&heading(&c.title, &p.name))
+            esc(&super::chart_heading(&c.title, &p.name))
         );
     }
     let _ = writeln!(
@@ -108,27 +107,9 @@ pub fn render_html(d: &ExperimentData, charts: &[Chart]) -> String {
         p.params.1
     );
 
-    h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
-    if charts.is_empty() {
-        h.push_str("<p class=\"note\">This folder holds no data to chart.</p>\n");
-    }
-    let b64 = base64::engine::general_purpose::STANDARD;
-    for c in charts {
-        let _ = writeln!(
-            h,
-            "<figure id=\"chart-{stem}\">\n<img src=\"data:image/png;base64,{data}\" width=\"{w}\" \
-             height=\"{hh}\" alt=\"{alt}\">\n<figcaption><b>{head}</b> {cap} \
-             <span class=\"note\">(charts/{stem}.png, charts/{stem}.svg)</span></figcaption>\n</figure>",
-            stem = esc(&c.stem),
-            data = b64.encode(&c.png),
-            w = c.width,
-            hh = c.height,
-            alt = esc(&c.title),
-            head = esc(&lead(&heading(&c.title, &p.name))),
-            cap = esc(&c.caption),
-        );
-    }
-    h.push_str("</section>\n");
+    super::charts_section(&mut h, charts, |t| {
+        super::caption_lead(&super::chart_heading(t, &p.name))
+    });
     let _ = writeln!(
         h,
         "<section id=\"table\">\n<h2>{}</h2>\n{}</section>",
@@ -143,28 +124,6 @@ pub fn render_html(d: &ExperimentData, charts: &[Chart]) -> String {
         p.files
     );
     h
-}
-
-/// A chart's title without the leading "scenario: ", capitalised.
-fn heading(title: &str, name: &str) -> String {
-    let t = title
-        .strip_prefix(name)
-        .and_then(|t| t.strip_prefix(": "))
-        .unwrap_or(title);
-    let mut c = t.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
-}
-
-/// A heading as the start of a caption: ends with a full stop unless it has its own punctuation.
-fn lead(heading: &str) -> String {
-    if heading.ends_with(['?', '!', '.']) {
-        heading.to_string()
-    } else {
-        format!("{heading}.")
-    }
 }
 
 fn code(s: &str) -> String {
@@ -774,10 +733,16 @@ mod tests {
 
     #[test]
     fn headings_drop_the_scenario_and_end_captions() {
-        assert_eq!(heading("tiny: deal against x", "tiny"), "Deal against x");
-        assert_eq!(heading("Where: x", "tiny"), "Where: x");
-        assert_eq!(lead("What drives deal?"), "What drives deal?");
-        assert_eq!(lead("Deal"), "Deal.");
+        assert_eq!(
+            super::super::chart_heading("tiny: deal against x", "tiny"),
+            "Deal against x"
+        );
+        assert_eq!(super::super::chart_heading("Where: x", "tiny"), "Where: x");
+        assert_eq!(
+            super::super::caption_lead("What drives deal?"),
+            "What drives deal?"
+        );
+        assert_eq!(super::super::caption_lead("Deal"), "Deal.");
         assert_eq!(prob_cell(0.41, 0.35, 0.47), "41% (35%–47%)");
         assert_eq!(range_cell(f64::NAN, 0.0, 1.0), "–");
     }

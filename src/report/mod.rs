@@ -149,7 +149,7 @@ pub fn render_html(data: &OutputData, charts: &[Chart]) -> String {
                 .unwrap_or_default()
         );
     }
-    if n > 0 && n < 30 {
+    if n > 0 && n < FEW_RUNS {
         let _ = writeln!(
             h,
             "<p class=\"warn\">Only {n} run{} in this folder: the intervals are wide and the \
@@ -172,6 +172,26 @@ pub fn render_html(data: &OutputData, charts: &[Chart]) -> String {
     settings(&mut h, data);
     summary(&mut h, data);
 
+    charts_section(&mut h, charts, |t| caption_lead(&chart_heading(t, &name)));
+
+    params(&mut h, data);
+
+    let _ = writeln!(
+        h,
+        "<footer>Made by <code>crossroads {}</code> from this output folder's manifest.json, runs.csv, \
+         series.csv and summary.json; <code>crossroads plot</code> on the folder rebuilds it. \
+         Probabilities are shares of runs with Wilson 95% intervals; likelihood words follow ICD 203.</footer>\n\
+         </main>\n</body>\n</html>",
+        esc(&m.crossroads_version)
+    );
+    h
+}
+
+/// Fewer runs than this and a page warns that its intervals are wide.
+pub(crate) const FEW_RUNS: u64 = 30;
+
+/// The "Charts" section: every chart as an inline PNG in a figure, its caption led by `lead(title)`.
+pub(crate) fn charts_section(h: &mut String, charts: &[Chart], lead: impl Fn(&str) -> String) {
     h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
     if charts.is_empty() {
         h.push_str("<p class=\"note\">This folder holds no data to chart.</p>\n");
@@ -188,27 +208,15 @@ pub fn render_html(data: &OutputData, charts: &[Chart]) -> String {
             w = c.width,
             hh = c.height,
             alt = esc(&c.title),
-            head = esc(&caption_lead(&chart_heading(&c.title, &name))),
+            head = esc(&lead(&c.title)),
             cap = esc(&c.caption),
         );
     }
     h.push_str("</section>\n");
-
-    params(&mut h, data);
-
-    let _ = writeln!(
-        h,
-        "<footer>Made by <code>crossroads {}</code> from this output folder's manifest.json, runs.csv, \
-         series.csv and summary.json; <code>crossroads plot</code> on the folder rebuilds it. \
-         Probabilities are shares of runs with Wilson 95% intervals; likelihood words follow ICD 203.</footer>\n\
-         </main>\n</body>\n</html>",
-        esc(&m.crossroads_version)
-    );
-    h
 }
 
 /// A chart's title without the leading "scenario: ", capitalised.
-fn chart_heading(title: &str, name: &str) -> String {
+pub(crate) fn chart_heading(title: &str, name: &str) -> String {
     let t = title
         .strip_prefix(name)
         .and_then(|t| t.strip_prefix(": "))
@@ -221,7 +229,7 @@ fn chart_heading(title: &str, name: &str) -> String {
 }
 
 /// The heading as the start of a caption: ends with a full stop unless it has its own punctuation.
-fn caption_lead(heading: &str) -> String {
+pub(crate) fn caption_lead(heading: &str) -> String {
     if heading.ends_with(['?', '!', '.']) {
         heading.to_string()
     } else {
