@@ -3,9 +3,9 @@
 //! (series.csv), then the charts and report.html from those files (`report::compare`, the code path
 //! `crossroads plot` takes on a comparison folder).
 
-use super::run::{install_stop_handler, outcome_infos, output_error, progress_bar};
+use super::run::{install_stop_handler, outcome_infos, output_error, progress_bar, threads_arg};
 use super::{CliError, CompareArgs, EXIT_INTERRUPTED};
-use crate::batch::{BatchSpec, Stop, default_threads, run_batch};
+use crate::batch::{BatchSpec, Stop, run_batch};
 use crate::experiments::compare::{
     CompareManifest, Comparison, FolderRuns, InputInfo, MultiSim, Row, SeriesFold, csv_bytes,
     json_bytes, series_csv,
@@ -39,9 +39,7 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
             "compare needs at least two scenarios or output folders",
         ));
     }
-    if args.threads == Some(0) {
-        return Err(CliError::usage("--threads must be at least 1"));
-    }
+    let threads = threads_arg(args.threads)?;
     let mut inputs = Vec::new();
     for p in &args.inputs {
         if p.is_dir() {
@@ -86,7 +84,6 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
     if runs == 0 {
         return Err(CliError::usage("--runs must be at least 1"));
     }
-    let threads = args.threads.unwrap_or_else(default_threads);
 
     let mut names: Vec<String> = inputs
         .iter()

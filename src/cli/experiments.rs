@@ -10,9 +10,9 @@
 //! are drawn from the folder's files by [`crate::report::experiments::plot_folder`], the function
 //! `crossroads plot` calls.
 
-use super::run::{install_stop_handler, output_error};
+use super::run::{install_stop_handler, output_error, progress_bar_of, threads_arg};
 use super::{CliError, DiscoverArgs, EXIT_INTERRUPTED, SensitivityArgs, SweepArgs};
-use crate::batch::{BatchSpec, ModelSim, Stop, default_threads, run_batch};
+use crate::batch::{BatchSpec, ModelSim, Stop, run_batch};
 use crate::experiments::{dist, morris, prim, sensitivity, sweep};
 use crate::model::{OutcomeValue, RunOptions};
 use crate::outputs::experiment::{
@@ -24,8 +24,6 @@ use crate::outputs::{OutputDir, Status};
 use crate::scenario::Resolved;
 use crate::scenario::schema::SweepSpec;
 use crate::stats::{BinaryCount, Summary};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -166,7 +164,7 @@ fn run_design(
     mut eval: impl FnMut(usize) -> Result<Option<Vec<Agg>>, CliError>,
     mut row: impl FnMut(usize, Vec<Agg>) -> Result<(), CliError>,
 ) -> Result<End, CliError> {
-    let bar = progress_bar(n as u64, what);
+    let bar = progress_bar_of(n as u64, what, false);
     let mut end = End::Complete;
     for i in 0..n {
         if stop.load(Ordering::SeqCst) {
@@ -190,19 +188,6 @@ fn run_design(
     Ok(end)
 }
 
-fn progress_bar(len: u64, what: &str) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-    if !std::io::stderr().is_terminal() {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
-    if let Ok(style) = ProgressStyle::with_template(&format!(
-        "{{bar:40}} {{pos}}/{{len}} {what}  ETA {{eta}}  [{{elapsed_precise}}]"
-    )) {
-        bar.set_style(style);
-    }
-    bar
-}
-
 fn opt(x: Option<f64>) -> String {
     x.map_or(String::new(), num)
 }
@@ -219,13 +204,6 @@ fn plot(dir: &OutputDir) -> Result<usize, CliError> {
     crate::report::experiments::plot_folder(dir.path())
         .map(|(paths, _)| paths.len() / 2)
         .map_err(|e| CliError::failure(format!("writing charts and report: {e}")))
-}
-
-fn check_threads(t: Option<usize>) -> Result<usize, CliError> {
-    if t == Some(0) {
-        return Err(CliError::usage("--threads must be at least 1"));
-    }
-    Ok(t.unwrap_or_else(default_threads))
 }
 
 /// The exit of an experiment that did not complete: 130 after Ctrl-C, the failure's code otherwise.
@@ -376,7 +354,7 @@ fn point_row(i: usize, values: &[f64], aggs: &[Agg]) -> Vec<String> {
 
 /// `crossroads sweep`.
 pub fn exec_sweep(args: SweepArgs) -> Result<(), CliError> {
-    let threads = check_threads(args.threads)?;
+    let threads = threads_arg(args.threads)?;
     let base = crate::scenario::load(&args.file, &args.sets)?;
     let plan = sweep_plan(&args, base.scenario.sweep.as_ref())?;
     if plan.runs_per_point == 0 {
@@ -478,7 +456,7 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
             "--samples and --runs-per-point must be at least 1",
         ));
     }
-    let threads = check_threads(args.threads)?;
+    let threads = threads_arg(args.threads)?;
     let base = crate::scenario::load(&args.file, &args.sets)?;
     let seed = args.seed.unwrap_or(base.scenario.run.seed);
     let unc = base.uncertain();

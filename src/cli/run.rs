@@ -91,9 +91,7 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
         .map(|s| Shard::parse_with_env(s, &std::env::vars().collect()))
         .transpose()
         .map_err(CliError::usage)?;
-    if args.threads == Some(0) {
-        return Err(CliError::usage("--threads must be at least 1"));
-    }
+    let threads = threads_arg(args.threads)?;
     let resolved = crate::scenario::load(&args.file, &args.sets)?;
     let s = &resolved.scenario;
     let mut runs = args.runs.unwrap_or(s.run.runs);
@@ -101,7 +99,6 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
         return Err(CliError::usage("--runs must be at least 1"));
     }
     let seed = args.seed.unwrap_or(s.run.seed);
-    let threads = args.threads.unwrap_or_else(default_threads);
     if let Some(w) = args.until_ci {
         if !(w > 0.0 && w <= 1.0) {
             return Err(CliError::usage(
@@ -306,16 +303,29 @@ fn sim_path(sim: &ModelSim) -> String {
 }
 
 pub fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
+    progress_bar_of(len, "runs", quiet)
+}
+
+/// A progress bar on stderr counting `what` (hidden when `quiet` or stderr is not a terminal).
+pub fn progress_bar_of(len: u64, what: &str, quiet: bool) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
     if quiet || !std::io::stderr().is_terminal() {
         bar.set_draw_target(ProgressDrawTarget::hidden());
     }
-    if let Ok(style) = ProgressStyle::with_template(
-        "{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}  [{elapsed_precise}]",
-    ) {
+    if let Ok(style) = ProgressStyle::with_template(&format!(
+        "{{bar:40}} {{pos}}/{{len}} {what}  {{per_sec}}  ETA {{eta}}  [{{elapsed_precise}}]"
+    )) {
         bar.set_style(style);
     }
     bar
+}
+
+/// `--threads`: at least 1; all cores when not given.
+pub fn threads_arg(t: Option<usize>) -> Result<usize, CliError> {
+    if t == Some(0) {
+        return Err(CliError::usage("--threads must be at least 1"));
+    }
+    Ok(t.unwrap_or_else(default_threads))
 }
 
 fn pct(p: f64) -> String {

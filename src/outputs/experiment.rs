@@ -3,7 +3,7 @@
 //! report, and [`CsvStream`], the table (points.csv, samples.csv) written row by row as evaluations
 //! finish, under `<name>.tmp` until it is finished, so a file that exists is whole.
 
-use super::export::{Export, fmt_num};
+use super::export::{Export, fmt_num, json_bytes};
 use super::manifest::{ParamInfo, Status};
 use super::writer::{OutputDir, Stream};
 use super::{OutputError, io_err};
@@ -148,12 +148,6 @@ pub struct DiscoverManifest {
     pub started_at: String,
     pub finished_at: Option<String>,
     pub error: Option<String>,
-}
-
-fn json_bytes<T: Serialize>(v: &T) -> Vec<u8> {
-    let mut b = serde_json::to_vec_pretty(v).expect("serialising plain data cannot fail");
-    b.push(b'\n');
-    b
 }
 
 macro_rules! manifest_export {

@@ -30,7 +30,8 @@ fn finite(v: Option<f64>) -> Option<f64> {
     v.filter(|x| x.is_finite())
 }
 
-fn json_bytes<T: Serialize>(v: &T) -> Vec<u8> {
+/// Pretty JSON with a final newline: every JSON file of an output folder.
+pub(crate) fn json_bytes<T: Serialize>(v: &T) -> Vec<u8> {
     let mut b = serde_json::to_vec_pretty(v).expect("serialising plain data cannot fail");
     b.push(b'\n');
     b
