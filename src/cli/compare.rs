@@ -148,13 +148,7 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
     // (exit 130).
     let stop = install_stop_handler();
     let dir = OutputDir::prepare(&out, args.force).map_err(output_error)?;
-    let manifest_bytes = |m: &CompareManifest| {
-        let mut b = serde_json::to_vec_pretty(m).unwrap_or_default();
-        b.push(b'\n');
-        b
-    };
-    dir.write("manifest.json", &manifest_bytes(&m))
-        .map_err(output_error)?;
+    dir.export(&m).map_err(output_error)?;
 
     // Scenario inputs run together per run index; folder inputs are read in step.
     let (scenarios, mut folders): (Vec<_>, Vec<_>) = inputs
@@ -253,8 +247,7 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
         .map_err(output_error)?;
     dir.write("compare.json", &json_bytes(&m, &rows))
         .map_err(output_error)?;
-    dir.write("manifest.json", &manifest_bytes(&m))
-        .map_err(output_error)?;
+    dir.export(&m).map_err(output_error)?;
     // Charts and report.html from the files just written: what `crossroads plot DIR` does.
     crate::report::compare::plot_compare_folder(dir.path()).map_err(|e| {
         CliError::failure(format!("{}: writing charts and report: {e}", out.display()))

@@ -739,9 +739,16 @@ pub fn json_bytes(m: &CompareManifest, rows: &[Row]) -> Vec<u8> {
         },
         "rows": rows,
     });
-    let mut b = serde_json::to_vec_pretty(&v).unwrap_or_default();
-    b.push(b'\n');
-    b
+    crate::outputs::export::json_bytes(&v)
+}
+
+impl Export for CompareManifest {
+    fn file_name(&self) -> &str {
+        "manifest.json"
+    }
+    fn bytes(&self) -> Vec<u8> {
+        crate::outputs::export::json_bytes(self)
+    }
 }
 
 #[cfg(test)]
