@@ -476,12 +476,18 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
             )));
         }
     };
-    let (unit_rows, saltelli, mdesign) = if morris_method {
-        let d = morris::morris_design(args.samples, k, 4 * args.samples, seed);
-        (d.rows.clone(), None, Some(d))
+    let (saltelli, mdesign) = if morris_method {
+        let candidates = morris::CANDIDATES_PER_TRAJECTORY * args.samples;
+        let d = morris::morris_design(args.samples, k, candidates, seed);
+        (None, Some(d))
     } else {
         let d = sensitivity::saltelli_design(args.samples, k, seed).map_err(CliError::usage)?;
-        (d.rows.clone(), Some(d), None)
+        (Some(d), None)
+    };
+    let unit_rows: &[Vec<f64>] = match (&saltelli, &mdesign) {
+        (Some(d), _) => &d.rows,
+        (None, Some(d)) => &d.rows,
+        (None, None) => &[], // not reached: one design is built above
     };
     let values: Vec<Vec<f64>> = unit_rows
         .iter()

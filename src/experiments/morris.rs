@@ -68,6 +68,11 @@ fn distance(a: &[Vec<f64>], b: &[Vec<f64>]) -> f64 {
     d
 }
 
+/// Candidate trajectories drawn per trajectory kept by `crossroads sensitivity --method morris`
+/// (Campolongo et al. 2007 select r of a larger random set; 4 keeps the greedy selection cheap while
+/// leaving it a real choice).
+pub const CANDIDATES_PER_TRAJECTORY: usize = 4;
+
 /// Draws `candidates` trajectories and keeps `r` well spread ones.
 pub fn morris_design(r: usize, k: usize, candidates: usize, seed: u64) -> MorrisDesign {
     let mut rng = Streams::new(seed, 0).get("morris/trajectories");
