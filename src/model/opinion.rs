@@ -21,7 +21,7 @@
 use rand_chacha::ChaCha8Rng;
 
 use super::network::Network;
-use super::rng::{below, bernoulli, truncated_normal01, uniform01};
+use super::rng::{TruncNormal, below, bernoulli, uniform01};
 
 /// Invalid parameters or shapes.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,9 +79,9 @@ impl Population {
     }
 
     /// `n` citizens; issue `d` drawn from a normal `(dims[d].0, dims[d].1)` (mean, sd) truncated
-    /// to `[0, 1]` by resampling, likewise susceptibility and resilience. Draw order: all
-    /// opinions citizen-major (`i` outer, `d` inner), then all susceptibilities, then all
-    /// resiliences. See [`truncated_normal01`] for `sd = 0` and hopeless truncations.
+    /// to `[0, 1]`, likewise susceptibility and resilience (see [`TruncNormal`] for the method,
+    /// `sd = 0` and hopeless truncations). Draw order: all opinions citizen-major (`i` outer, `d`
+    /// inner), then all susceptibilities, then all resiliences.
     pub fn truncated_normal(
         n: u32,
         dims: &[(f64, f64)],
@@ -92,19 +92,18 @@ impl Population {
         if dims.is_empty() {
             return Err(OpinionError("at least one opinion dimension".into()));
         }
+        let tn = |(m, s): (f64, f64)| TruncNormal::new(m, s, 0.0, 1.0);
+        let marginals: Vec<TruncNormal> = dims.iter().map(|&d| tn(d)).collect();
         let nd = n as usize * dims.len();
         let mut opinions = Vec::with_capacity(nd);
         for _ in 0..n {
-            for &(m, s) in dims {
-                opinions.push(truncated_normal01(rng, m, s));
+            for t in &marginals {
+                opinions.push(t.sample(rng));
             }
         }
-        let susceptibility = (0..n)
-            .map(|_| truncated_normal01(rng, susceptibility.0, susceptibility.1))
-            .collect();
-        let resilience = (0..n)
-            .map(|_| truncated_normal01(rng, resilience.0, resilience.1))
-            .collect();
+        let (ts, tr) = (tn(susceptibility), tn(resilience));
+        let susceptibility = (0..n).map(|_| ts.sample(rng)).collect();
+        let resilience = (0..n).map(|_| tr.sample(rng)).collect();
         Ok(Population {
             n,
             dims: dims.len(),

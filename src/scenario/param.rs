@@ -3,7 +3,8 @@
 //! `Triangular(lo, mode, hi)`, `LogNormal(mu, sigma)`, `Choice([...])`). A plain number stays fixed.
 //!
 //! The model only ever sees fixed values: before each run the batch runner *realises* the scenario,
-//! sampling every distribution from its own named stream (`param/<path>`), see [`crate::model::rng`].
+//! sampling every distribution from its own named stream (`param/<path>`), see [`crate::model::rng`],
+//! through the portable samplers of [`crate::portable::sample`] (the same draws on every platform).
 //!
 //! In the document tree a distribution is a named tuple whose name is one of [`DIST_NAMES`]; no other
 //! variant of the schema uses these names, and typed deserialization rejects them where a plain number
@@ -11,9 +12,8 @@
 
 use super::de::from_node;
 use super::tree::{Kind, Node, Problem, Seg, display_path};
-use rand::RngExt;
+use crate::portable::sample;
 use rand_chacha::ChaCha8Rng;
-use rand_distr::Distribution;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -69,7 +69,7 @@ impl Dist {
             Dist::TruncNormal(m, _, lo, hi) => m.clamp(*lo, (*hi).max(*lo)),
             Dist::Beta(a, b) => a / (a + b),
             Dist::Triangular(lo, mode, hi) => (lo + mode + hi) / 3.0,
-            Dist::LogNormal(mu, s) => (mu + 0.5 * s * s).exp(),
+            Dist::LogNormal(mu, s) => crate::portable::math::exp(mu + 0.5 * s * s),
             Dist::Choice(v) => {
                 if v.is_empty() {
                     f64::NAN
@@ -140,9 +140,6 @@ pub const DIST_NAMES: [&str; 7] = [
     "LogNormal",
     "Choice",
 ];
-
-/// Most draws [`Dist::sample`] makes for a `TruncNormal` before it clamps the last one into `[lo, hi]`.
-pub const TRUNC_NORMAL_TRIES: usize = 1000;
 
 fn num(v: f64) -> String {
     format!("{v}")
@@ -218,7 +215,10 @@ impl Dist {
             Dist::Normal(m, 0.0) => (m, m),
             Dist::Normal(..) => (f64::NEG_INFINITY, f64::INFINITY),
             Dist::Beta(..) => (0.0, 1.0),
-            Dist::LogNormal(mu, 0.0) => (mu.exp(), mu.exp()),
+            Dist::LogNormal(mu, 0.0) => (
+                crate::portable::math::exp(mu),
+                crate::portable::math::exp(mu),
+            ),
             Dist::LogNormal(..) => (0.0, f64::INFINITY),
             Dist::Choice(ref v) => (
                 v.iter().copied().fold(f64::INFINITY, f64::min),
@@ -227,47 +227,29 @@ impl Dist {
         }
     }
 
-    /// One draw. `TruncNormal` resamples up to [`TRUNC_NORMAL_TRIES`] times and then clamps the last
-    /// draw into `[lo, hi]` (so it never loops forever when the mass inside is tiny). An invalid
-    /// distribution (see [`Dist::check`], which validation runs first) yields its nominal value.
+    /// One draw, through the project's portable samplers ([`crate::portable::sample`]: the same
+    /// bits on every platform and for every version of `rand`): `Uniform` one uniform, `Normal`
+    /// one ziggurat normal, `TruncNormal` exact ([`sample::TruncNormal`]: rejection, or the inverse
+    /// CDF when `[lo, hi]` holds under 5% of the mass), `Beta` two Marsaglia–Tsang gammas,
+    /// `Triangular` the inverse CDF of one uniform, `LogNormal` `exp` of a normal, `Choice` one
+    /// unbiased integer. An invalid distribution (see [`Dist::check`], which validation runs
+    /// first) yields its nominal value without drawing.
     pub fn sample(&self, rng: &mut ChaCha8Rng) -> f64 {
         if self.check().is_err() {
             return self.nominal();
         }
         match *self {
-            Dist::Uniform(lo, hi) => lo + (hi - lo) * rng.random::<f64>(),
-            Dist::Normal(m, sd) => rand_distr::Normal::new(m, sd)
-                .map(|d| d.sample(rng))
-                .unwrap_or(m),
-            Dist::TruncNormal(m, sd, lo, hi) => {
-                let Ok(d) = rand_distr::Normal::new(m, sd) else {
-                    return m.clamp(lo, hi);
-                };
-                let mut x = m;
-                for _ in 0..TRUNC_NORMAL_TRIES {
-                    x = d.sample(rng);
-                    if (lo..=hi).contains(&x) {
-                        return x;
-                    }
-                }
-                x.clamp(lo, hi)
+            Dist::Uniform(lo, hi) => sample::uniform(rng, lo, hi),
+            Dist::Normal(m, sd) => sample::normal(rng, m, sd),
+            Dist::TruncNormal(m, sd, lo, hi) => sample::TruncNormal::new(m, sd, lo, hi).sample(rng),
+            Dist::Beta(a, b) => sample::beta(rng, a, b),
+            Dist::Triangular(lo, mode, hi) => sample::triangular(rng, lo, mode, hi),
+            Dist::LogNormal(mu, s) => sample::lognormal(rng, mu, s),
+            Dist::Choice(ref v) => {
+                // `check` guarantees a non-empty list; more than u32::MAX choices cannot be written
+                let k = u32::try_from(v.len()).unwrap_or(u32::MAX);
+                v[sample::below(rng, k) as usize]
             }
-            Dist::Beta(a, b) => rand_distr::Beta::new(a, b)
-                .map(|d| d.sample(rng))
-                .unwrap_or(a / (a + b)),
-            Dist::Triangular(lo, mode, hi) => {
-                if lo == hi {
-                    lo
-                } else {
-                    rand_distr::Triangular::new(lo, hi, mode)
-                        .map(|d| d.sample(rng))
-                        .unwrap_or(mode)
-                }
-            }
-            Dist::LogNormal(mu, s) => rand_distr::LogNormal::new(mu, s)
-                .map(|d| d.sample(rng))
-                .unwrap_or(mu.exp()),
-            Dist::Choice(ref v) => v[rng.random_range(0..v.len())],
         }
     }
 }
