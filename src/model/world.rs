@@ -129,6 +129,15 @@ pub struct World<'s> {
     pub resilience: Vec<f64>,
     /// Mean opinion `[country * dims + dim]` (refreshed with `vulnerability`).
     pub mean_opinion: Vec<f64>,
+    /// Share of citizens above the recording threshold (`record.share_threshold`)
+    /// `[country * dims + dim]`, computed in the same pass as `mean_opinion`.
+    pub opinion_share: Vec<f64>,
+    /// Per country: the population's [`Population::version`] when `mean_opinion` and
+    /// `opinion_share` were computed (they are current while it matches).
+    means_version: Vec<u64>,
+    /// Per country: the resilience boost `vulnerability` and `resilience` were computed with
+    /// (susceptibility and resilience are fixed at initialisation, so they change only with it).
+    derived_boost: Vec<f64>,
     /// Disinformation pressure memory `[country * dims + dim]`: the mean opinion shift from
     /// disinformation, halved each month (see `economy`), used by counter-disinformation's perception.
     pub pressure: Vec<f64>,
@@ -359,6 +368,9 @@ impl<'s> World<'s> {
             vulnerability: vec![0.0; s.countries.len()],
             resilience: vec![0.0; s.countries.len()],
             mean_opinion: vec![0.0; s.countries.len() * nd],
+            opinion_share: vec![0.0; s.countries.len() * nd],
+            means_version: vec![u64::MAX; s.countries.len()],
+            derived_boost: vec![f64::NAN; s.countries.len()],
             pressure: vec![0.0; s.countries.len() * nd],
         };
         // A state governed by a party holds the party's goals and positions from the start.
@@ -379,25 +391,51 @@ impl<'s> World<'s> {
         Ids::new(self.s)
     }
 
-    /// Recomputes derived quantities: per-country vulnerability and mean resilience, and the issues'
-    /// forecasts and spreads. Called after every phase that changes citizens or positions.
+    /// Recomputes derived quantities: per-country vulnerability and mean resilience, mean opinions
+    /// and shares above the recording threshold, and the issues' forecasts and spreads. Called after
+    /// every phase that changes citizens or positions. Each country's quantities are recomputed only
+    /// when what they derive from changed (the population's version, the resilience boost), in one
+    /// pass over the citizens: the results are those of a full recomputation.
     pub fn refresh_derived(&mut self) {
+        let threshold = self.s.record.share_threshold;
         for (c, st) in self.countries.iter().enumerate() {
             let boost = st.resilience_boost;
-            let (mut v, mut r) = (0.0, 0.0);
-            for (s, res) in st.pop.susceptibility.iter().zip(&st.pop.resilience) {
-                let eff = (res + boost).min(1.0);
-                v += s * (1.0 - eff);
-                r += eff;
+            if boost.to_bits() != self.derived_boost[c].to_bits() {
+                let (mut v, mut r) = (0.0, 0.0);
+                for (s, res) in st.pop.susceptibility.iter().zip(&st.pop.resilience) {
+                    let eff = (res + boost).min(1.0);
+                    v += s * (1.0 - eff);
+                    r += eff;
+                }
+                let n = f64::from(st.pop.n.max(1));
+                self.vulnerability[c] = v / n;
+                self.resilience[c] = r / n;
+                self.derived_boost[c] = boost;
             }
-            let n = f64::from(st.pop.n.max(1));
-            self.vulnerability[c] = v / n;
-            self.resilience[c] = r / n;
-            let nd = st.pop.dims;
-            st.pop
-                .means_into(&mut self.mean_opinion[c * nd..(c + 1) * nd]);
+            if st.pop.version() != self.means_version[c] {
+                let nd = st.pop.dims;
+                st.pop.summarise(
+                    threshold,
+                    &mut self.mean_opinion[c * nd..(c + 1) * nd],
+                    &mut self.opinion_share[c * nd..(c + 1) * nd],
+                );
+                self.means_version[c] = st.pop.version();
+            }
         }
         super::negotiation::refresh(self);
+    }
+
+    /// Country `c`'s mean opinions and shares above the recording threshold (per dimension), if
+    /// they are current (computed since the opinions last changed).
+    pub fn current_summary(&self, c: Ix) -> Option<(&[f64], &[f64])> {
+        let pop = &self.countries[c].pop;
+        (pop.version() == self.means_version[c]).then(|| {
+            let nd = pop.dims;
+            (
+                &self.mean_opinion[c * nd..(c + 1) * nd],
+                &self.opinion_share[c * nd..(c + 1) * nd],
+            )
+        })
     }
 
     /// Mean effective resilience of country `c`'s citizens (as of the last refresh).
@@ -503,18 +541,85 @@ impl<'s> World<'s> {
             })
             .collect();
         let pop = &self.countries[c].pop;
+        let dims = pop.dims.max(1);
+        // The parties' platforms flattened once per call: (issue, position) terms in platform order,
+        // and per party its terms' range, their count and its appeal. Per citizen, the same
+        // arithmetic as `elections::row_distance(row, platform) - appeal` (the first of equals wins,
+        // as in a scan with `<`).
+        let mut terms: Vec<(usize, f64)> = Vec::new();
+        let mut spans: Vec<(usize, usize, f64, f64, f64)> = Vec::with_capacity(parties.len());
+        for &q in &parties {
+            let a = &self.actors[q];
+            assert!(
+                a.platform.iter().all(|t| t.0 < dims),
+                "platform issue out of range"
+            );
+            let start = terms.len();
+            terms.extend_from_slice(&a.platform);
+            // `s / len` as a multiplication where that is exact (len a power of two), else divided
+            let len = a.platform.len();
+            let inv = if len.is_power_of_two() {
+                1.0 / len as f64
+            } else {
+                0.0
+            };
+            spans.push((start, terms.len(), len as f64, inv, a.appeal));
+        }
         let mut wins = vec![0u32; parties.len()];
-        for row in pop.opinions.chunks_exact(pop.dims.max(1)) {
-            let mut best = (f64::INFINITY, usize::MAX);
-            for (k, &q) in parties.iter().enumerate() {
-                let a = &self.actors[q];
-                let u = super::elections::row_distance(row, &a.platform) - a.appeal;
-                if u < best.0 {
-                    best = (u, k);
+        // Four citizens at a time, lane by lane the same operations as one at a time (so the
+        // compiler can keep the four in vector registers), then the rest one by one.
+        const L: usize = 4;
+        let mut blocks = pop.opinions.chunks_exact(L * dims);
+        for block in blocks.by_ref() {
+            let (mut best, mut at) = ([f64::INFINITY; L], [usize::MAX; L]);
+            for (k, &(t0, t1, len, inv, appeal)) in spans.iter().enumerate() {
+                let mut s = [0.0f64; L];
+                for &(d, v) in &terms[t0..t1] {
+                    for (l, sl) in s.iter_mut().enumerate() {
+                        *sl += (block[l * dims + d] - v).abs();
+                    }
+                }
+                for l in 0..L {
+                    let distance = if t0 == t1 {
+                        0.0
+                    } else if inv > 0.0 {
+                        s[l] * inv
+                    } else {
+                        s[l] / len
+                    };
+                    let u = distance - appeal;
+                    let better = u < best[l];
+                    best[l] = if better { u } else { best[l] };
+                    at[l] = if better { k } else { at[l] };
                 }
             }
-            if best.1 != usize::MAX {
-                wins[best.1] += 1;
+            for a in at {
+                if let Some(w) = wins.get_mut(a) {
+                    *w += 1;
+                }
+            }
+        }
+        for row in blocks.remainder().chunks_exact(dims) {
+            let (mut best, mut at) = (f64::INFINITY, usize::MAX);
+            for (k, &(t0, t1, len, inv, appeal)) in spans.iter().enumerate() {
+                let mut s = 0.0;
+                for &(d, v) in &terms[t0..t1] {
+                    s += (row[d] - v).abs();
+                }
+                let distance = if t0 == t1 {
+                    0.0
+                } else if inv > 0.0 {
+                    s * inv
+                } else {
+                    s / len
+                };
+                let u = distance - appeal;
+                if u < best {
+                    (best, at) = (u, k);
+                }
+            }
+            if let Some(w) = wins.get_mut(at) {
+                *w += 1;
             }
         }
         let n = f64::from(pop.n.max(1));
@@ -536,10 +641,14 @@ impl<'s> World<'s> {
     /// The current value of an indicator.
     pub fn indicator(&self, ind: Ind) -> f64 {
         match ind {
-            Ind::Opinion { c, d } => self.countries[c].pop.mean(d),
-            Ind::OpinionShare { c, d, threshold } => {
-                self.countries[c].pop.share_above(d, threshold)
-            }
+            Ind::Opinion { c, d } => match self.current_summary(c) {
+                Some((means, _)) => means[d],
+                None => self.countries[c].pop.mean(d),
+            },
+            Ind::OpinionShare { c, d, threshold } => match self.current_summary(c) {
+                Some((_, shares)) if threshold == self.s.record.share_threshold => shares[d],
+                _ => self.countries[c].pop.share_above(d, threshold),
+            },
             Ind::Polarization { c, d } => self.countries[c].pop.polarization(d),
             Ind::Influence { p, c } => self.influence(p, c),
             Ind::Confidence(c) => self.countries[c].confidence,
