@@ -115,8 +115,11 @@ pub fn run_one(
     let (scenario, params) = if crate::scenario::param::dist_nodes(&r.tree).is_empty() {
         (&r.scenario, Vec::new())
     } else {
-        let (s, drawn) = r
-            .realise(&mut |path| streams.get(&format!("param/{path}")))
+        // the same scenario as `r.realise(..)`, re-reading only the entries that hold a distribution
+        let (s, drawn) =
+            crate::scenario::param::realise_scenario(&r.tree, &r.scenario, &mut |path| {
+                streams.get(&format!("param/{path}"))
+            })
             .map_err(|e| ModelError(format!("realising the uncertain parameters: {e}")))?;
         realised = s;
         (&realised, drawn)

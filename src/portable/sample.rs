@@ -204,21 +204,28 @@ pub fn beta<R: Rng + ?Sized>(rng: &mut R, a: f64, b: f64) -> f64 {
     1.0 / (1.0 + exp(ly - lx))
 }
 
-/// The smallest share of the normal's mass inside `[lo, hi]` for which [`TruncNormal`] samples by
-/// rejection (at most 20 normal draws expected per value); below it, by the inverse CDF.
-pub const TRUNC_REJECTION_MIN_MASS: f64 = 0.05;
+/// The smallest acceptance rate for which [`TruncNormal`] samples by rejection (at most 20 tries
+/// expected per value); below it, by the inverse CDF.
+pub const TRUNC_REJECTION_MIN_ACCEPTANCE: f64 = 0.05;
 
 /// A normal(`mean`, `sd`) distribution truncated to `[lo, hi]`, with what sampling it needs
-/// precomputed (make it once, sample it many times).
+/// precomputed (make it once, sample it many times). Every method is exact; which one is used
+/// depends on the shape (Robert 1995, "Simulation of truncated normal variables", Stat. Comput.
+/// 5:121, compares them):
 ///
 /// * `sd ≤ 0`, a non-finite `mean` or `sd`, or `lo ≥ hi`: a point mass at `mean` clamped to
 ///   `[lo, hi]` (NaN `mean`: the midpoint); no draw is made.
-/// * Mass inside `≥` [`TRUNC_REJECTION_MIN_MASS`]: rejection (draw `mean + sd Z` until it falls in
-///   `[lo, hi]`), exact.
-/// * Otherwise the inverse CDF of one uniform, computed in whichever tail keeps the precision:
-///   `Φ⁻¹(Φ(a) + U (Φ(b) − Φ(a)))` with the standardised bounds `a, b`, or through the upper tail
-///   when `a > 0`. If the mass is too small to represent (both bounds beyond ~37 sd), the bound
-///   nearer the mean (a point mass; no draw).
+/// * **Normal proposal**: draw `mean + sd Z` until it falls in `[lo, hi]`; acceptance = the mass
+///   inside, `Φ(b) − Φ(a)` (`a, b` the standardised bounds).
+/// * **Uniform proposal** (an interval narrow against `sd`): `x = lo + (hi − lo) U₁`, accepted if
+///   `U₂ < exp(−(z² − z*²)/2)` with `z` the standardised `x` and `z*` the standardised point of
+///   `[lo, hi]` nearest the mean (the squeeze `U₂ ≤ 1 − (z² − z*²)/2` accepts without `exp`);
+///   acceptance `(Φ(b) − Φ(a)) √(2π) / ((b − a) e^(−z*²/2))`.
+/// * Whichever proposal accepts more often, if at least [`TRUNC_REJECTION_MIN_ACCEPTANCE`];
+///   otherwise the **inverse CDF** of one uniform, computed in whichever tail keeps the
+///   precision: `Φ⁻¹(Φ(a) + U (Φ(b) − Φ(a)))`, or through the upper tail when `a > 0`. If the mass
+///   is too small to represent (both bounds beyond ~37 sd), the bound nearer the mean (a point
+///   mass; no draw).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TruncNormal {
     mean: f64,
@@ -232,6 +239,10 @@ pub struct TruncNormal {
 enum TnMethod {
     Point(f64),
     Reject,
+    /// Uniform proposal; `z*²` of the point of `[lo, hi]` nearest the mean.
+    Uniform {
+        zstar2: f64,
+    },
     /// Inverse CDF: `lower` uses `p = pa + U (pb − pa)`, `z = Φ⁻¹(p)`; otherwise survival
     /// probabilities `s = qa − U (qa − qb)`, `z = −Φ⁻¹(s)`.
     Inverse {
@@ -263,12 +274,26 @@ impl TruncNormal {
             (true, norm_cdf(a), norm_cdf(b))
         };
         let mass = (p1 - p0).abs();
-        let how = if mass >= TRUNC_REJECTION_MIN_MASS {
-            TnMethod::Reject
-        } else if mass > 0.0 {
-            TnMethod::Inverse { lower, p0, p1 }
+        let zstar = if a > 0.0 {
+            a
+        } else if b < 0.0 {
+            b
         } else {
-            return point(if a > 0.0 { lo } else { hi });
+            0.0
+        };
+        let zstar2 = zstar * zstar;
+        let uniform_acceptance =
+            mass * (2.0 * std::f64::consts::PI).sqrt() / ((b - a) * exp(-0.5 * zstar2));
+        let how = if mass.max(uniform_acceptance) < TRUNC_REJECTION_MIN_ACCEPTANCE {
+            if mass > 0.0 {
+                TnMethod::Inverse { lower, p0, p1 }
+            } else {
+                return point(if a > 0.0 { lo } else { hi });
+            }
+        } else if uniform_acceptance > mass {
+            TnMethod::Uniform { zstar2 }
+        } else {
+            TnMethod::Reject
         };
         TruncNormal {
             mean,
@@ -290,6 +315,15 @@ impl TruncNormal {
                     return x;
                 }
             },
+            TnMethod::Uniform { zstar2 } => loop {
+                let x = self.lo + (self.hi - self.lo) * uniform01(rng);
+                let u = uniform01(rng);
+                let z = (x - self.mean) / self.sd;
+                let t = 0.5 * (z * z - zstar2);
+                if u <= 1.0 - t || u < exp(-t) {
+                    return x;
+                }
+            },
             TnMethod::Inverse { lower, p0, p1 } => {
                 let u = uniform01(rng);
                 let z = if lower {
@@ -299,6 +333,17 @@ impl TruncNormal {
                 };
                 (self.mean + self.sd * z).clamp(self.lo, self.hi)
             }
+        }
+    }
+
+    /// The sampling method chosen (`point`, `normal`, `uniform`, `inverse`), for tests.
+    #[cfg(test)]
+    fn method(&self) -> &'static str {
+        match self.how {
+            TnMethod::Point(_) => "point",
+            TnMethod::Reject => "normal",
+            TnMethod::Uniform { .. } => "uniform",
+            TnMethod::Inverse { .. } => "inverse",
         }
     }
 
@@ -418,14 +463,16 @@ mod tests {
 
     #[test]
     fn truncated_normal_matches_its_cdf_by_both_methods() {
-        for (m, s, lo, hi) in [
-            (0.5, 1.0, 0.0, 1.0),   // rejection (mass 0.38)
-            (0.3, 0.2, 0.0, 1.0),   // rejection
-            (0.0, 1.0, 2.5, 4.0),   // inverse, upper tail (mass 0.006)
-            (0.0, 1.0, -6.0, -3.0), // inverse, lower tail
-            (0.0, 1.0, 8.0, 9.0),   // far upper tail
+        for (m, s, lo, hi, method) in [
+            (0.5, 1.0, 0.0, 1.0, "uniform"), // narrow interval: uniform proposal (96%)
+            (0.3, 0.2, 0.0, 1.0, "normal"),  // normal proposal (93%)
+            (0.0, 1.0, 2.5, 4.0, "uniform"), // a tail, narrow (24%)
+            (0.0, 1.0, 3.0, 10.0, "inverse"), // a wide upper tail: both under 5%
+            (0.0, 1.0, -10.0, -3.0, "inverse"), // the same in the lower tail
+            (0.0, 1.0, 8.0, 30.0, "inverse"), // far out
         ] {
             let t = TruncNormal::new(m, s, lo, hi);
+            assert_eq!(t.method(), method, "({m}, {s}, {lo}, {hi})");
             let xs = draws(N, 3, |r| t.sample(r));
             assert!(xs.iter().all(|x| (lo..=hi).contains(x)));
             let d = ks(xs, |x| t.cdf(x));
@@ -499,7 +546,8 @@ mod tests {
             bits(&mut |r| uniform01(r)),
             bits(&mut |r| std_normal(r)),
             bits(&mut |r| TruncNormal::new(0.5, 1.0, 0.0, 1.0).sample(r)),
-            bits(&mut |r| TruncNormal::new(0.0, 1.0, 3.0, 4.0).sample(r)),
+            bits(&mut |r| TruncNormal::new(0.0, 1.0, 3.0, 10.0).sample(r)),
+            bits(&mut |r| TruncNormal::new(0.3, 0.2, 0.0, 1.0).sample(r)),
             bits(&mut |r| beta(r, 2.0, 5.0)),
             bits(&mut |r| beta(r, 0.5, 0.5)),
             bits(&mut |r| gamma(r, 0.3, 1.0)),
@@ -507,7 +555,7 @@ mod tests {
             bits(&mut |r| lognormal(r, 0.0, 1.0)),
             bits(&mut |r| f64::from(below(r, 1000))),
         ];
-        let want: [[u64; 3]; 10] = [
+        let want: [[u64; 3]; 11] = [
             // uniform01: 0.6819, 0.9503, 0.4275
             [
                 4604317194420431787,
@@ -520,17 +568,23 @@ mod tests {
                 13832390718801420559,
                 13827148452605818517,
             ],
-            // TruncNormal(0.5, 1, 0, 1), rejection: 0.8495, 0.7001, 0.1721
+            // TruncNormal(0.5, 1, 0, 1), uniform proposal: 0.6819, 0.4275, 0.2943
             [
-                4605827119508167142,
-                4604480798121702935,
-                4595368643024289194,
+                4604317194420431787,
+                4601373070768303508,
+                4598870465064152464,
             ],
-            // TruncNormal(0, 1, 3, 4), inverse CDF: 3.3194, 3.7261, 3.1609
+            // TruncNormal(0, 1, 3, 10), inverse CDF: 3.3331, 3.8185, 3.1660
             [
-                4614657114666573366,
-                4615572926649751148,
-                4614300197867839110,
+                4614687911191764668,
+                4615780996366370058,
+                4614311582671317867,
+            ],
+            // TruncNormal(0.3, 0.2, 0, 1), normal proposal: 0.1208, 0.0185, 0.1756
+            [
+                4593369944232398710,
+                4580976090746765120,
+                4595495702431611580,
             ],
             // beta(2, 5): 0.1800, 0.4078, 0.5511
             [

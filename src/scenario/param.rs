@@ -11,6 +11,7 @@
 //! (not a [`Param`]) is expected.
 
 use super::de::from_node;
+use super::schema::Scenario;
 use super::tree::{Kind, Node, Problem, Seg, display_path};
 use crate::portable::sample;
 use rand_chacha::ChaCha8Rng;
@@ -373,6 +374,112 @@ pub fn realise(
         drawn.push((path, v));
     }
     (out, drawn)
+}
+
+/// The typed scenario of one run: what [`realise`] followed by deserializing the whole realised tree
+/// gives (tested), at a fraction of the cost. `base` is the scenario deserialized from `tree` (its
+/// distributions at their nominal values). Only the top-level entries that hold a distribution (one
+/// country, one actor, the `world` block, ...) are deserialized again, from their realised subtree;
+/// everything else is cloned from `base`. A distribution anywhere else (a part of the schema this
+/// does not know) falls back to the whole tree. Returns the scenario and the `(path, value)` drawn,
+/// in document order.
+pub fn realise_scenario(
+    tree: &Node,
+    base: &Scenario,
+    streams: &mut dyn FnMut(&str) -> ChaCha8Rng,
+) -> Result<(Scenario, Vec<(String, f64)>), String> {
+    let nodes = dist_nodes(tree);
+    let mut s = base.clone();
+    let mut drawn = Vec::with_capacity(nodes.len());
+    // (top-level segments, realised copy of that subtree)
+    let mut parts: Vec<(&[Seg], Node)> = Vec::new();
+    for (segs, n) in &nodes {
+        let path = display_path(tree, segs);
+        let v = match from_node::<Dist>(n) {
+            Ok(d) => d.sample(&mut streams(&path)),
+            Err(_) => f64::NAN,
+        };
+        drawn.push((path, v));
+        let top = match segs.as_slice() {
+            [Seg::Field(f), Seg::Index(_), ..] if is_list_field(f) => &segs[..2],
+            [Seg::Field(f), _, ..] if is_block_field(f) => &segs[..1],
+            _ => return realise_whole(tree, base, streams),
+        };
+        if parts.last().is_none_or(|(t, _)| *t != top) {
+            let Some(sub) = tree.at(top) else {
+                return realise_whole(tree, base, streams);
+            };
+            parts.push((top, sub.clone()));
+        }
+        let (_, sub) = parts.last_mut().expect("pushed above");
+        if let Some(slot) = sub.at_mut(&segs[top.len()..]) {
+            *slot = Node::new(Kind::Float(v), n.span);
+        }
+    }
+    for (top, sub) in &parts {
+        let bad = |e: super::de::DeError| e.message;
+        match top {
+            [Seg::Field(f), Seg::Index(i)] => {
+                let i = *i;
+                match f.as_str() {
+                    "dimensions" => s.dimensions[i] = from_node(sub).map_err(bad)?,
+                    "countries" => s.countries[i] = from_node(sub).map_err(bad)?,
+                    "actors" => s.actors[i] = from_node(sub).map_err(bad)?,
+                    "issues" => s.issues[i] = from_node(sub).map_err(bad)?,
+                    "projects" => s.projects[i] = from_node(sub).map_err(bad)?,
+                    "routes" => s.routes[i] = from_node(sub).map_err(bad)?,
+                    "elections" => s.elections[i] = from_node(sub).map_err(bad)?,
+                    "events" => s.events[i] = from_node(sub).map_err(bad)?,
+                    "outcomes" => s.outcomes[i] = from_node(sub).map_err(bad)?,
+                    "outcome_classes" => s.outcome_classes[i] = from_node(sub).map_err(bad)?,
+                    _ => unreachable!("is_list_field"),
+                }
+            }
+            [Seg::Field(f)] => match f.as_str() {
+                "run" => s.run = from_node(sub).map_err(bad)?,
+                "process" => s.process = from_node(sub).map_err(bad)?,
+                "world" => s.world = from_node(sub).map_err(bad)?,
+                "record" => s.record = from_node(sub).map_err(bad)?,
+                _ => unreachable!("is_block_field"),
+            },
+            _ => unreachable!("tops are one or two segments"),
+        }
+    }
+    Ok((s, drawn))
+}
+
+/// Top-level list fields of [`Scenario`] whose elements [`realise_scenario`] re-reads one by one.
+fn is_list_field(f: &str) -> bool {
+    matches!(
+        f,
+        "dimensions"
+            | "countries"
+            | "actors"
+            | "issues"
+            | "projects"
+            | "routes"
+            | "elections"
+            | "events"
+            | "outcomes"
+            | "outcome_classes"
+    )
+}
+
+/// Top-level struct fields of [`Scenario`] that [`realise_scenario`] re-reads whole.
+fn is_block_field(f: &str) -> bool {
+    matches!(f, "run" | "process" | "world" | "record")
+}
+
+/// [`realise_scenario`]'s fallback: the whole realised tree deserialized.
+fn realise_whole(
+    tree: &Node,
+    base: &Scenario,
+    streams: &mut dyn FnMut(&str) -> ChaCha8Rng,
+) -> Result<(Scenario, Vec<(String, f64)>), String> {
+    let (t, drawn) = realise(tree, streams);
+    let mut s: Scenario = from_node(&t).map_err(|e| e.message)?;
+    s.extends = base.extends.clone();
+    Ok((s, drawn))
 }
 
 #[cfg(test)]
