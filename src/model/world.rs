@@ -135,9 +135,6 @@ pub struct World<'s> {
     /// Per country: the population's [`Population::version`] when `mean_opinion` and
     /// `opinion_share` were computed (they are current while it matches).
     means_version: Vec<u64>,
-    /// Per country: the resilience boost `vulnerability` and `resilience` were computed with
-    /// (susceptibility and resilience are fixed at initialisation, so they change only with it).
-    derived_boost: Vec<f64>,
     /// Disinformation pressure memory `[country * dims + dim]`: the mean opinion shift from
     /// disinformation, halved each month (see `economy`), used by counter-disinformation's perception.
     pub pressure: Vec<f64>,
@@ -370,7 +367,6 @@ impl<'s> World<'s> {
             mean_opinion: vec![0.0; s.countries.len() * nd],
             opinion_share: vec![0.0; s.countries.len() * nd],
             means_version: vec![u64::MAX; s.countries.len()],
-            derived_boost: vec![f64::NAN; s.countries.len()],
             pressure: vec![0.0; s.countries.len() * nd],
         };
         // A state governed by a party holds the party's goals and positions from the start.
@@ -393,25 +389,23 @@ impl<'s> World<'s> {
 
     /// Recomputes derived quantities: per-country vulnerability and mean resilience, mean opinions
     /// and shares above the recording threshold, and the issues' forecasts and spreads. Called after
-    /// every phase that changes citizens or positions. Each country's quantities are recomputed only
-    /// when what they derive from changed (the population's version, the resilience boost), in one
-    /// pass over the citizens: the results are those of a full recomputation.
+    /// every phase that changes citizens or positions. A country's means and shares are recomputed
+    /// only when its opinions changed (the population's version), in one pass over the citizens: the
+    /// results are those of a full recomputation.
     pub fn refresh_derived(&mut self) {
         let threshold = self.s.record.share_threshold;
         for (c, st) in self.countries.iter().enumerate() {
+            // (recomputed every time: campaigns change citizens' resilience directly)
             let boost = st.resilience_boost;
-            if boost.to_bits() != self.derived_boost[c].to_bits() {
-                let (mut v, mut r) = (0.0, 0.0);
-                for (s, res) in st.pop.susceptibility.iter().zip(&st.pop.resilience) {
-                    let eff = (res + boost).min(1.0);
-                    v += s * (1.0 - eff);
-                    r += eff;
-                }
-                let n = f64::from(st.pop.n.max(1));
-                self.vulnerability[c] = v / n;
-                self.resilience[c] = r / n;
-                self.derived_boost[c] = boost;
+            let (mut v, mut r) = (0.0, 0.0);
+            for (s, res) in st.pop.susceptibility.iter().zip(&st.pop.resilience) {
+                let eff = (res + boost).min(1.0);
+                v += s * (1.0 - eff);
+                r += eff;
             }
+            let n = f64::from(st.pop.n.max(1));
+            self.vulnerability[c] = v / n;
+            self.resilience[c] = r / n;
             if st.pop.version() != self.means_version[c] {
                 let nd = st.pop.dims;
                 st.pop.summarise(
