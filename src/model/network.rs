@@ -278,7 +278,7 @@ impl Network {
                 if !bernoulli(rng, p) {
                     continue;
                 }
-                let old = (i + s) % n;
+                let old = wrap(i + s, n);
                 if adj.list(i).len() as u32 >= n - 1 {
                     continue;
                 }
@@ -342,6 +342,12 @@ impl Network {
     }
 }
 
+/// `v mod n` for `v < 2n` (without a division).
+#[inline]
+fn wrap(v: u32, n: u32) -> u32 {
+    if v >= n { v - n } else { v }
+}
+
 /// Adjacency lists in one flat buffer with a fixed capacity per node (doubled, and the lists
 /// moved, in the rare case a node outgrows it), for building networks edge by edge without one
 /// allocation per node. Lists are sets: their order is not kept.
@@ -359,8 +365,8 @@ impl FlatAdj {
         for i in 0..n {
             let row = &mut data[i as usize * cap..];
             for s in 1..=half {
-                row[2 * (s as usize - 1)] = (i + s) % n;
-                row[2 * (s as usize - 1) + 1] = (i + n - s) % n;
+                row[2 * (s as usize - 1)] = wrap(i + s, n);
+                row[2 * (s as usize - 1) + 1] = wrap(i + n - s, n);
             }
         }
         FlatAdj {

@@ -103,10 +103,10 @@ pub fn std_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     loop {
         let bits = rng.next_u64();
         let i = (bits & 0xff) as usize;
-        let negative = bits & 0x100 != 0;
         let u = (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
         let x = u * z.x[i];
-        let sign = |v: f64| if negative { -v } else { v };
+        // bit 8 becomes the sign bit (no branch: the sign is a coin flip)
+        let sign = |v: f64| f64::from_bits(v.to_bits() | ((bits & 0x100) << 55));
         if x < z.x[i + 1] {
             return sign(x);
         }
