@@ -160,6 +160,26 @@ fn bench(c: &mut Criterion) {
         let mut rng = ChaCha8Rng::seed_from_u64(12);
         bch.iter(|| black_box(Network::watts_strogatz(N, K, P, &mut rng).expect("valid")))
     });
+    g.bench_function("std_normal_x4", |bch| {
+        let mut rng = ChaCha8Rng::seed_from_u64(14);
+        bch.iter(|| {
+            let mut acc = 0.0;
+            for _ in 0..4 * N {
+                acc += crossroads::model::rng::std_normal(&mut rng);
+            }
+            black_box(acc)
+        })
+    });
+    g.bench_function("uniform01_x4", |bch| {
+        let mut rng = ChaCha8Rng::seed_from_u64(15);
+        bch.iter(|| {
+            let mut acc = 0.0;
+            for _ in 0..4 * N {
+                acc += uniform01(&mut rng);
+            }
+            black_box(acc)
+        })
+    });
     g.bench_function("uniform_pairs_only", |bch| {
         // the generator alone: two bounded draws per encounter, as the loops make
         let mut rng = ChaCha8Rng::seed_from_u64(13);
