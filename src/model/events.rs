@@ -4,7 +4,10 @@
 //! `events` stream *whether or not its conditions hold* (so scenarios that differ in one event keep the
 //! same draws for the others: common random numbers), and fires if the draw is below `p` and its
 //! conditions hold; a `Scheduled(month)` event fires in that month if its conditions hold. `once`
-//! events fire at most once. Effects apply in order; see [`apply`].
+//! events fire at most once. An event `decided_by` an actor fires only if that actor then chooses it:
+//! a logit yes/no on the expected utility of the event's effects under its goals ([`perceived`],
+//! [`super::decisions::choose`], one draw from the actor's `choose/<actor>` stream). Effects apply in
+//! order; see [`apply`].
 
 use super::actions::chance;
 use super::compile::{Cond, Ids, Ix};
@@ -16,6 +19,8 @@ use rand_chacha::ChaCha8Rng;
 pub struct Compiled {
     pub when: Vec<Cond>,
     pub scheduled: Option<i64>,
+    /// The actor who decides whether the event happens, if any.
+    pub decided_by: Option<Ix>,
 }
 
 /// Compiles every event of the scenario (ids and months resolved once, not every month).
@@ -30,23 +35,147 @@ pub fn compile(w: &World) -> Result<Vec<Compiled>, super::ModelError> {
                     Trigger::Scheduled(m) => Some(ids.month(m)?),
                     Trigger::Hazard(_) => None,
                 },
+                decided_by: e.decided_by.as_ref().map(|a| ids.actor(a)).transpose()?,
             })
         })
         .collect()
 }
 
 /// Phase 1 of a tick: events fire (`w.tick` is already the tick being simulated, 1-based).
-pub fn step(w: &mut World, events: &[Compiled], rng: &mut ChaCha8Rng) {
+/// `choose[a]` is actor `a`'s `choose/<id>` stream (decided events).
+pub fn step(w: &mut World, events: &[Compiled], rng: &mut ChaCha8Rng, choose: &mut [ChaCha8Rng]) {
     let month = w.tick as i64 - 1; // offset of the month being simulated from the start month
     let s = w.s;
+    let mut effects = Vec::new();
     for (e, spec) in s.events.iter().enumerate() {
         let fires = match &spec.trigger {
             Trigger::Hazard(p) => chance(rng, p.value()),
             Trigger::Scheduled(_) => events[e].scheduled == Some(month),
         };
         if fires && !(spec.once && w.event_counts[e] > 0) && w.all_hold(&events[e].when) {
+            if let Some(a) = events[e].decided_by {
+                effects.clear();
+                perceived(w, a, &spec.effects, &mut effects);
+                let (yes, eu) = super::decisions::choose(w, a, &effects, &mut choose[a]);
+                let label = if yes { "taken" } else { "declined" };
+                w.emit(&s.actors[a].id, "decide", &spec.id, eu, label);
+                if !yes {
+                    continue;
+                }
+            }
             fire(w, e, rng);
         }
+    }
+}
+
+/// The effects of an event as the deciding `actor` perceives them, appended to `out` as (indicator,
+/// mean change, sd): tension, opinion, growth, confidence, influence and project-progress changes at
+/// their stated sizes; a phase change (`SetPhase`, or a `Referendum`'s pass or fail phase with the
+/// chance it passes, [`pass_probability`]) as the change of the actor's `InPhase` goals. With several
+/// phase-setting effects the last one decides the phase the actor expects.
+pub fn perceived(w: &World, actor: Ix, effects: &[Effect], out: &mut Vec<super::actions::Effect>) {
+    use super::compile::Ind;
+    let ids = w.ids();
+    let mut lottery: Option<Vec<(Ix, f64)>> = None;
+    for eff in effects {
+        match eff {
+            Effect::Tension(d) => out.push((Ind::Tension, d.value(), 0.0)),
+            Effect::Opinion {
+                country,
+                dimension,
+                shift,
+            } => {
+                if let (Ok(c), Ok(d)) = (ids.country(country), ids.dim(dimension)) {
+                    out.push((Ind::Opinion { c, d }, shift.value(), 0.0));
+                }
+            }
+            Effect::GrowthShock { country, delta, .. } => {
+                if let Ok(c) = ids.country(country) {
+                    out.push((Ind::Growth(c), delta.value(), 0.0));
+                }
+            }
+            Effect::Confidence { country, delta } => {
+                if let Ok(c) = ids.country(country) {
+                    out.push((Ind::Confidence(c), delta.value(), 0.0));
+                }
+            }
+            Effect::Influence {
+                power,
+                country,
+                delta,
+            } => {
+                if let (Ok(p), Ok(c)) = (ids.power(power), ids.country(country)) {
+                    out.push((Ind::Influence { p, c }, delta.value(), 0.0));
+                }
+            }
+            Effect::ProjectSetback { project, delta } => {
+                if let Ok(p) = ids.project(project) {
+                    out.push((Ind::ProjectProgress(p), delta.value(), 0.0));
+                }
+            }
+            Effect::SetPhase(p) => {
+                if let Ok(p) = ids.phase(p) {
+                    lottery = Some(vec![(p, 1.0)]);
+                }
+            }
+            Effect::Referendum {
+                country,
+                dimension,
+                yes_above,
+                threshold,
+                turnout,
+                pass,
+                fail,
+                ..
+            } => {
+                let (Ok(c), Ok(d)) = (ids.country(country), ids.dim(dimension)) else {
+                    continue;
+                };
+                let p = pass_probability(
+                    &w.countries[c].pop,
+                    d,
+                    yes_above.value(),
+                    threshold.value(),
+                    turnout.value(),
+                );
+                let phase = |x: &Option<String>| {
+                    x.as_ref()
+                        .and_then(|x| ids.phase(x).ok())
+                        .unwrap_or(w.phase)
+                };
+                lottery = Some(vec![(phase(pass), p), (phase(fail), 1.0 - p)]);
+            }
+        }
+    }
+    if let Some(l) = lottery {
+        super::decisions::phase_effects(w, actor, &l, out);
+    }
+}
+
+/// The chance a referendum passes as a decider reads it from the citizens now: with `s` the share of
+/// citizens above `yes_above` and `n_v = turnout × n` voters, the yes share is about normal with mean
+/// `s` and sd `sqrt(s (1 − s) / n_v)` (the binomial sampling of who votes), so
+/// `P(pass) = Φ((s − threshold) / sd)`; with no spread, 1 if `s > threshold`, else 0.
+pub fn pass_probability(
+    pop: &super::opinion::Population,
+    d: Ix,
+    yes_above: f64,
+    threshold: f64,
+    turnout: f64,
+) -> f64 {
+    let s = pop.share_above(d, yes_above);
+    let voters = turnout.clamp(0.0, 1.0) * f64::from(pop.n);
+    let sd = if voters > 0.0 {
+        (s * (1.0 - s) / voters).sqrt()
+    } else {
+        0.0
+    };
+    if sd > 0.0 {
+        super::decisions::normal_cdf((s - threshold) / sd)
+    } else if s > threshold {
+        1.0
+    } else {
+        0.0
     }
 }
 
