@@ -366,9 +366,12 @@ fn two_mediators_cannot_drive_tension_below_its_baseline() {
         "world.tension=0.25",
         "world.tension_baseline=0.15",
         "world.tension_floor=0.1",
+        // positions move only by mediation, so the issue stays open to mediation all along
+        "issues.deal.bargaining.step=0.0",
     ]);
     for out in runs(&r, 10) {
-        assert!(num(&r, &out, "mediation_count") > 0.0);
+        // Both mediate while there is tension to remove (and would every month if it always paid)
+        assert!(num(&r, &out, "mediation_count") >= 2.0);
         assert!(num(&r, &out, "tension_min") >= 0.15 - 1e-12);
     }
 }

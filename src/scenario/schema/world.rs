@@ -66,12 +66,12 @@ pub struct WorldParams {
     /// reversion of docs/model.md 7.10). Default: 12.
     #[serde(default = "d_growth_half_life")]
     pub growth_half_life: Param,
-    /// Lowest annualised growth the model allows (−0.3: Ukraine's 2022 contraction, −29%, the deepest
-    /// in the region's recent record; World Bank). Default: −0.3.
+    /// Lowest annualised growth the model allows (−0.3: about Ukraine's 2022 contraction, −29%, the
+    /// deepest in the wider region's recent record). Default: −0.3.
     #[serde(default = "d_growth_floor")]
     pub growth_floor: Param,
-    /// Highest annualised growth the model allows (0.35: Azerbaijan's 2006 oil boom, +34.5%; World
-    /// Bank / IMF). Default: 0.35.
+    /// Highest annualised growth the model allows (0.35: above Azerbaijan's 2006 oil boom, +31% by the
+    /// IMF's count, +34.5% in the World Bank's WDI). Default: 0.35.
     #[serde(default = "d_growth_ceiling")]
     pub growth_ceiling: Param,
     /// Share of the value of the goods a route carries that each country it crosses captures as value
