@@ -84,6 +84,9 @@ pub enum Ind {
     IssueForecast(Ix),
     IssueSpread(Ix),
     PartySupport(Ix),
+    PollShare(Ix),
+    PollDecided(Ix),
+    Undecided(Ix),
     BudgetUse(Ix),
 }
 
@@ -121,6 +124,9 @@ impl Ind {
             Indicator::IssueForecast(i) => Ind::IssueForecast(ids.issue(i)?),
             Indicator::IssueSpread(i) => Ind::IssueSpread(ids.issue(i)?),
             Indicator::PartySupport(p) => Ind::PartySupport(ids.actor(p)?),
+            Indicator::PollShare(p) => Ind::PollShare(ids.actor(p)?),
+            Indicator::PollDecided(p) => Ind::PollDecided(ids.actor(p)?),
+            Indicator::Undecided(c) => Ind::Undecided(ids.country(c)?),
             Indicator::BudgetUse(a) => Ind::BudgetUse(ids.actor(a)?),
         })
     }

@@ -111,20 +111,24 @@ pub fn apply(w: &mut World, eff: &Effect, rng: &mut ChaCha8Rng) {
             yes_above,
             threshold,
             turnout,
+            quorum,
             pass,
             fail,
         } => {
             let (Ok(c), Ok(d)) = (ids.country(country), ids.dim(dimension)) else {
                 return;
             };
-            let share = super::elections::referendum(
+            let r = super::elections::referendum(
                 &w.countries[c].pop,
                 d,
                 yes_above.value(),
                 turnout.value(),
+                quorum.value(),
                 rng,
             );
-            let passed = share > threshold.value();
+            w.referendums[c] = Some(r);
+            let share = r.yes;
+            let passed = share > threshold.value() && r.quorum_met;
             w.emit(
                 "",
                 "referendum",
