@@ -194,33 +194,45 @@ fn assign(w: &World, c: Ix, st: &mut VoterState, target: &[f64], fit: f64, rng: 
     }
 }
 
-/// The monthly update of attachment strengths (phase 4, after drift): each attached citizen's strength
-/// moves `update` of the way toward `clamp(1 − D/latitude, 0, 1)`, D its distance to its party's
-/// platform now. Deterministic.
+/// The monthly update of attachments (phase 4, after drift). An attached citizen's strength moves
+/// `update` of the way toward `clamp(1 − D/latitude, 0, 1)`, D its distance to its party's platform
+/// now. A citizen without attachment who would name a party in the poll (within the latitude, clearly
+/// ahead) takes that party's attachment at strength 0, to grow by the same rule (own assumption after
+/// the "running tally" of evaluations, Fiorina 1981). Only when `update > 0`; deterministic.
 pub fn step(w: &mut World) {
     for c in 0..w.countries.len() {
         let st = &w.voters[c];
-        if st.update <= 0.0 || !st.party.iter().any(|&k| k != NONE) {
+        if st.update <= 0.0 || st.parties.is_empty() {
             continue;
         }
-        let pop = &w.countries[c].pop;
-        let lat = st.latitude;
+        let mut party = std::mem::take(&mut w.voters[c].party);
         let mut strength = std::mem::take(&mut w.voters[c].strength);
         let st = &w.voters[c];
-        for (i, s) in strength.iter_mut().enumerate() {
-            let k = st.party[i];
-            if k == NONE {
+        let pop = &w.countries[c].pop;
+        let lat = st.latitude;
+        let mut e = vec![0.0; st.parties.len()];
+        for i in 0..party.len() {
+            let row = &pop.opinions[i * pop.dims..(i + 1) * pop.dims];
+            if party[i] == NONE {
+                for (k, &p) in st.parties.iter().enumerate() {
+                    e[k] = row_distance(row, &w.actors[p].platform) - w.actors[p].appeal;
+                }
+                let (k, b, s) = best_two(&e);
+                if decided(st, false, b, s) {
+                    party[i] = k as u16;
+                    strength[i] = 0.0;
+                }
                 continue;
             }
-            let row = &pop.opinions[i * pop.dims..(i + 1) * pop.dims];
-            let d = row_distance(row, &w.actors[st.parties[k as usize]].platform);
+            let d = row_distance(row, &w.actors[st.parties[party[i] as usize]].platform);
             let target = if lat > 0.0 {
                 (1.0 - d / lat).clamp(0.0, 1.0)
             } else {
                 0.0
             };
-            *s += st.update * (target - *s);
+            strength[i] += st.update * (target - strength[i]);
         }
+        w.voters[c].party = party;
         w.voters[c].strength = strength;
     }
 }
@@ -259,10 +271,20 @@ pub fn best_two(e: &[f64]) -> (usize, f64, f64) {
     (k, b, s)
 }
 
-/// The poll rule: a citizen names its nearest party if that party is within the latitude and the
-/// runner-up is at least `indifference` further away.
-pub fn decided(st: &VoterState, best: f64, second: f64) -> bool {
-    best <= st.latitude && second - best >= st.indifference
+/// The poll rule: a citizen names its nearest party (effective distance) if the runner-up is at least
+/// `indifference` further away (otherwise it is indifferent) and either the party is its own
+/// attachment (a partisan names its party) or it lies within the latitude (otherwise an unattached
+/// citizen is alienated). A weak attachment adds little to the gap, so a weak partisan facing small
+/// differences is undecided.
+pub fn decided(st: &VoterState, own: bool, best: f64, second: f64) -> bool {
+    second - best >= st.indifference && (own || best <= st.latitude)
+}
+
+/// Whether nearest party `k` is citizen `i`'s own attachment.
+pub fn is_own(st: &VoterState, i: usize, k: usize) -> bool {
+    st.party
+        .get(i)
+        .is_some_and(|&p| p as usize == k && p != NONE)
 }
 
 /// The probability that citizen `i` votes: `logistic(logit(turnout) + turnout_attachment × strength −
@@ -304,7 +326,7 @@ pub fn poll(w: &World, c: Ix) -> Poll {
         effective(w, c, i, &st.parties, &mut e);
         let (k, b, s) = best_two(&e);
         p.nearest[k] += 1;
-        if decided(st, b, s) {
+        if decided(st, is_own(st, i, k), b, s) {
             p.named[k] += 1;
             p.decided += 1;
         }
