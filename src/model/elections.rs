@@ -132,7 +132,15 @@ pub fn hold(w: &mut World, e: Ix, rng: &mut ChaCha8Rng) -> ElectionResult {
         .filter_map(|p| ids.actor(p).ok())
         .collect();
     let (votes, turnout) = vote(w, c, spec, &ballot, rng);
-    let mut r = institutions(w, spec, &ballot, votes, turnout);
+    let platforms: Vec<&[(Ix, f64)]> = ballot
+        .iter()
+        .map(|&p| w.actors[p].platform.as_slice())
+        .collect();
+    let connected = match &spec.formation.coalition {
+        Some(CoalitionRule::MinimalConnected(d)) => ids.dim(d).ok(),
+        _ => None,
+    };
+    let mut r = institutions(spec, &platforms, connected, votes, turnout);
     if r.lead.is_none() && spec.formation.runoff {
         // A second round between the two lists with the most votes (institutions left it open).
         if let Some((a, b)) = inst::top_two(&r.votes, &r.entered) {
@@ -160,15 +168,17 @@ pub fn hold(w: &mut World, e: Ix, rng: &mut ChaCha8Rng) -> ElectionResult {
     r
 }
 
-/// Thresholds, seats and government formation for first-round `votes` of the lists `ballot`. A runoff
-/// still to be held leaves `lead` empty (the caller holds it and calls [`finish`]).
+/// Thresholds, seats and government formation for the first-round `votes` of the election's lists
+/// (`platforms` in the same order; `connected`: the dimension of a `MinimalConnected` rule). A second
+/// round still to be held leaves `lead` empty (the caller holds it and calls [`finish`]).
 pub fn institutions(
-    w: &World,
     spec: &Election,
-    ballot: &[Ix],
+    platforms: &[&[(Ix, f64)]],
+    connected: Option<Ix>,
     votes: Vec<u64>,
     turnout: f64,
 ) -> ElectionResult {
+    let n = votes.len();
     let shares = shares_of(&votes);
     let by_size: Vec<(u32, f64)> = spec
         .alliance_thresholds
@@ -202,34 +212,27 @@ pub fn institutions(
         shares,
         seats,
         entered,
-        governing: vec![false; ballot.len()],
+        governing: vec![false; n],
         lead: None,
         turnout,
         runoff: None,
         votes,
     };
     let total: u32 = r.seats.iter().sum();
-    let Some(first) = inst::most_votes(&r.votes, (0..ballot.len()).filter(|&k| r.entered[k]))
-    else {
+    let Some(first) = inst::most_votes(&r.votes, (0..n).filter(|&k| r.entered[k])) else {
         return r;
     };
     let government = if 2 * u64::from(r.seats[first]) > u64::from(total) {
         Government::Majority(first)
-    } else if let Some(rule) = &spec.formation.coalition {
-        let platforms: Vec<&[(Ix, f64)]> = ballot
-            .iter()
-            .map(|&p| w.actors[p].platform.as_slice())
-            .collect();
+    } else if spec.formation.coalition.is_some() {
         let dist = |a: usize, b: usize| platform_distance(platforms[a], platforms[b]);
-        let position: Option<Vec<f64>> = match rule {
-            CoalitionRule::ClosestPlatforms => None,
-            CoalitionRule::MinimalConnected(d) => w.ids().dim(d).ok().map(|d| {
-                platforms
-                    .iter()
-                    .map(|pl| pl.iter().find(|x| x.0 == d).map_or(0.5, |x| x.1))
-                    .collect()
-            }),
-        };
+        // A list without a stance on the dimension sits at its middle.
+        let position: Option<Vec<f64>> = connected.map(|d| {
+            platforms
+                .iter()
+                .map(|pl| pl.iter().find(|x| x.0 == d).map_or(0.5, |x| x.1))
+                .collect()
+        });
         match inst::coalition(
             &r.seats,
             total,

@@ -134,7 +134,13 @@ pub fn apply(w: &mut World, eff: &Effect, rng: &mut ChaCha8Rng) {
                 "referendum",
                 country,
                 share,
-                if passed { "passed" } else { "failed" },
+                if passed {
+                    "passed"
+                } else if r.quorum_met {
+                    "failed"
+                } else {
+                    "no_quorum"
+                },
             );
             let next = if passed { pass } else { fail };
             if let Some(p) = next.as_ref().and_then(|p| ids.phase(p).ok()) {
