@@ -104,7 +104,11 @@ fn georgia_2024_gives_the_official_seats() {
     assert_eq!(&r.seats[..5], &[89, 19, 16, 14, 12]);
     assert_eq!(r.seats.iter().sum::<u32>(), 150);
     assert_eq!(r.lead, Some(0));
-    let e = spec(n, "threshold: 0.05, seats: 150, method: LargestRemainder", &[]);
+    let e = spec(
+        n,
+        "threshold: 0.05, seats: 150, method: LargestRemainder",
+        &[],
+    );
     assert_eq!(&run(&e, votes, &[]).seats[..5], &[88, 18, 17, 14, 13]);
 }
 
@@ -122,12 +126,20 @@ fn an_alliance_needs_its_own_threshold() {
 #[test]
 fn a_small_majority_gets_the_stable_majority_bonus() {
     // 51 of 100 seats < 54%: the fewest seats that bring it to 54%: 51 + k >= 0.54 (100 + k): k = 7.
-    let e = spec(2, "threshold: 0.0, seats: 100, method: LargestRemainder, majority_bonus: 0.54", &[]);
+    let e = spec(
+        2,
+        "threshold: 0.0, seats: 100, method: LargestRemainder, majority_bonus: 0.54",
+        &[],
+    );
     let r = run(&e, vec![510, 490], &[]);
     assert_eq!(r.seats, vec![58, 49]);
     assert!(58.0 / 107.0 >= 0.54 && 57.0 / 106.0 < 0.54);
     // Without a majority and without a stable-majority rule, a minority government gets nothing.
-    let e = spec(3, "threshold: 0.0, seats: 100, method: LargestRemainder, majority_bonus: 0.54", &[]);
+    let e = spec(
+        3,
+        "threshold: 0.0, seats: 100, method: LargestRemainder, majority_bonus: 0.54",
+        &[],
+    );
     let r = run(&e, vec![45, 30, 25], &[]);
     assert_eq!(r.seats, vec![45, 30, 25]);
     assert_eq!(r.lead, Some(0));
@@ -163,7 +175,8 @@ fn without_a_majority_or_coalition_the_top_two_go_to_a_second_round() {
 fn a_dominant_list_leaves_the_opposition_a_third() {
     // 80 / 15 / 5 of 100: the opposition needs 1/3: 20 + k >= (100 + k) / 3: k = 20, its 40 seats
     // divided 3:1 by votes: 30 / 10.
-    let body = "threshold: 0.0, seats: 100, method: LargestRemainder, opposition_min: 0.3333333333333333";
+    let body =
+        "threshold: 0.0, seats: 100, method: LargestRemainder, opposition_min: 0.3333333333333333";
     let e = spec(3, body, &[]);
     let r = run(&e, vec![800, 150, 50], &[]);
     assert_eq!(r.seats, vec![80, 30, 10]);
