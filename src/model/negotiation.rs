@@ -119,6 +119,9 @@ pub fn step(w: &mut World) {
             q: cfg.q.value(),
             step: cfg.step.value(),
             range,
+            probability: cfg.probability,
+            offers: cfg.offers,
+            compromise: cfg.compromise,
             ..BargainingParams::default()
         };
         new.clear();
