@@ -429,7 +429,9 @@ impl<'a> Ctx<'a> {
             ProjectProgress(p) | ProjectOperation(p) => self.project(&format!("{path}[0]"), p),
             RouteVolume(r) => self.route(&format!("{path}[0]"), r),
             Tension => {}
-            IssueForecast(i) | IssueSpread(i) => self.issue(&format!("{path}[0]"), i),
+            IssueForecast(i) | IssueMedian(i) | IssueSpread(i) => {
+                self.issue(&format!("{path}[0]"), i)
+            }
             PartySupport(p) => {
                 self.actor(&format!("{path}[0]"), p, Some(ActorKind::Party));
             }
