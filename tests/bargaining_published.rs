@@ -65,11 +65,15 @@ const REPLICATION_MEDIAN: [f64; 8] = [
 /// `crossroads run` on the EC scenario with `sets`; returns (weighted mean, weighted median) at
 /// ticks 0..=10 from series.csv (one run: the `mean` column is the run's value).
 fn run_ec(sets: &[&str]) -> (Vec<f64>, Vec<f64>) {
+    run_file(Path::new(EC), sets)
+}
+
+fn run_file(file: &Path, sets: &[&str]) -> (Vec<f64>, Vec<f64>) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("ec");
     let mut args = vec![
         "run",
-        EC,
+        file.to_str().unwrap(),
         "--runs",
         "1",
         "--no-charts",
@@ -141,6 +145,38 @@ fn ec_scenario_reproduces_table_2_through_the_binary() {
                 TABLE2_MEDIAN[r - 1]
             );
         }
+    }
+}
+
+#[test]
+fn the_defaults_are_the_programs_reading() {
+    // The scenario file spells the readings out; without those lines the defaults must give the same.
+    let text = std::fs::read_to_string(EC).unwrap();
+    let stripped: String = text
+        .lines()
+        .filter(|l| {
+            !["probability:", "offers:", "compromise:"]
+                .iter()
+                .any(|k| l.trim_start().starts_with(k))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(text.lines().count(), stripped.lines().count() + 3);
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("ec_defaults.ron");
+    std::fs::write(&file, stripped).unwrap();
+    let (mean, median) = run_file(&file, &[]);
+    for r in 1..=8 {
+        assert!(
+            (mean[r] - REPLICATION_MEAN[r - 1]).abs() < 1e-9,
+            "round {r}: {}",
+            mean[r]
+        );
+        assert!(
+            (median[r] - REPLICATION_MEDIAN[r - 1]).abs() < 1e-9,
+            "round {r}: {}",
+            median[r]
+        );
     }
 }
 
