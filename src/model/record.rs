@@ -24,6 +24,7 @@ pub enum Probe {
     RouteVolume(Ix),
     Tension,
     IssueForecast(Ix),
+    IssueMedian(Ix),
     IssueSpread(Ix),
     PartySupport(Ix),
     Phase(Ix),
@@ -97,6 +98,7 @@ pub fn layout(s: &Scenario) -> (Vec<SeriesKey>, Vec<Probe>) {
     push("tension", "region".to_string(), Probe::Tension);
     for (i, issue) in s.issues.iter().enumerate() {
         push("issue_forecast", issue.id.clone(), Probe::IssueForecast(i));
+        push("issue_median", issue.id.clone(), Probe::IssueMedian(i));
         push("issue_spread", issue.id.clone(), Probe::IssueSpread(i));
     }
     for (a, actor) in s.actors.iter().enumerate() {
@@ -210,6 +212,7 @@ impl Recorder {
             Probe::RouteVolume(r) => w.routes[r].volume,
             Probe::Tension => w.tension,
             Probe::IssueForecast(i) => w.issues[i].forecast,
+            Probe::IssueMedian(i) => w.issues[i].median,
             Probe::IssueSpread(i) => w.issues[i].spread,
             Probe::PartySupport(a) => self.support(w, a),
             Probe::Phase(p) => f64::from(u8::from(w.phase == p)),
