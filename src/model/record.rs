@@ -24,6 +24,7 @@ pub enum Probe {
     RouteVolume(Ix),
     Tension,
     IssueForecast(Ix),
+    IssueMedian(Ix),
     IssueSpread(Ix),
     PartySupport(Ix),
     /// A party's poll share among all respondents: (country, index among the country's parties).
@@ -103,6 +104,7 @@ pub fn layout(s: &Scenario) -> (Vec<SeriesKey>, Vec<Probe>) {
     push("tension", "region".to_string(), Probe::Tension);
     for (i, issue) in s.issues.iter().enumerate() {
         push("issue_forecast", issue.id.clone(), Probe::IssueForecast(i));
+        push("issue_median", issue.id.clone(), Probe::IssueMedian(i));
         push("issue_spread", issue.id.clone(), Probe::IssueSpread(i));
     }
     for (a, actor) in s.actors.iter().enumerate() {
@@ -238,6 +240,7 @@ impl Recorder {
             Probe::RouteVolume(r) => w.routes[r].volume,
             Probe::Tension => w.tension,
             Probe::IssueForecast(i) => w.issues[i].forecast,
+            Probe::IssueMedian(i) => w.issues[i].median,
             Probe::IssueSpread(i) => w.issues[i].spread,
             Probe::PartySupport(a) => self.support(w, a),
             Probe::Poll(c, k) => self.poll(w, c).share(k),

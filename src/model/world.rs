@@ -68,6 +68,8 @@ pub struct IssueState {
     /// Extra convergence from mediation this tick (reset after the round).
     pub mediation: f64,
     pub forecast: f64,
+    /// Weighted median position (BDM's median-voter forecast), refreshed with `forecast`.
+    pub median: f64,
     pub spread: f64,
     /// The issue's width for the bargaining model: the spread of positions at the start.
     pub range: f64,
@@ -282,6 +284,7 @@ impl<'s> World<'s> {
                 status_quo: i.status_quo.value(),
                 mediation: 0.0,
                 forecast: 0.0,
+                median: 0.0,
                 spread: 0.0,
                 range: 0.0,
                 support_dimension: i
@@ -547,6 +550,7 @@ impl<'s> World<'s> {
             Ind::RouteVolume(r) => self.routes[r].volume,
             Ind::Tension => self.tension,
             Ind::IssueForecast(i) => self.issues[i].forecast,
+            Ind::IssueMedian(i) => self.issues[i].median,
             Ind::IssueSpread(i) => self.issues[i].spread,
             Ind::PartySupport(p) => self.party_support(p),
             Ind::PollShare(p) => self.poll_of(p).map_or(0.0, |(q, k)| q.share(k)),

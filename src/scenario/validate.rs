@@ -426,7 +426,9 @@ impl<'a> Ctx<'a> {
             ProjectProgress(p) | ProjectOperation(p) => self.project(&format!("{path}[0]"), p),
             RouteVolume(r) => self.route(&format!("{path}[0]"), r),
             Tension => {}
-            IssueForecast(i) | IssueSpread(i) => self.issue(&format!("{path}[0]"), i),
+            IssueForecast(i) | IssueMedian(i) | IssueSpread(i) => {
+                self.issue(&format!("{path}[0]"), i)
+            }
             PartySupport(p) | PollShare(p) | PollDecided(p) => {
                 self.actor(&format!("{path}[0]"), p, Some(ActorKind::Party));
             }
@@ -887,23 +889,7 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
     for (k, i) in s.issues.iter().enumerate() {
         let p = format!("issues[{k}]");
         c.param(&format!("{p}.status_quo"), &i.status_quo, POSITION);
-        let b = &i.bargaining;
-        if b.every == 0 {
-            c.err(
-                &format!("{p}.bargaining.every"),
-                "`every` must be at least 1 month",
-            );
-        }
-        c.param(&format!("{p}.bargaining.q"), &b.q, PROB);
-        c.param(&format!("{p}.bargaining.step"), &b.step, UNIT);
-        c.param(
-            &format!("{p}.bargaining.public_weight"),
-            &b.public_weight,
-            UNIT,
-        );
-        if let Some(d) = &b.support_dimension {
-            c.dim(&format!("{p}.bargaining.support_dimension"), d);
-        }
+        bargaining(&mut c, &format!("{p}.bargaining"), &i.bargaining);
     }
 
     // Projects and routes.
@@ -1215,6 +1201,21 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
     }
 
     c.out
+}
+
+/// An issue's `bargaining:` block at path `p`: the round's numbers in range, the support dimension
+/// known. (Its readings — `probability`, `offers`, `compromise` — are enums: an unknown variant is
+/// already a located error of the deserializer.)
+fn bargaining(c: &mut Ctx, p: &str, b: &Bargaining) {
+    if b.every == 0 {
+        c.err(&format!("{p}.every"), "`every` must be at least 1 month");
+    }
+    c.param(&format!("{p}.q"), &b.q, PROB);
+    c.param(&format!("{p}.step"), &b.step, UNIT);
+    c.param(&format!("{p}.public_weight"), &b.public_weight, UNIT);
+    if let Some(d) = &b.support_dimension {
+        c.dim(&format!("{p}.support_dimension"), d);
+    }
 }
 
 fn action(c: &mut Ctx, p: &str, a: &ActionSpec) {

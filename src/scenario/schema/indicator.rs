@@ -35,6 +35,10 @@ pub enum Indicator {
     Tension,
     /// Forecast (salience- and capability-weighted mean position) of a negotiated issue, 0..100.
     IssueForecast(String),
+    /// Median voter position of a negotiated issue, 0..100: the position of the states and external
+    /// powers with salience that the salience- and capability-weighted majority prefers to every other
+    /// (the weighted median; Bueno de Mesquita's forecast, docs/model.md 7.9).
+    IssueMedian(String),
     /// Spread (max - min) of the positions of actors with salience on an issue, 0..100.
     IssueSpread(String),
     /// A party's support among citizens (share who would vote for it now), [0, 1].

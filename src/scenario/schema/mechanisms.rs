@@ -48,6 +48,55 @@ pub struct Bargaining {
     /// Dimension whose mean is the public support for the state's negotiators. Default: none.
     #[serde(default)]
     pub support_dimension: Option<String>,
+    /// How the probability of success is normalised. Default: `Program` (reproduces Scholz et al.
+    /// 2011, Table 2). See [`SuccessProbability`].
+    #[serde(default)]
+    pub probability: SuccessProbability,
+    /// Which offer an actor accepts. Default: `ByKind` (Scholz et al.'s program). See [`OfferChoice`].
+    #[serde(default)]
+    pub offers: OfferChoice,
+    /// Which compromise an actor accepts when `offers: ByKind` leaves it several. Default:
+    /// `LowestWeightedPoint` (Scholz et al.'s program). See [`CompromiseChoice`].
+    #[serde(default)]
+    pub compromise: CompromiseChoice,
+}
+
+/// The probability of success `P_ij` of `i` against `j` in the bargaining model (docs/model.md 7.9).
+/// Both readings share the numerator `Σ_k max(0, v^k_ij)`, the votes for `i` over `j`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum SuccessProbability {
+    /// As printed (Bueno de Mesquita 1994; Scholz et al. 2011): over the votes of this pair,
+    /// `Σ_k |v^k_ij|`, so `P_ij + P_ji = 1`.
+    Printed,
+    /// As Scholz et al.'s program computes it (reported by the jmckib/dmasad replications): over the
+    /// votes of every voter on every ordered pair of actors, `Σ_k Σ_a Σ_b |v^k_ab|`. Reproduces their
+    /// Table 2.
+    #[default]
+    Program,
+}
+
+/// Which of the offers an actor receives in a bargaining round it accepts (docs/model.md 7.9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum OfferChoice {
+    /// As printed (Bueno de Mesquita 2002; Scholz et al. 2011): the offer needing the least movement,
+    /// whatever its kind.
+    LeastMovement,
+    /// As Scholz et al.'s program does it: a conflict if there is one (the nearest), else a compromise
+    /// (chosen by `compromise`), else a capitulation (the nearest). Reproduces their Table 2.
+    #[default]
+    ByKind,
+}
+
+/// Which compromise an actor accepts under `offers: ByKind` when it has several (docs/model.md 7.9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum CompromiseChoice {
+    /// As Scholz et al.'s program does it: the compromise whose point
+    /// `(|EU_ij| x_i + EU_ji x_j) / (|EU_ij| + EU_ji)` is lowest on the issue scale. Reproduces their
+    /// Table 2.
+    #[default]
+    LowestWeightedPoint,
+    /// As printed: the compromise needing the least movement.
+    LeastMovement,
 }
 
 impl Default for Bargaining {
@@ -58,6 +107,9 @@ impl Default for Bargaining {
             step: Param::Fixed(1.0),
             public_weight: Param::Fixed(0.0),
             support_dimension: None,
+            probability: SuccessProbability::default(),
+            offers: OfferChoice::default(),
+            compromise: CompromiseChoice::default(),
         }
     }
 }
