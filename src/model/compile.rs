@@ -85,6 +85,9 @@ pub enum Ind {
     IssueMedian(Ix),
     IssueSpread(Ix),
     PartySupport(Ix),
+    PollShare(Ix),
+    PollDecided(Ix),
+    Undecided(Ix),
     BudgetUse(Ix),
 }
 
@@ -123,6 +126,9 @@ impl Ind {
             Indicator::IssueMedian(i) => Ind::IssueMedian(ids.issue(i)?),
             Indicator::IssueSpread(i) => Ind::IssueSpread(ids.issue(i)?),
             Indicator::PartySupport(p) => Ind::PartySupport(ids.actor(p)?),
+            Indicator::PollShare(p) => Ind::PollShare(ids.actor(p)?),
+            Indicator::PollDecided(p) => Ind::PollDecided(ids.actor(p)?),
+            Indicator::Undecided(c) => Ind::Undecided(ids.country(c)?),
             Indicator::BudgetUse(a) => Ind::BudgetUse(ids.actor(a)?),
         })
     }

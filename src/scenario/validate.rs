@@ -16,6 +16,8 @@ use super::schema::*;
 use super::tree::{Kind, Node, Problem, Span};
 use std::collections::{HashMap, HashSet};
 
+mod voting;
+
 /// The most memory one run may need (4 GiB); larger scenarios are rejected with the estimate.
 pub const MEMORY_LIMIT: u128 = 4 << 30;
 
@@ -130,11 +132,6 @@ const ANY: Bound = Bound {
 const DEFFUANT_MU: Bound = Bound {
     hi: 0.5,
     what: "in [0, 0.5] (Deffuant–Weisbuch convergence)",
-    ..PROB
-};
-const THRESHOLD: Bound = Bound {
-    hi_open: true,
-    what: "a share in [0, 1)",
     ..PROB
 };
 const TURNOUT: Bound = Bound {
@@ -432,9 +429,10 @@ impl<'a> Ctx<'a> {
             IssueForecast(i) | IssueMedian(i) | IssueSpread(i) => {
                 self.issue(&format!("{path}[0]"), i)
             }
-            PartySupport(p) => {
+            PartySupport(p) | PollShare(p) | PollDecided(p) => {
                 self.actor(&format!("{path}[0]"), p, Some(ActorKind::Party));
             }
+            Undecided(c) => self.country(&format!("{path}[0]"), c),
             BudgetUse(a) => {
                 self.actor(&format!("{path}[0]"), a, None);
             }
@@ -530,6 +528,7 @@ impl<'a> Ctx<'a> {
                 yes_above,
                 threshold,
                 turnout,
+                quorum,
                 pass,
                 fail,
             } => {
@@ -538,6 +537,7 @@ impl<'a> Ctx<'a> {
                 self.param(&format!("{path}.yes_above"), yes_above, SHARE);
                 self.param(&format!("{path}.threshold"), threshold, SHARE);
                 self.param(&format!("{path}.turnout"), turnout, TURNOUT);
+                self.param(&format!("{path}.quorum"), quorum, SHARE);
                 if let Some(p) = pass {
                     self.phase(&format!("{path}.pass"), p);
                 }
@@ -947,10 +947,12 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
                 }
             }
         }
-        c.param(&format!("{p}.threshold"), &e.threshold, THRESHOLD);
+        c.param(&format!("{p}.threshold"), &e.threshold, SHARE);
         c.param(&format!("{p}.turnout"), &e.turnout, TURNOUT);
         c.param(&format!("{p}.noise"), &e.noise, NONNEG);
+        voting::institutions(&mut c, &p, e);
     }
+    voting::voters(&mut c);
 
     // Process.
     if s.process.phases.is_empty() {
@@ -1063,8 +1065,17 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
                 }
             }
             OutcomeKind::ProjectMonth { project } => c.project(&format!("{q}.project"), project),
+            OutcomeKind::Turnout { election } | OutcomeKind::Runoff { election } => {
+                c.election(&format!("{q}.election"), election);
+            }
+            OutcomeKind::ReferendumYes { country } | OutcomeKind::ReferendumQuorum { country } => {
+                c.country(&format!("{q}.country"), country);
+            }
             OutcomeKind::ElectionWinner { election, party }
-            | OutcomeKind::VoteShare { election, party } => {
+            | OutcomeKind::VoteShare { election, party }
+            | OutcomeKind::Seats { election, party }
+            | OutcomeKind::EntersParliament { election, party }
+            | OutcomeKind::Governing { election, party } => {
                 if let Some(e) = c.election(&format!("{q}.election"), election) {
                     if !e.parties.contains(party) {
                         c.err(
