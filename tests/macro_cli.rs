@@ -107,10 +107,7 @@ fn growth_bounds_and_growth_inside_them() {
         "must be ≥ 0",
     );
     case(
-        &[(
-            "growth: 0.05,",
-            "growth: 0.05, potential_growth: 0.5,",
-        )],
+        &[("growth: 0.05,", "growth: 0.05, potential_growth: 0.5,")],
         "potential_growth: 0.5",
         18,
         "must lie within the growth bounds",
@@ -166,7 +163,10 @@ fn route_value_and_capture() {
         "a second capture share for `alpha`",
     );
     case(
-        &[(route, r#"countries: ["alpha", "beta"], value_per_tonne: -5.0, volume: 4.5,"#)],
+        &[(
+            route,
+            r#"countries: ["alpha", "beta"], value_per_tonne: -5.0, volume: 4.5,"#,
+        )],
         "value_per_tonne: -5.0",
         17,
         "must be ≥ 0",
@@ -182,13 +182,19 @@ fn route_value_and_capture() {
 #[test]
 fn temperature_and_cost_weight() {
     case(
-        &[("            budget: 20,", "            budget: 20, temperature: -1.0,")],
+        &[(
+            "            budget: 20,",
+            "            budget: 20, temperature: -1.0,",
+        )],
         "temperature: -1.0",
         13,
         "must be ≥ 0",
     );
     case(
-        &[("            budget: 20,", "            budget: 20, cost_weight: -0.1,")],
+        &[(
+            "            budget: 20,",
+            "            budget: 20, cost_weight: -0.1,",
+        )],
         "cost_weight: -0.1",
         13,
         "must be ≥ 0",
@@ -200,7 +206,10 @@ fn temperature_and_cost_weight() {
         "must be ≥ 0",
     );
     case(
-        &[(WORLD, "world: (cost_weight: Uniform(-1.0, 1.0), tension: 0.3,")],
+        &[(
+            WORLD,
+            "world: (cost_weight: Uniform(-1.0, 1.0), tension: 0.3,",
+        )],
         "Uniform(-1.0, 1.0)",
         0,
         "can fall outside it",
@@ -277,7 +286,10 @@ fn in_phase_indicator_names_known_phases() {
 #[test]
 fn replaced_fields_say_what_to_write_instead() {
     case(
-        &[("            budget: 20,", "            budget: 20, rationality: 5.0,")],
+        &[(
+            "            budget: 20,",
+            "            budget: 20, rationality: 5.0,",
+        )],
         "rationality",
         0,
         "was replaced by `temperature`",

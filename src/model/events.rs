@@ -124,9 +124,9 @@ pub fn perceived(w: &World, actor: Ix, effects: &[Effect], out: &mut Vec<super::
                 yes_above,
                 threshold,
                 turnout,
+                quorum,
                 pass,
                 fail,
-                ..
             } => {
                 let (Ok(c), Ok(d)) = (ids.country(country), ids.dim(dimension)) else {
                     continue;
@@ -137,6 +137,7 @@ pub fn perceived(w: &World, actor: Ix, effects: &[Effect], out: &mut Vec<super::
                     yes_above.value(),
                     threshold.value(),
                     turnout.value(),
+                    quorum.value(),
                 );
                 let phase = |x: &Option<String>| {
                     x.as_ref()
@@ -152,31 +153,43 @@ pub fn perceived(w: &World, actor: Ix, effects: &[Effect], out: &mut Vec<super::
     }
 }
 
-/// The chance a referendum passes as a decider reads it from the citizens now: with `s` the share of
-/// citizens above `yes_above` and `n_v = turnout × n` voters, the yes share is about normal with mean
-/// `s` and sd `sqrt(s (1 − s) / n_v)` (the binomial sampling of who votes), so
-/// `P(pass) = Φ((s − threshold) / sd)`; with no spread, 1 if `s > threshold`, else 0.
+/// The chance a referendum passes as a decider reads it from the citizens now. With `s` the share of
+/// citizens above `yes_above`, `n` citizens and `n_v = turnout × n` voters: the yes share among voters
+/// is about normal with mean `s` and sd `sqrt(s (1 − s) / n_v)`, and the yes votes as a share of all
+/// citizens about normal with mean `q = turnout × s` and sd `sqrt(q (1 − q) / n)` (the binomial sampling
+/// of who votes); the vote passes if the first exceeds `threshold` and the second reaches `quorum`,
+/// taken as independent: `P(pass) = Φ((s − threshold) / sd_s) × Φ((q − quorum) / sd_q)` (a zero sd
+/// gives 1 or 0; a quorum of 0 always holds).
 pub fn pass_probability(
     pop: &super::opinion::Population,
     d: Ix,
     yes_above: f64,
     threshold: f64,
     turnout: f64,
+    quorum: f64,
 ) -> f64 {
-    let s = pop.share_above(d, yes_above);
-    let voters = turnout.clamp(0.0, 1.0) * f64::from(pop.n);
-    let sd = if voters > 0.0 {
-        (s * (1.0 - s) / voters).sqrt()
-    } else {
-        0.0
+    let above = |mean: f64, sd: f64, bar: f64, strict: bool| {
+        if sd > 0.0 {
+            super::decisions::normal_cdf((mean - bar) / sd)
+        } else if mean > bar || (!strict && mean >= bar) {
+            1.0
+        } else {
+            0.0
+        }
     };
-    if sd > 0.0 {
-        super::decisions::normal_cdf((s - threshold) / sd)
-    } else if s > threshold {
-        1.0
+    let n = f64::from(pop.n.max(1));
+    let turnout = turnout.clamp(0.0, 1.0);
+    let s = pop.share_above(d, yes_above);
+    let voters = turnout * n;
+    let sd_s = (s * (1.0 - s) / voters.max(1.0)).sqrt();
+    let q = turnout * s;
+    let sd_q = (q * (1.0 - q) / n).sqrt();
+    let quorum_ok = if quorum > 0.0 {
+        above(q, sd_q, quorum, false)
     } else {
-        0.0
-    }
+        1.0
+    };
+    above(s, sd_s, threshold, true) * quorum_ok
 }
 
 /// Fires event `e`: counts it, logs it, applies its effects.
@@ -240,26 +253,36 @@ pub fn apply(w: &mut World, eff: &Effect, rng: &mut ChaCha8Rng) {
             yes_above,
             threshold,
             turnout,
+            quorum,
             pass,
             fail,
         } => {
             let (Ok(c), Ok(d)) = (ids.country(country), ids.dim(dimension)) else {
                 return;
             };
-            let share = super::elections::referendum(
+            let r = super::elections::referendum(
                 &w.countries[c].pop,
                 d,
                 yes_above.value(),
                 turnout.value(),
+                quorum.value(),
                 rng,
             );
-            let passed = share > threshold.value();
+            w.referendums[c] = Some(r);
+            let share = r.yes;
+            let passed = share > threshold.value() && r.quorum_met;
             w.emit(
                 "",
                 "referendum",
                 country,
                 share,
-                if passed { "passed" } else { "failed" },
+                if passed {
+                    "passed"
+                } else if r.quorum_met {
+                    "failed"
+                } else {
+                    "no_quorum"
+                },
             );
             let next = if passed { pass } else { fail };
             if let Some(p) = next.as_ref().and_then(|p| ids.phase(p).ok()) {

@@ -4,7 +4,7 @@
 //! 1. events fire (`events`)
 //! 2. actors decide, in a seeded random order (`decisions`)
 //! 3. actions resolve, in decision order (`actions/*`)
-//! 4. citizens interact (`opinion`) and drift (`drift`)
+//! 4. citizens interact (`opinion`) and drift (`drift`); party attachments update (`voters`)
 //! 5. bargaining rounds on negotiated issues (`negotiation`)
 //! 6. economy, tension and influence (`economy`), then projects and routes (`projects`)
 //! 7. elections held this month (`elections`)
@@ -13,8 +13,8 @@
 //!
 //! Each mechanism draws from its own named stream (see [`super::rng`]): `schedule`, `decide/<actor>`,
 //! `act/<actor>`, `citizens/<country>`, `events`, `economy/<country>`, `election/<id>`, `process`,
-//! `choose/<actor>` (decided transitions and events), plus `population/<country>` and
-//! `network/<country>` at initialisation.
+//! `choose/<actor>` (decided transitions and events), plus `population/<country>`, `network/<country>`
+//! and `voters/<country>` at initialisation.
 
 use super::decisions::{self, Plan, Scratch};
 use super::outcomes::{self, Tracker};
@@ -265,6 +265,7 @@ fn step(
         super::citizens::step(w, c, rule, rng);
     }
     super::drift::apply(w, &t.drift);
+    super::voters::step(w);
     w.refresh_derived();
     // 5. bargaining
     super::negotiation::step(w);
@@ -274,8 +275,8 @@ fn step(
     // 7. elections
     for (e, &m) in t.election_ticks.iter().enumerate() {
         if m == month {
-            let shares = super::elections::hold(w, e, &mut rngs.elections[e]);
-            w.election_results[e] = Some(shares);
+            let result = super::elections::hold(w, e, &mut rngs.elections[e]);
+            w.election_results[e] = Some(result);
         }
     }
     // 8. process
