@@ -18,8 +18,15 @@ pub struct CountryState {
     pub gdp: f64,
     /// GDP at the start (bargaining capabilities scale with GDP / GDP at start).
     pub gdp0: f64,
-    /// Baseline annual growth (scenario).
-    pub growth_base: f64,
+    /// Potential growth: the annual rate growth reverts to (`economy.potential_growth`).
+    pub potential: f64,
+    /// Deviation of growth from potential, annualised: an AR(1) process with its own shocks
+    /// (`economy::step`); starts at `growth − potential`.
+    pub gap: f64,
+    /// Stationary sd of `gap` (`economy.growth_sd`).
+    pub growth_sd: f64,
+    /// Value added from the routes crossing the country at the last economy step, M USD per year.
+    pub transit_value: f64,
     /// Current annualised growth (recomputed each tick by the economy).
     pub growth: f64,
     /// Growth added by investment, decaying.
@@ -68,6 +75,8 @@ pub struct IssueState {
     /// Extra convergence from mediation this tick (reset after the round).
     pub mediation: f64,
     pub forecast: f64,
+    /// Weighted median position (BDM's median-voter forecast), refreshed with `forecast`.
+    pub median: f64,
     pub spread: f64,
     /// The issue's width for the bargaining model: the spread of positions at the start.
     pub range: f64,
@@ -106,6 +115,10 @@ pub struct World<'s> {
     pub routes: Vec<RouteState>,
     pub tension: f64,
     pub tension0: f64,
+    /// Bounds of tension: it stays in `[tension_floor, 1]` (`world.tension_floor`).
+    pub tension_floor: f64,
+    /// Level tension decays toward (`world.tension_baseline`, default the floor).
+    pub tension_baseline: f64,
     /// Influence of power `p` in country `c` at `[p * countries + c]`, in [0, 1].
     pub influence: Vec<f64>,
     pub phase: Ix,
@@ -118,8 +131,12 @@ pub struct World<'s> {
     pub action_counts: Vec<u32>,
     /// Same, for the current tick only (recorded as the `actions` series).
     pub action_counts_tick: Vec<u32>,
-    /// Vote shares per election once held: per party in the election's order.
-    pub election_results: Vec<Option<Vec<f64>>>,
+    /// Each election's result once held (votes, seats, government; per list in the election's order).
+    pub election_results: Vec<Option<super::elections::ElectionResult>>,
+    /// Per country: the last referendum held there, if any.
+    pub referendums: Vec<Option<super::elections::ReferendumResult>>,
+    /// Per country: its citizens as voters (party attachment, poll and turnout parameters).
+    pub voters: Vec<super::voters::VoterState>,
     /// Recorded events (only when requested).
     pub log: Option<Vec<Event>>,
     /// Per country: mean of `susceptibility × (1 − effective resilience)` (refreshed by
@@ -223,7 +240,10 @@ impl<'s> World<'s> {
                 net,
                 gdp: e.gdp_bn.value(),
                 gdp0: e.gdp_bn.value(),
-                growth_base: e.growth.value(),
+                potential: e.potential(),
+                gap: e.growth.value() - e.potential(),
+                growth_sd: e.growth_sd.value().max(0.0),
+                transit_value: 0.0,
                 growth: e.growth.value(),
                 invest_boost: 0.0,
                 shocks: Vec::new(),
@@ -284,6 +304,7 @@ impl<'s> World<'s> {
                 status_quo: i.status_quo.value(),
                 mediation: 0.0,
                 forecast: 0.0,
+                median: 0.0,
                 spread: 0.0,
                 range: 0.0,
                 support_dimension: i
@@ -336,6 +357,7 @@ impl<'s> World<'s> {
             })
             .collect::<Result<_, ModelError>>()?;
         let phase = ids.phase(&s.process.initial)?;
+        let floor = s.world.tension_floor.value().clamp(0.0, 1.0);
         let mut phase_first = vec![None; s.process.phases.len()];
         phase_first[phase] = Some(0);
         let mut w = World {
@@ -347,8 +369,10 @@ impl<'s> World<'s> {
             issues,
             projects,
             routes,
-            tension: s.world.tension.value().clamp(0.0, 1.0),
-            tension0: s.world.tension.value().clamp(0.0, 1.0),
+            tension: s.world.tension.value().clamp(floor, 1.0),
+            tension0: s.world.tension.value().clamp(floor, 1.0),
+            tension_floor: floor,
+            tension_baseline: s.world.baseline().clamp(floor, 1.0),
             influence,
             phase,
             phase_since: 0,
@@ -357,6 +381,8 @@ impl<'s> World<'s> {
             action_counts: vec![0; s.actors.len() * ACTION_KINDS],
             action_counts_tick: vec![0; s.actors.len() * ACTION_KINDS],
             election_results: vec![None; s.elections.len()],
+            referendums: vec![None; s.countries.len()],
+            voters: Vec::new(),
             log: if record_events {
                 Some(Vec::new())
             } else {
@@ -369,11 +395,15 @@ impl<'s> World<'s> {
             means_version: vec![u64::MAX; s.countries.len()],
             pressure: vec![0.0; s.countries.len() * nd],
         };
+        w.voters = super::voters::init(&w, streams)?;
         // A state governed by a party holds the party's goals and positions from the start.
         for c in 0..w.countries.len() {
             if let Some(p) = w.countries[c].government {
-                w.adopt_platform(c, p);
+                w.take_platform(c, p);
             }
+        }
+        for (c, v) in super::economy::transit_values(&w).into_iter().enumerate() {
+            w.countries[c].transit_value = v;
         }
         w.refresh_derived();
         for st in w.issues.iter_mut() {
@@ -449,8 +479,18 @@ impl<'s> World<'s> {
             .position(|a| a.kind == ActorKind::State && a.country == Some(c))
     }
 
-    /// The state actor of `c` takes party `p`'s goals and issue positions (after an election).
+    /// Party `p` comes to govern `c` after an election: the state actor takes the party's goals and
+    /// issue positions, unless `p` already governed (a re-elected government keeps the positions it
+    /// has bargained to).
     pub fn adopt_platform(&mut self, c: Ix, p: Ix) {
+        if self.countries[c].government == Some(p) {
+            return;
+        }
+        self.take_platform(c, p);
+    }
+
+    /// The state actor of `c` takes party `p`'s goals and issue positions.
+    fn take_platform(&mut self, c: Ix, p: Ix) {
         self.countries[c].government = Some(p);
         if let Some(st) = self.state_of(c) {
             let goals = self.actors[p].goals.clone();
@@ -488,8 +528,9 @@ impl<'s> World<'s> {
         self.powers.iter().position(|&x| x == a)
     }
 
+    /// Adds `delta` to tension, kept in its bounds `[tension_floor, 1]`.
     pub fn add_tension(&mut self, delta: f64) {
-        self.tension = (self.tension + delta).clamp(0.0, 1.0);
+        self.tension = (self.tension + delta).clamp(self.tension_floor, 1.0);
     }
 
     /// Whether project `p` operates.
@@ -523,105 +564,28 @@ impl<'s> World<'s> {
         cap.max(0.0)
     }
 
-    /// Support of every party of party `p`'s country now: the share of citizens whose nearest platform
-    /// (appeal included, no noise, everyone voting) is the party's. Returns (party, share) pairs.
+    /// Support of every party of party `p`'s country now: the share of citizens whose nearest party
+    /// (effective distance: platform distance, appeal and attachment; no noise, everyone voting) is the
+    /// party's (see `voters::poll`). Returns (party, share) pairs.
     pub fn party_supports(&self, p: Ix) -> Vec<(Ix, f64)> {
         let Some(c) = self.actors[p].country else {
             return vec![(p, 0.0)];
         };
-        let parties: Vec<Ix> = (0..self.actors.len())
-            .filter(|&q| {
-                self.actors[q].kind == ActorKind::Party && self.actors[q].country == Some(c)
-            })
-            .collect();
-        let pop = &self.countries[c].pop;
-        let dims = pop.dims.max(1);
-        // The parties' platforms flattened once per call: (issue, position) terms in platform order,
-        // and per party its terms' range, their count and its appeal. Per citizen, the same
-        // arithmetic as `elections::row_distance(row, platform) - appeal` (the first of equals wins,
-        // as in a scan with `<`).
-        let mut terms: Vec<(usize, f64)> = Vec::new();
-        let mut spans: Vec<(usize, usize, f64, f64, f64)> = Vec::with_capacity(parties.len());
-        for &q in &parties {
-            let a = &self.actors[q];
-            assert!(
-                a.platform.iter().all(|t| t.0 < dims),
-                "platform issue out of range"
-            );
-            let start = terms.len();
-            terms.extend_from_slice(&a.platform);
-            // `s / len` as a multiplication where that is exact (len a power of two), else divided
-            let len = a.platform.len();
-            let inv = if len.is_power_of_two() {
-                1.0 / len as f64
-            } else {
-                0.0
-            };
-            spans.push((start, terms.len(), len as f64, inv, a.appeal));
-        }
-        let mut wins = vec![0u32; parties.len()];
-        // Four citizens at a time, lane by lane the same operations as one at a time (so the
-        // compiler can keep the four in vector registers), then the rest one by one.
-        const L: usize = 4;
-        let mut blocks = pop.opinions.chunks_exact(L * dims);
-        for block in blocks.by_ref() {
-            let (mut best, mut at) = ([f64::INFINITY; L], [usize::MAX; L]);
-            for (k, &(t0, t1, len, inv, appeal)) in spans.iter().enumerate() {
-                let mut s = [0.0f64; L];
-                for &(d, v) in &terms[t0..t1] {
-                    for (l, sl) in s.iter_mut().enumerate() {
-                        *sl += (block[l * dims + d] - v).abs();
-                    }
-                }
-                for l in 0..L {
-                    let distance = if t0 == t1 {
-                        0.0
-                    } else if inv > 0.0 {
-                        s[l] * inv
-                    } else {
-                        s[l] / len
-                    };
-                    let u = distance - appeal;
-                    let better = u < best[l];
-                    best[l] = if better { u } else { best[l] };
-                    at[l] = if better { k } else { at[l] };
-                }
-            }
-            for a in at {
-                if let Some(w) = wins.get_mut(a) {
-                    *w += 1;
-                }
-            }
-        }
-        for row in blocks.remainder().chunks_exact(dims) {
-            let (mut best, mut at) = (f64::INFINITY, usize::MAX);
-            for (k, &(t0, t1, len, inv, appeal)) in spans.iter().enumerate() {
-                let mut s = 0.0;
-                for &(d, v) in &terms[t0..t1] {
-                    s += (row[d] - v).abs();
-                }
-                let distance = if t0 == t1 {
-                    0.0
-                } else if inv > 0.0 {
-                    s * inv
-                } else {
-                    s / len
-                };
-                let u = distance - appeal;
-                if u < best {
-                    (best, at) = (u, k);
-                }
-            }
-            if let Some(w) = wins.get_mut(at) {
-                *w += 1;
-            }
-        }
-        let n = f64::from(pop.n.max(1));
-        parties
+        let poll = super::voters::poll(self, c);
+        let n = f64::from(poll.n.max(1));
+        self.voters[c]
+            .parties
             .iter()
-            .zip(wins)
-            .map(|(&q, k)| (q, f64::from(k) / n))
+            .zip(&poll.nearest)
+            .map(|(&q, &k)| (q, f64::from(k) / n))
             .collect()
+    }
+
+    /// The simulated poll of party `p`'s country and `p`'s place in it.
+    pub fn poll_of(&self, p: Ix) -> Option<(super::voters::Poll, usize)> {
+        let c = self.actors[p].country?;
+        let k = self.voters[c].parties.iter().position(|&q| q == p)?;
+        Some((super::voters::poll(self, c), k))
     }
 
     /// Support of party `p` now (see [`World::party_supports`]).
@@ -653,8 +617,19 @@ impl<'s> World<'s> {
             Ind::RouteVolume(r) => self.routes[r].volume,
             Ind::Tension => self.tension,
             Ind::IssueForecast(i) => self.issues[i].forecast,
+            Ind::IssueMedian(i) => self.issues[i].median,
             Ind::IssueSpread(i) => self.issues[i].spread,
             Ind::PartySupport(p) => self.party_support(p),
+            Ind::PollShare(p) => self.poll_of(p).map_or(0.0, |(q, k)| q.share(k)),
+            Ind::PollDecided(p) => self.poll_of(p).map_or(0.0, |(q, k)| q.decided_share(k)),
+            Ind::Undecided(c) => super::voters::poll(self, c).undecided(),
+            Ind::InPhase(m) => {
+                if self.phase < 64 && (m >> self.phase) & 1 == 1 {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
             Ind::BudgetUse(a) => {
                 let st = &self.actors[a];
                 if st.budget > 0.0 {
