@@ -24,6 +24,17 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 pub use crate::portable::math::ln;
+
+/// The version of the draws: how a run's random numbers are turned into the model's values (the
+/// streams, the samplers, the order of draws). It moves whenever the same seed gives other draws,
+/// and every output folder records it (`manifest.json`, `streams`) next to the crossroads version.
+///
+/// - 1: the draws before issue 13 (`rand_distr` and the platform's libm for uncertain parameters,
+///   Box–Muller normals, resampled truncated normals).
+/// - 2: every distribution through `crate::portable` (pinned pure-Rust libm, ziggurat normal, exact
+///   truncated normal by inversion or rejection, Marsaglia–Tsang gamma), two generator calls per
+///   Deffuant–Weisbuch encounter, voters' attachment fitting on `portable::math::exp`.
+pub const STREAMS_VERSION: u32 = 2;
 pub use crate::portable::sample::{TruncNormal, below, bernoulli, std_normal, uniform01};
 
 /// The SplitMix64 increment (the golden ratio, 2^64 / phi).

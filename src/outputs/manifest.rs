@@ -85,6 +85,10 @@ pub struct SeriesInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub crossroads_version: String,
+    /// The version of the draws (`model::rng::STREAMS_VERSION`): the same seed gives the same runs
+    /// only under the same streams version. 0 in folders written before it was recorded.
+    #[serde(default)]
+    pub streams: u32,
     pub status: Status,
     /// Runs whose rows are in runs.csv (all of the shard's when complete).
     pub completed_runs: u64,
