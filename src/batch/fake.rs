@@ -78,6 +78,38 @@ impl Simulate for FakeSim {
         if !nap.is_zero() {
             std::thread::sleep(nap);
         }
+        self.output(seed, run, opts)
+    }
+
+    fn run_until(
+        &self,
+        seed: u64,
+        run: u64,
+        opts: &RunOptions,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Option<RunOutput>, ModelError> {
+        if self.panic_at == Some(run) {
+            panic!("fake model bug in run {run}");
+        }
+        if self.fail_at == Some(run) {
+            return Err(ModelError(format!("impossible state in run {run}")));
+        }
+        // The nap in slices of a millisecond, asking `stop` between them (as the model does between
+        // months).
+        let nap = self.sleep + self.jitter.mul_f64(unit(seed, run, 999));
+        let t0 = std::time::Instant::now();
+        while t0.elapsed() < nap {
+            if stop() {
+                return Ok(None);
+            }
+            std::thread::sleep((nap - t0.elapsed()).min(Duration::from_millis(1)));
+        }
+        self.output(seed, run, opts).map(Some)
+    }
+}
+
+impl FakeSim {
+    fn output(&self, seed: u64, run: u64, opts: &RunOptions) -> Result<RunOutput, ModelError> {
         let u = |k| unit(seed, run, k);
         let budget = 80.0 + 40.0 * u(1);
         let series = (0..self.ticks())
