@@ -121,7 +121,7 @@ impl Plan {
     }
 
     /// Several scenarios run side by side (`compare`): work and memory add up.
-    pub fn add(mut self, o: Plan) -> Plan {
+    pub fn and(mut self, o: Plan) -> Plan {
         self.run_work += o.run_work;
         self.bytes += o.bytes;
         self

@@ -28,6 +28,8 @@ pub struct FakeSim {
     pub panic_at: Option<u64>,
     /// Return a model error in this run.
     pub fail_at: Option<u64>,
+    /// Make this run's numeric outcome infinite (a value that overflowed).
+    pub non_finite_at: Option<u64>,
     /// Sleep this long in every run.
     pub sleep: Duration,
     /// Sleep up to this long, pseudo-randomly per run (to shuffle completion order).
@@ -54,6 +56,7 @@ impl Default for FakeSim {
             horizon: 6,
             panic_at: None,
             fail_at: None,
+            non_finite_at: None,
             sleep: Duration::ZERO,
             jitter: Duration::ZERO,
         }
@@ -121,7 +124,11 @@ impl FakeSim {
             })
             .collect();
         let deal = u(2) < 0.4;
-        let month = (u(3) >= 0.2).then(|| (1.0 + 5.0 * u(4)).floor());
+        let month = if self.non_finite_at == Some(run) {
+            Some(f64::INFINITY)
+        } else {
+            (u(3) >= 0.2).then(|| (1.0 + 5.0 * u(4)).floor())
+        };
         let events = if opts.events {
             vec![
                 Event {

@@ -95,7 +95,7 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
     let mut plan = Plan::default();
     for i in &inputs {
         if let Input::Scenario(r) = i {
-            plan = plan.add(Plan::batch(&r.scenario, runs, threads, true));
+            plan = plan.and(Plan::batch(&r.scenario, runs, threads, true));
         }
     }
     plan.check("compare", args.allow_large)

@@ -295,6 +295,25 @@ mod tests {
     }
 
     #[test]
+    fn a_non_finite_value_fails_the_batch_instead_of_an_empty_cell() {
+        let tmp = tempfile::tempdir().unwrap();
+        let sim = FakeSim {
+            non_finite_at: Some(4),
+            ..FakeSim::default()
+        };
+        let f = go(&sim, tmp.path(), &AtomicBool::new(false), 10);
+        assert_eq!(f.manifest.status, Status::Failed);
+        assert_eq!(f.manifest.completed_runs, 4);
+        let err = f.manifest.error.unwrap();
+        assert!(
+            err.starts_with("run 4 (seed 9) failed: a value is not finite"),
+            "{err}"
+        );
+        assert!(err.contains("outcome 2") && err.contains("inf"), "{err}");
+        assert_eq!(rows(tmp.path()).len(), 4);
+    }
+
+    #[test]
     fn interruption_flushes_finished_runs_and_marks_partial() {
         let tmp = tempfile::tempdir().unwrap();
         let sim = FakeSim {

@@ -3,8 +3,10 @@
 //! A folder is crossroads's when its manifest.json is a JSON object with a `crossroads_version` and a
 //! `kind` crossroads knows (none for a batch; `compare`, `sweep`, `sensitivity`, `discover`, `slurm`).
 //! Its files are the manifest itself, the entries of the manifest's `files` whose size and SHA-256
-//! still match (a listed file changed since is treated as the user's), their `.tmp` siblings, and the
-//! temporary files of charts (`charts/.NAME.tmp`). A manifest without `files` (older versions, or a
+//! still match (a listed file changed since is treated as the user's), the temporary files of charts
+//! (`charts/.NAME.tmp`, `.report.html.tmp`) and, when the manifest says `running` (the command was
+//! killed), the `.tmp` siblings of the kind's files (a finished command leaves none, so in a finished
+//! folder a `runs.csv.tmp` is someone else's). A manifest without `files` (older versions, or a
 //! command killed before it listed any) falls back to the fixed file names of its kind and, in
 //! `charts/`, to `*.png` and `*.svg`. Everything else is foreign: it is never deleted or changed. It
 //! stays in place and is named on stderr, unless it sits where the new command writes (a file name
@@ -92,6 +94,8 @@ impl FolderKind {
 #[derive(Debug, Clone)]
 pub struct Recognised {
     pub kind: FolderKind,
+    /// Whether the manifest says `running` (the command writing it was killed).
+    pub running: bool,
     /// The manifest's `files` (empty when absent).
     pub files: Vec<FileRecord>,
 }
@@ -136,7 +140,12 @@ pub fn recognise(dir: &Path) -> Result<Recognised, String> {
         None => vec![],
         Some(f) => serde_json::from_value(f.clone()).map_err(|e| format!("files: {e}"))?,
     };
-    Ok(Recognised { kind, files })
+    let running = v.get("status").and_then(|s| s.as_str()) == Some("running");
+    Ok(Recognised {
+        kind,
+        running,
+        files,
+    })
 }
 
 /// How `--force` treats the entries of a folder.
@@ -198,10 +207,10 @@ pub fn plan(dir: &Path, r: &Recognised) -> Result<Plan, OutputError> {
         if ft.is_file() {
             let mine = if changed.contains(&name) {
                 false
-            } else if ours.contains(&name) {
+            } else if ours.contains(&name) || name == ".report.html.tmp" {
                 true
             } else if let Some(base) = name.strip_suffix(".tmp") {
-                known.iter().any(|k| k == base) || name == ".report.html.tmp"
+                r.running && known.iter().any(|k| k == base)
             } else {
                 !listed && r.kind.names().contains(&name.as_str())
             };

@@ -225,8 +225,10 @@ fn walk_csv(
     let mut rows = 0u64;
     let mut last_line = 1u64;
     {
+        // Flexible: uneven rows are reported below, with the line and the counts.
         let mut rd = csv::ReaderBuilder::new()
             .has_headers(false)
+            .flexible(true)
             .from_reader(&mut tr);
         let mut rec = csv::StringRecord::new();
         let mut width = None;

@@ -524,3 +524,121 @@ impl Stream {
         &self.tmp
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::fake::FakeSim;
+    use crate::outputs::folder::fake_template;
+    use crate::outputs::manifest::Manifest;
+
+    fn manifest(dir: &Path) -> Manifest {
+        serde_json::from_slice(&fs::read(dir.join("manifest.json")).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_panic_while_writing_ends_the_manifest_failed_and_removes_temporary_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path().join("o");
+        let r = std::panic::catch_unwind(|| {
+            let out = OutputDir::prepare(&d, false).unwrap();
+            let mut m = fake_template(1, 10, None, 1, false);
+            out.manifest(&mut m).unwrap();
+            let mut s = out.stream("runs.csv").unwrap();
+            s.write_all(b"run\n0\n").unwrap();
+            out.write("scenario.ron", b"()\n").unwrap();
+            panic!("a writer bug");
+        });
+        assert!(r.is_err());
+        let m = manifest(&d);
+        assert_eq!(m.status, Status::Failed);
+        assert!(m.error.unwrap().contains("panic"));
+        assert_eq!(m.files.len(), 1, "scenario.ron was whole");
+        assert!(!d.join("runs.csv.tmp").exists());
+        assert!(!d.join(super::super::lock::LOCK_NAME).exists());
+    }
+
+    #[test]
+    fn an_error_return_ends_the_manifest_failed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path().join("o");
+        {
+            let out = OutputDir::prepare(&d, false).unwrap();
+            let mut m = fake_template(1, 10, None, 1, false);
+            out.manifest(&mut m).unwrap();
+            let mut s = out.stream("runs.csv").unwrap();
+            s.write_all(b"run\n0\n").unwrap();
+            // dropped here without finishing: an error path
+        }
+        let m = manifest(&d);
+        assert_eq!(m.status, Status::Failed);
+        assert!(!d.join("runs.csv.tmp").exists());
+        assert!(!d.join(super::super::lock::LOCK_NAME).exists());
+    }
+
+    #[test]
+    fn force_recovers_a_folder_left_running_by_a_kill() {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path().join("o");
+        let out = OutputDir::prepare(&d, false).unwrap();
+        let mut m = fake_template(1, 10, None, 1, false);
+        out.manifest(&mut m).unwrap();
+        let mut s = out.stream("runs.csv").unwrap();
+        s.write_all(b"run\n0\n").unwrap();
+        s.flush().unwrap();
+        // SIGKILL: nothing runs after this point; the lock names a process that is gone.
+        std::mem::forget(s);
+        std::mem::forget(out);
+        active().clear();
+        std::fs::write(
+            d.join(super::super::lock::LOCK_NAME),
+            "pid=4294967295\ncommand=crossroads run x\n",
+        )
+        .unwrap();
+        assert_eq!(manifest(&d).status, Status::Running);
+        let again = OutputDir::prepare(&d, true).unwrap();
+        assert!(
+            again.notes().iter().all(|n| n.contains("stale lock")),
+            "{:?}",
+            again.notes()
+        );
+        assert!(!d.join("runs.csv.tmp").exists() && !d.join("manifest.json").exists());
+    }
+
+    #[test]
+    fn a_complete_batch_lists_every_file_with_its_rows() {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path().join("o");
+        let out = OutputDir::prepare(&d, false).unwrap();
+        let t = fake_template(3, 25, None, 2, true);
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        crate::outputs::write_batch(&out, &FakeSim::default(), &t, "()\n", 0, &stop, &mut |_| {})
+            .unwrap();
+        let m = manifest(&d);
+        let names: Vec<&str> = m.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "aggregates.json",
+                "events.csv",
+                "runs.csv",
+                "scenario.ron",
+                "series.csv",
+                "summary.json"
+            ]
+        );
+        assert_eq!(
+            crate::outputs::manifest::rows_of(&m.files, "runs.csv"),
+            Some(25)
+        );
+        assert_eq!(
+            crate::outputs::manifest::rows_of(&m.files, "series.csv"),
+            Some(3 * 7)
+        );
+        for f in &m.files {
+            assert_eq!(record_of_file(&d.join(&f.name), &f.name).unwrap(), *f);
+        }
+        drop(out);
+        crate::outputs::verify::folder(&d).unwrap();
+    }
+}
