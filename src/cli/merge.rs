@@ -10,6 +10,7 @@ use crate::outputs::{FolderKind, Target};
 pub fn exec(args: MergeArgs) -> Result<(), CliError> {
     super::check_out(&args.out, &args.dirs)?;
     let command = crate::outputs::lock::this_command();
+    super::run::install_signal_handler();
     let (m, dir) = merge_to(
         &args.dirs,
         &Target {

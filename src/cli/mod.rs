@@ -65,6 +65,8 @@ pub fn open_folder(
     inputs: &[PathBuf],
 ) -> Result<crate::outputs::OutputDir, CliError> {
     let command = crate::outputs::lock::this_command();
+    // From here a signal must end the folder (see run::install_signal_handler).
+    run::install_signal_handler();
     let dir = crate::outputs::OutputDir::create(&crate::outputs::Target {
         path,
         kind,

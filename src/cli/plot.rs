@@ -56,6 +56,7 @@ pub fn exec(args: PlotArgs) -> Result<(), CliError> {
         .map_err(prefix)?;
     let manifest = typed(&v)?;
     let command = crate::outputs::lock::this_command();
+    super::run::install_signal_handler();
     let dir = OutputDir::reopen(&args.dir, manifest, &command)
         .map_err(output_error)
         .map_err(prefix)?;

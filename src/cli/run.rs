@@ -22,15 +22,27 @@ static STOP: AtomicBool = AtomicBool::new(false);
 pub const SECOND_INTERRUPT: &str = "stopped by a second interrupt (Ctrl-C or SIGTERM) before the \
     folder was complete; the files listed in `files` are whole, temporary files were removed";
 
-/// Installs the Ctrl-C / SIGTERM handler once: the first signal stops the work cleanly (runs check
-/// it every month, so within a second); a second one ends every unfinished output folder at once
-/// (manifest `failed`, temporary files removed, lock released) and exits 130.
-pub fn install_stop_handler() -> &'static AtomicBool {
+/// The manifest's `error` after an interrupt of a command that does not stop cleanly (merge,
+/// discover, slurm, plot: short, file-only work).
+pub const INTERRUPTED: &str = "interrupted (Ctrl-C or SIGTERM) before the folder was complete; the \
+    files listed in `files` are whole, temporary files were removed";
+
+/// Set by commands that check [`STOP`] and stop cleanly on the first signal.
+static POLLED: AtomicBool = AtomicBool::new(false);
+
+/// Installs the Ctrl-C / SIGTERM handler once. For a command that checks the stop flag
+/// ([`install_stop_handler`]) the first signal raises it (runs check it every month, so the work
+/// stops within a second and the folder is written `partial`); a second one, or the first for any
+/// other command, ends every unfinished output folder at once (manifest `failed`, temporary files
+/// removed, lock released) and exits 130.
+pub fn install_signal_handler() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let installed = ctrlc::set_handler(|| {
-            if STOP.swap(true, Ordering::SeqCst) {
-                crate::outputs::abandon_all(Status::Failed, SECOND_INTERRUPT, true);
+            let polled = POLLED.load(Ordering::SeqCst);
+            if STOP.swap(true, Ordering::SeqCst) || !polled {
+                let why = if polled { SECOND_INTERRUPT } else { INTERRUPTED };
+                crate::outputs::abandon_all(Status::Failed, why, true);
                 std::process::exit(EXIT_INTERRUPTED);
             }
         });
@@ -40,6 +52,12 @@ pub fn install_stop_handler() -> &'static AtomicBool {
             ));
         }
     });
+}
+
+/// [`install_signal_handler`] for a command that stops cleanly when the returned flag is raised.
+pub fn install_stop_handler() -> &'static AtomicBool {
+    POLLED.store(true, Ordering::SeqCst);
+    install_signal_handler();
     &STOP
 }
 
