@@ -941,6 +941,19 @@ fn work_beyond_the_limits_is_refused_unless_allowed() {
             ],
             "--allow-large",
         ),
+        // 2e7 updates in one month, 2e7 in the run: within the run's limit, beyond the month's
+        // (a stop is asked between months, so a month must stay near a second).
+        (
+            vec![
+                "run",
+                TINY,
+                "--set",
+                "run.horizon=1",
+                "--set",
+                "countries.alpha.population.dynamics=Deffuant(mu: 0.3, epsilon: 0.25, encounters: 1e5)",
+            ],
+            "one month of a run needs about 2.0e7 updates",
+        ),
         (vec!["run", TINY, "--threads", "10000"], "at most 256"),
         (
             vec![

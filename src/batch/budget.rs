@@ -8,7 +8,9 @@
 //!   per dimension, plus `size × dimensions` for drift and indicators (`× log₂ size` with
 //!   `record.population_detail`); per actor its actions × countries (decisions) and actors² per issue
 //!   (bargaining); times the horizon. Measured on a shared 2-core machine at 3–50 ns per update (the
-//!   baseline: 1.3e6 updates, 46 ms per run), [`WORK_LIMIT`] is seconds to minutes per run.
+//!   baseline: 1.3e6 updates, 46 ms per run), [`WORK_LIMIT`] is seconds to minutes per run. The
+//!   batch asks its stop flag before every month, so one month's share of that work is capped too
+//!   ([`MONTH_WORK_LIMIT`]): a Ctrl-C or SIGTERM then ends a run within about a second.
 //! - Memory: the model's per-run state ([`crate::scenario::validate::estimate_bytes`], which the
 //!   validator caps at 4 GiB per run) for each worker thread, the recorded series of the runs in the
 //!   reorder window, and the batch's aggregates (a quantile sketch per tick and series), against
@@ -22,6 +24,9 @@ use crate::scenario::{Dist, Param};
 /// The most elementary updates one run may need without `--allow-large` (1e10; the baseline
 /// scenario needs 1.3e6).
 pub const WORK_LIMIT: f64 = 1e10;
+/// The most elementary updates one month of a run may need without `--allow-large` (2e7: 0.06 to
+/// 1 s at 3–50 ns per update), so that a stop asked between months lands within about a second.
+pub const MONTH_WORK_LIMIT: f64 = 2e7;
 /// The most memory a command may plan to hold without `--allow-large` (4 GiB).
 pub const MEMORY_LIMIT: u128 = 4 << 30;
 /// The most worker threads (`--threads`).
@@ -55,8 +60,12 @@ fn upper(p: &Param) -> f64 {
 
 /// Elementary opinion updates of one run (see the module doc).
 pub fn run_work(s: &Scenario) -> f64 {
+    month_work(s) * s.run.horizon as f64
+}
+
+/// Elementary opinion updates of one month of a run (see the module doc).
+pub fn month_work(s: &Scenario) -> f64 {
     let dims = s.dimensions.len().max(1) as f64;
-    let horizon = s.run.horizon as f64;
     let mut per_tick = 0.0;
     for c in &s.countries {
         let n = c.population.size as f64;
@@ -83,7 +92,7 @@ pub fn run_work(s: &Scenario) -> f64 {
     let countries = s.countries.len().max(1) as f64;
     let actions: f64 = s.actors.iter().map(|a| a.actions.len() as f64).sum();
     per_tick += actions * countries + actors * actors * s.issues.len() as f64;
-    per_tick * horizon
+    per_tick
 }
 
 /// Memory of a batch's aggregates: `ticks × series` cells.
@@ -97,6 +106,8 @@ pub fn aggregate_bytes(ticks: u64, series: u64, runs: u64) -> u128 {
 pub struct Plan {
     /// Elementary updates of the costliest run.
     pub run_work: f64,
+    /// Elementary updates of the costliest month of a run.
+    pub month_work: f64,
     /// Memory held at once (model state, series in flight, aggregates).
     pub bytes: u128,
 }
@@ -116,6 +127,7 @@ impl Plan {
         }
         Plan {
             run_work: run_work(s),
+            month_work: month_work(s),
             bytes,
         }
     }
@@ -123,6 +135,7 @@ impl Plan {
     /// Several scenarios run side by side (`compare`): work and memory add up.
     pub fn and(mut self, o: Plan) -> Plan {
         self.run_work += o.run_work;
+        self.month_work = self.month_work.max(o.month_work);
         self.bytes += o.bytes;
         self
     }
@@ -139,6 +152,16 @@ impl Plan {
                  Hegselmann–Krause steps × neighbours, × dimensions × horizon), beyond the limit of \
                  {WORK_LIMIT:.0e} (minutes per run); reduce them, or give --allow-large to run it anyway",
                 self.run_work
+            ));
+        }
+        if self.month_work > MONTH_WORK_LIMIT {
+            return Err(format!(
+                "{what}: one month of a run needs about {:.1e} updates (population size × encounters \
+                 or Hegselmann–Krause steps × neighbours, × dimensions), beyond the limit of \
+                 {MONTH_WORK_LIMIT:.0e} (about a second, so that Ctrl-C stops a run within a \
+                 second); reduce them, or give --allow-large to run it anyway (then a second Ctrl-C \
+                 ends it at once, manifest `failed`)",
+                self.month_work
             ));
         }
         if self.bytes > MEMORY_LIMIT {
