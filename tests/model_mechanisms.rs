@@ -69,7 +69,8 @@ fn assert_down(a: &Resolved, b: &Resolved, id: &str) {
     );
 }
 
-const DISINFO: &str = r#"actors.north.actions=[Disinformation(countries: ["land"], dimension: "peace", direction: Down, cost: 10.0)]"#;
+// A message at 0.45, within the default latitude of acceptance (0.25) of most citizens (mean 0.6).
+const DISINFO: &str = r#"actors.north.actions=[Disinformation(countries: ["land"], dimension: "peace", direction: Down, position: 0.45, cost: 10.0, shift: 0.05)]"#;
 
 #[test]
 fn disinformation_lowers_support_on_the_targeted_dimension() {
@@ -98,9 +99,11 @@ fn disinformation_lowers_support_on_the_targeted_dimension() {
 #[test]
 fn counter_disinformation_blunts_disinformation() {
     let attack = load(&[DISINFO]);
+    // shields only (no added detection capacity), through west's own media
     let defended = load(&[
         DISINFO,
-        r#"actors.west.actions=[CounterDisinformation(countries: ["land"], resilience_gain: 0.5, decay: 0.01)]"#,
+        r#"actors.west.actions=[CounterDisinformation(countries: ["land"], resilience_gain: 0.5, decay: 0.01, vigilance_gain: 0.0)]"#,
+        r#"actors.west.media_reach=[(country: "land", reach: 0.8)]"#,
     ]);
     assert_up(&attack, &defended, "peace_end");
 }
@@ -187,7 +190,7 @@ fn transit_opening_raises_route_volume() {
 fn party_support_raises_the_partys_vote_share() {
     let off = load(&[]);
     let on = load(&[
-        r#"actors.north.actions=[PartySupport(parties: ["party_b"], appeal_gain: 0.05, exposure: 0.0)]"#,
+        r#"actors.north.actions=[PartySupport(parties: ["party_b"], appeal_gain: 0.05)]"#,
         "actors.north.goals=[(indicator: PartySupport(\"party_b\"), weight: 10.0)]",
     ]);
     assert_up(&off, &on, "b_share");
