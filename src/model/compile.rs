@@ -82,8 +82,12 @@ pub enum Ind {
     RouteVolume(Ix),
     Tension,
     IssueForecast(Ix),
+    IssueMedian(Ix),
     IssueSpread(Ix),
     PartySupport(Ix),
+    PollShare(Ix),
+    PollDecided(Ix),
+    Undecided(Ix),
     BudgetUse(Ix),
 }
 
@@ -119,8 +123,12 @@ impl Ind {
             Indicator::RouteVolume(r) => Ind::RouteVolume(ids.route(r)?),
             Indicator::Tension => Ind::Tension,
             Indicator::IssueForecast(i) => Ind::IssueForecast(ids.issue(i)?),
+            Indicator::IssueMedian(i) => Ind::IssueMedian(ids.issue(i)?),
             Indicator::IssueSpread(i) => Ind::IssueSpread(ids.issue(i)?),
             Indicator::PartySupport(p) => Ind::PartySupport(ids.actor(p)?),
+            Indicator::PollShare(p) => Ind::PollShare(ids.actor(p)?),
+            Indicator::PollDecided(p) => Ind::PollDecided(ids.actor(p)?),
+            Indicator::Undecided(c) => Ind::Undecided(ids.country(c)?),
             Indicator::BudgetUse(a) => Ind::BudgetUse(ids.actor(a)?),
         })
     }

@@ -111,26 +111,36 @@ pub fn apply(w: &mut World, eff: &Effect, rng: &mut ChaCha8Rng) {
             yes_above,
             threshold,
             turnout,
+            quorum,
             pass,
             fail,
         } => {
             let (Ok(c), Ok(d)) = (ids.country(country), ids.dim(dimension)) else {
                 return;
             };
-            let share = super::elections::referendum(
+            let r = super::elections::referendum(
                 &w.countries[c].pop,
                 d,
                 yes_above.value(),
                 turnout.value(),
+                quorum.value(),
                 rng,
             );
-            let passed = share > threshold.value();
+            w.referendums[c] = Some(r);
+            let share = r.yes;
+            let passed = share > threshold.value() && r.quorum_met;
             w.emit(
                 "",
                 "referendum",
                 country,
                 share,
-                if passed { "passed" } else { "failed" },
+                if passed {
+                    "passed"
+                } else if r.quorum_met {
+                    "failed"
+                } else {
+                    "no_quorum"
+                },
             );
             let next = if passed { pass } else { fail };
             if let Some(p) = next.as_ref().and_then(|p| ids.phase(p).ok()) {

@@ -4,7 +4,7 @@
 //! 1. events fire (`events`)
 //! 2. actors decide, in a seeded random order (`decisions`)
 //! 3. actions resolve, in decision order (`actions/*`)
-//! 4. citizens interact (`opinion`) and drift (`drift`)
+//! 4. citizens interact (`opinion`) and drift (`drift`); party attachments update (`voters`)
 //! 5. bargaining rounds on negotiated issues (`negotiation`)
 //! 6. economy, tension and influence (`economy`), then projects and routes (`projects`)
 //! 7. elections held this month (`elections`)
@@ -12,8 +12,8 @@
 //! 9. recording (`record`, outcome trackers)
 //!
 //! Each mechanism draws from its own named stream (see [`super::rng`]): `schedule`, `decide/<actor>`,
-//! `act/<actor>`, `citizens/<country>`, `events`, `election/<id>`, `process`, plus `population/<country>`
-//! and `network/<country>` at initialisation.
+//! `act/<actor>`, `citizens/<country>`, `events`, `election/<id>`, `process`, plus `population/<country>`,
+//! `network/<country>` and `voters/<country>` at initialisation.
 
 use super::decisions::{self, Plan, Scratch};
 use super::outcomes::{self, Tracker};
@@ -252,6 +252,7 @@ fn step(
         super::citizens::step(w, c, rule, rng);
     }
     super::drift::apply(w, &t.drift);
+    super::voters::step(w);
     w.refresh_derived();
     // 5. bargaining
     super::negotiation::step(w);
@@ -261,8 +262,8 @@ fn step(
     // 7. elections
     for (e, &m) in t.election_ticks.iter().enumerate() {
         if m == month {
-            let shares = super::elections::hold(w, e, &mut rngs.elections[e]);
-            w.election_results[e] = Some(shares);
+            let result = super::elections::hold(w, e, &mut rngs.elections[e]);
+            w.election_results[e] = Some(result);
         }
     }
     // 8. process

@@ -70,6 +70,8 @@ pub struct IssueState {
     /// Extra convergence from mediation this tick (reset after the round).
     pub mediation: f64,
     pub forecast: f64,
+    /// Weighted median position (BDM's median-voter forecast), refreshed with `forecast`.
+    pub median: f64,
     pub spread: f64,
     /// The issue's width for the bargaining model: the spread of positions at the start.
     pub range: f64,
@@ -120,8 +122,12 @@ pub struct World<'s> {
     pub action_counts: Vec<u32>,
     /// Same, for the current tick only (recorded as the `actions` series).
     pub action_counts_tick: Vec<u32>,
-    /// Vote shares per election once held: per party in the election's order.
-    pub election_results: Vec<Option<Vec<f64>>>,
+    /// Each election's result once held (votes, seats, government; per list in the election's order).
+    pub election_results: Vec<Option<super::elections::ElectionResult>>,
+    /// Per country: the last referendum held there, if any.
+    pub referendums: Vec<Option<super::elections::ReferendumResult>>,
+    /// Per country: its citizens as voters (party attachment, poll and turnout parameters).
+    pub voters: Vec<super::voters::VoterState>,
     /// Recorded events (only when requested).
     pub log: Option<Vec<Event>>,
     /// Mean opinion `[country * dims + dim]` (refreshed by [`World::refresh_derived`]).
@@ -277,6 +283,7 @@ impl<'s> World<'s> {
                 status_quo: i.status_quo.value(),
                 mediation: 0.0,
                 forecast: 0.0,
+                median: 0.0,
                 spread: 0.0,
                 range: 0.0,
                 support_dimension: i
@@ -351,6 +358,8 @@ impl<'s> World<'s> {
             action_counts: vec![0; s.actors.len() * ACTION_KINDS],
             action_counts_tick: vec![0; s.actors.len() * ACTION_KINDS],
             election_results: vec![None; s.elections.len()],
+            referendums: vec![None; s.countries.len()],
+            voters: Vec::new(),
             log: if record_events {
                 Some(Vec::new())
             } else {
@@ -360,6 +369,7 @@ impl<'s> World<'s> {
             pressure: vec![0.0; s.countries.len() * nd],
             media,
         };
+        w.voters = super::voters::init(&w, streams)?;
         // A state governed by a party holds the party's goals and positions from the start.
         for c in 0..w.countries.len() {
             if let Some(p) = w.countries[c].government {
@@ -475,49 +485,28 @@ impl<'s> World<'s> {
         cap.max(0.0)
     }
 
-    /// Support of every party of party `p`'s country now: the share of citizens whose nearest platform
-    /// (appeal included, no noise, everyone voting) is the party's. Returns (party, share) pairs.
+    /// Support of every party of party `p`'s country now: the share of citizens whose nearest party
+    /// (effective distance: platform distance, appeal and attachment; no noise, everyone voting) is the
+    /// party's (see `voters::poll`). Returns (party, share) pairs.
     pub fn party_supports(&self, p: Ix) -> Vec<(Ix, f64)> {
         let Some(c) = self.actors[p].country else {
             return vec![(p, 0.0)];
         };
-        let parties = self.parties_in(c);
-        let pop = &self.countries[c].pop;
-        let mut wins = vec![0u32; parties.len()];
-        for row in pop.opinions.chunks_exact(pop.dims.max(1)) {
-            if let Some(k) = self.nearest_party(&parties, row) {
-                wins[k] += 1;
-            }
-        }
-        let n = f64::from(pop.n.max(1));
-        parties
+        let poll = super::voters::poll(self, c);
+        let n = f64::from(poll.n.max(1));
+        self.voters[c]
+            .parties
             .iter()
-            .zip(wins)
-            .map(|(&q, k)| (q, f64::from(k) / n))
+            .zip(&poll.nearest)
+            .map(|(&q, &k)| (q, f64::from(k) / n))
             .collect()
     }
 
-    /// The party actors of country `c`, in scenario order.
-    pub fn parties_in(&self, c: Ix) -> Vec<Ix> {
-        (0..self.actors.len())
-            .filter(|&q| {
-                self.actors[q].kind == ActorKind::Party && self.actors[q].country == Some(c)
-            })
-            .collect()
-    }
-
-    /// Index into `parties` of the party a citizen with opinions `row` supports: the lowest distance to
-    /// its platform minus its appeal (the first on ties); none for an empty list.
-    pub fn nearest_party(&self, parties: &[Ix], row: &[f64]) -> Option<usize> {
-        let mut best = (f64::INFINITY, None);
-        for (k, &q) in parties.iter().enumerate() {
-            let a = &self.actors[q];
-            let u = super::elections::row_distance(row, &a.platform) - a.appeal;
-            if u < best.0 {
-                best = (u, Some(k));
-            }
-        }
-        best.1
+    /// The simulated poll of party `p`'s country and `p`'s place in it.
+    pub fn poll_of(&self, p: Ix) -> Option<(super::voters::Poll, usize)> {
+        let c = self.actors[p].country?;
+        let k = self.voters[c].parties.iter().position(|&q| q == p)?;
+        Some((super::voters::poll(self, c), k))
     }
 
     /// Support of party `p` now (see [`World::party_supports`]).
@@ -545,8 +534,12 @@ impl<'s> World<'s> {
             Ind::RouteVolume(r) => self.routes[r].volume,
             Ind::Tension => self.tension,
             Ind::IssueForecast(i) => self.issues[i].forecast,
+            Ind::IssueMedian(i) => self.issues[i].median,
             Ind::IssueSpread(i) => self.issues[i].spread,
             Ind::PartySupport(p) => self.party_support(p),
+            Ind::PollShare(p) => self.poll_of(p).map_or(0.0, |(q, k)| q.share(k)),
+            Ind::PollDecided(p) => self.poll_of(p).map_or(0.0, |(q, k)| q.decided_share(k)),
+            Ind::Undecided(c) => super::voters::poll(self, c).undecided(),
             Ind::BudgetUse(a) => {
                 let st = &self.actors[a];
                 if st.budget > 0.0 {

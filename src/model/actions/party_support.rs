@@ -12,7 +12,8 @@
 //! an external power) and `trust_loss × e` trust in the country, `e` the share of citizens who saw it.
 //!
 //! Perceived effect on `PartySupport(q)`: the change of the share of the country's panel (7.8.0) whose
-//! nearest party is `q` (the rule of `World::nearest_party`) when every panel citizen moves by its
+//! nearest party is `q` (effective distance, as the `PartySupport` indicator: `voters`) when every
+//! panel citizen moves by its
 //! expected shift (`k_i` replaced by `λ_i`), plus `appeal_gain − q × backlash × ē` taken one for one as
 //! support (a first-order approximation);
 //! `Influence`: `−q × backlash × ē`, sd `sqrt(q(1 − q)) × backlash × ē`.
@@ -22,6 +23,7 @@ use crate::model::compile::{Ind, Ix};
 use crate::model::opinion::Population;
 use crate::model::persuasion::{self, Audience, Zone};
 use crate::model::rng::uniform01;
+use crate::model::voters;
 use crate::model::world::World;
 use crate::scenario::schema::PartySupport;
 use rand_chacha::ChaCha8Rng;
@@ -91,10 +93,11 @@ pub fn expected(w: &World, actor: Ix, x: &PartySupport, t: usize, out: &mut Vec<
     let platform = &w.actors[k.party].platform;
     let au = w.media.audience(actor, k.c, w.tick, k.lambda0);
     let boomerang = au.reception.boomerang;
-    let parties = w.parties_in(k.c);
+    let parties = &w.voters[k.c].parties;
     let me = parties.iter().position(|&p| p == k.party);
     let panel = w.media.panel(k.c);
     let mut row = vec![0.0; pop.dims];
+    let mut e = vec![0.0; parties.len()];
     let (mut gained, mut exposed) = (0i64, 0.0);
     for &i in panel {
         let lambda = au.lambda(i);
@@ -105,18 +108,21 @@ pub fn expected(w: &World, actor: Ix, x: &PartySupport, t: usize, out: &mut Vec<
             exposed += 1.0 - (-lambda).exp();
         }
         let (zone, step, _) = citizen(pop, &au, platform, &k, i);
-        if zone == Zone::NonCommitment || step <= 0.0 || platform.is_empty() {
+        if zone == Zone::NonCommitment || step <= 0.0 || platform.is_empty() || me.is_none() {
             continue;
         }
         for (d, y) in row.iter_mut().enumerate() {
             *y = pop.opinion(i, d);
         }
-        let before = w.nearest_party(&parties, &row);
+        let iu = i as usize;
+        voters::effective_row(w, k.c, iu, &row, parties, &mut e);
+        let before = voters::best_two(&e).0;
         for &(d, v) in platform {
             row[d] += persuasion::shift(row[d], v, 0.0, zone, step, boomerang, lambda);
         }
-        let after = w.nearest_party(&parties, &row);
-        gained += i64::from(after == me) - i64::from(before == me);
+        voters::effective_row(w, k.c, iu, &row, parties, &mut e);
+        let after = voters::best_two(&e).0;
+        gained += i64::from(Some(after) == me) - i64::from(Some(before) == me);
     }
     let n = panel.len().max(1) as f64;
     let loss = x.backlash.value() * exposed / n;

@@ -17,6 +17,10 @@ pub struct Country {
     /// goals and positions until an election).
     #[serde(default)]
     pub government: Option<String>,
+    /// Citizens as voters: party attachment, undecided respondents, turnout weights. Default: see
+    /// [`super::Voters`] (no attachment; turnout is each election's `turnout`).
+    #[serde(default)]
+    pub voters: super::Voters,
 }
 
 /// The citizen layer of a country.

@@ -88,8 +88,9 @@ pub enum Effect {
     /// The process moves to a phase.
     SetPhase(String),
     /// Citizens vote on a dimension: yes if their opinion is above `yes_above` (default 0.5); passes if
-    /// the yes share among voters exceeds `threshold` (default 0.5); each citizen votes with probability
-    /// `turnout` (default 0.6); the process moves to `pass` or `fail` (if given).
+    /// the yes share among voters exceeds `threshold` (default 0.5) and the yes votes are at least
+    /// `quorum` of the electorate (default 0); each citizen votes with probability `turnout` (default
+    /// 0.6); the process moves to `pass` or `fail` (if given).
     Referendum {
         country: String,
         dimension: String,
@@ -99,6 +100,9 @@ pub enum Effect {
         threshold: Param,
         #[serde(default = "sixty")]
         turnout: Param,
+        /// Yes votes needed as a share of all citizens (registered voters), [0, 1]. Default: 0.
+        #[serde(default)]
+        quorum: Param,
         pass: Option<String>,
         fail: Option<String>,
     },
