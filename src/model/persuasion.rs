@@ -332,7 +332,7 @@ pub fn poisson_quantile(u: f64, lambda: f64, cap: u32) -> u32 {
 
 /// [`poisson_quantile`] given `p0 = e^−λ` (the chance of 0), when the caller has it.
 pub fn poisson_quantile_from(u: f64, lambda: f64, p0: f64, cap: u32) -> u32 {
-    if !(lambda > 0.0) || cap == 0 || u <= p0 {
+    if lambda.is_nan() || lambda <= 0.0 || cap == 0 || u <= p0 {
         return 0;
     }
     if lambda > 500.0 {
