@@ -18,8 +18,15 @@ pub struct CountryState {
     pub gdp: f64,
     /// GDP at the start (bargaining capabilities scale with GDP / GDP at start).
     pub gdp0: f64,
-    /// Baseline annual growth (scenario).
-    pub growth_base: f64,
+    /// Potential growth: the annual rate growth reverts to (`economy.potential_growth`).
+    pub potential: f64,
+    /// Deviation of growth from potential, annualised: an AR(1) process with its own shocks
+    /// (`economy::step`); starts at `growth − potential`.
+    pub gap: f64,
+    /// Stationary sd of `gap` (`economy.growth_sd`).
+    pub growth_sd: f64,
+    /// Value added from the routes crossing the country at the last economy step, M USD per year.
+    pub transit_value: f64,
     /// Current annualised growth (recomputed each tick by the economy).
     pub growth: f64,
     /// Growth added by investment, decaying.
@@ -110,6 +117,10 @@ pub struct World<'s> {
     pub routes: Vec<RouteState>,
     pub tension: f64,
     pub tension0: f64,
+    /// Bounds of tension: it stays in `[tension_floor, 1]` (`world.tension_floor`).
+    pub tension_floor: f64,
+    /// Level tension decays toward (`world.tension_baseline`, default the floor).
+    pub tension_baseline: f64,
     /// Influence of power `p` in country `c` at `[p * countries + c]`, in [0, 1].
     pub influence: Vec<f64>,
     pub phase: Ix,
@@ -222,7 +233,10 @@ impl<'s> World<'s> {
                 net,
                 gdp: e.gdp_bn.value(),
                 gdp0: e.gdp_bn.value(),
-                growth_base: e.growth.value(),
+                potential: e.potential(),
+                gap: e.growth.value() - e.potential(),
+                growth_sd: e.growth_sd.value().max(0.0),
+                transit_value: 0.0,
                 growth: e.growth.value(),
                 invest_boost: 0.0,
                 shocks: Vec::new(),
@@ -337,6 +351,7 @@ impl<'s> World<'s> {
             .collect::<Result<_, ModelError>>()?;
         let media = super::persuasion::Media::new(s, &ids, countries.iter().map(|c| &c.pop))?;
         let phase = ids.phase(&s.process.initial)?;
+        let floor = s.world.tension_floor.value().clamp(0.0, 1.0);
         let mut phase_first = vec![None; s.process.phases.len()];
         phase_first[phase] = Some(0);
         let mut w = World {
@@ -348,8 +363,10 @@ impl<'s> World<'s> {
             issues,
             projects,
             routes,
-            tension: s.world.tension.value().clamp(0.0, 1.0),
-            tension0: s.world.tension.value().clamp(0.0, 1.0),
+            tension: s.world.tension.value().clamp(floor, 1.0),
+            tension0: s.world.tension.value().clamp(floor, 1.0),
+            tension_floor: floor,
+            tension_baseline: s.world.baseline().clamp(floor, 1.0),
             influence,
             phase,
             phase_since: 0,
@@ -373,8 +390,11 @@ impl<'s> World<'s> {
         // A state governed by a party holds the party's goals and positions from the start.
         for c in 0..w.countries.len() {
             if let Some(p) = w.countries[c].government {
-                w.adopt_platform(c, p);
+                w.take_platform(c, p);
             }
+        }
+        for (c, v) in super::economy::transit_values(&w).into_iter().enumerate() {
+            w.countries[c].transit_value = v;
         }
         w.refresh_derived();
         for st in w.issues.iter_mut() {
@@ -411,8 +431,18 @@ impl<'s> World<'s> {
             .position(|a| a.kind == ActorKind::State && a.country == Some(c))
     }
 
-    /// The state actor of `c` takes party `p`'s goals and issue positions (after an election).
+    /// Party `p` comes to govern `c` after an election: the state actor takes the party's goals and
+    /// issue positions, unless `p` already governed (a re-elected government keeps the positions it
+    /// has bargained to).
     pub fn adopt_platform(&mut self, c: Ix, p: Ix) {
+        if self.countries[c].government == Some(p) {
+            return;
+        }
+        self.take_platform(c, p);
+    }
+
+    /// The state actor of `c` takes party `p`'s goals and issue positions.
+    fn take_platform(&mut self, c: Ix, p: Ix) {
         self.countries[c].government = Some(p);
         if let Some(st) = self.state_of(c) {
             let goals = self.actors[p].goals.clone();
@@ -450,8 +480,9 @@ impl<'s> World<'s> {
         self.powers.iter().position(|&x| x == a)
     }
 
+    /// Adds `delta` to tension, kept in its bounds `[tension_floor, 1]`.
     pub fn add_tension(&mut self, delta: f64) {
-        self.tension = (self.tension + delta).clamp(0.0, 1.0);
+        self.tension = (self.tension + delta).clamp(self.tension_floor, 1.0);
     }
 
     /// Whether project `p` operates.
@@ -540,6 +571,13 @@ impl<'s> World<'s> {
             Ind::PollShare(p) => self.poll_of(p).map_or(0.0, |(q, k)| q.share(k)),
             Ind::PollDecided(p) => self.poll_of(p).map_or(0.0, |(q, k)| q.decided_share(k)),
             Ind::Undecided(c) => super::voters::poll(self, c).undecided(),
+            Ind::InPhase(m) => {
+                if self.phase < 64 && (m >> self.phase) & 1 == 1 {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
             Ind::BudgetUse(a) => {
                 let st = &self.actors[a];
                 if st.budget > 0.0 {

@@ -16,6 +16,7 @@ use super::schema::*;
 use super::tree::{Kind, Node, Problem, Span};
 use std::collections::{HashMap, HashSet};
 
+mod macro_layer;
 mod voting;
 
 /// The most memory one run may need (4 GiB); larger scenarios are rejected with the estimate.
@@ -442,6 +443,7 @@ impl<'a> Ctx<'a> {
             BudgetUse(a) => {
                 self.actor(&format!("{path}[0]"), a, None);
             }
+            InPhase(ps) => macro_layer::in_phase_indicator(self, path, ps),
         }
     }
 
@@ -882,9 +884,7 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
             c.param(&format!("{p}.media_reach[{j}].reach"), &x.reach, SHARE);
         }
         c.param(&format!("{p}.risk_attitude"), &a.risk_attitude, SIGNED_UNIT);
-        c.param(&format!("{p}.rationality"), &a.rationality, NONNEG);
         c.param(&format!("{p}.perception"), &a.perception, NONNEG);
-        c.param(&format!("{p}.cost_weight"), &a.cost_weight, NONNEG);
         c.param(&format!("{p}.appeal"), &a.appeal, SIGNED_UNIT);
         for (j, act) in a.actions.iter().enumerate() {
             action(&mut c, &format!("{p}.actions[{j}]"), act);
@@ -1021,7 +1021,6 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
         ("confidence_growth", &w.confidence_growth, ANY),
         ("growth_tension", &w.growth_tension, NONNEG),
         ("growth_reversion", &w.growth_reversion, SHARE),
-        ("trade_dividend", &w.trade_dividend, ANY),
         ("pressure_memory", &w.pressure_memory, SHARE),
         ("appeal_decay", &w.appeal_decay, SHARE),
     ] {
@@ -1187,6 +1186,8 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
     }
 
     persuasion(&mut c, s);
+    // The macro layer: economy, tension, decisions, decided transitions and events.
+    macro_layer::check(&mut c);
 
     // Memory.
     let bytes = estimate_bytes(s);
@@ -1307,11 +1308,6 @@ fn action(c: &mut Ctx, p: &str, a: &ActionSpec) {
             }
             c.param(&format!("{p}.cost"), &x.cost, NONNEG);
             c.param(&format!("{p}.convergence"), &x.convergence, SHARE);
-            c.param(
-                &format!("{p}.tension_reduction"),
-                &x.tension_reduction,
-                UNIT,
-            );
             c.param(&format!("{p}.influence_gain"), &x.influence_gain, UNIT);
         }
         ActionSpec::PartySupport(x) => {

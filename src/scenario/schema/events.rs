@@ -57,6 +57,11 @@ pub struct EventSpec {
     /// Fire at most once per run. Default: false.
     #[serde(default)]
     pub once: bool,
+    /// The actor who decides whether the event happens (e.g. a government calling a referendum): when
+    /// it would fire, it fires only if the actor chooses it, by a logit on the expected utility of its
+    /// effects under the actor's goals (docs/model.md 7.18). Default: none (it fires on its trigger).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
     pub effects: Vec<Effect>,
 }
 

@@ -52,4 +52,7 @@ pub enum Indicator {
     Undecided(String),
     /// Share of an actor's monthly budget spent this month, [0, 1].
     BudgetUse(String),
+    /// 1 while the process is in one of these phases, else 0 (a goal on it makes an actor value a
+    /// phase, e.g. the treaty signed).
+    InPhase(Vec<String>),
 }

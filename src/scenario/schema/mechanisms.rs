@@ -194,6 +194,27 @@ pub struct Route {
     /// Share of the gap to the target volume closed per month. Default: 0.1.
     #[serde(default = "tenth")]
     pub adjustment: Param,
+    /// Value of the goods the route carries, USD per tonne. Default: 1000 (the Middle Corridor's mix:
+    /// about 60% raw materials in 2021, the rest containers and finished goods; World Bank 2023).
+    #[serde(default = "thousand")]
+    pub value_per_tonne: Param,
+    /// Share of that value each listed country captures as value added (transit fees, logistics,
+    /// trade margins), [0, 1]; countries of `countries` not listed here capture
+    /// `world.transit_capture`. Default: none.
+    #[serde(default)]
+    pub capture: Vec<Capture>,
+}
+
+/// The share of a route's goods value a country captures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Capture {
+    pub country: String,
+    pub share: Param,
+}
+
+fn thousand() -> Param {
+    Param::Fixed(1000.0)
 }
 
 fn five_pct() -> Param {
@@ -405,4 +426,10 @@ pub struct Transition {
     /// Default: 1.
     #[serde(default = "one_p")]
     pub probability: Param,
+    /// The actor who decides the move (e.g. the government that signs): when the rule applies and its
+    /// Bernoulli draw succeeds, the actor moves the process only if it chooses to, by a logit on the
+    /// expected utility of the new phase under its goals (docs/model.md 7.17). Default: none (the
+    /// rule fires on the draw alone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
 }
