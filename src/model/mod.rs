@@ -18,6 +18,7 @@ pub mod negotiation;
 pub mod network;
 pub mod opinion;
 pub mod outcomes;
+pub mod persuasion;
 pub mod process;
 pub mod projects;
 pub mod record;

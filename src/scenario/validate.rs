@@ -95,8 +95,8 @@ pub const ACTION_NAMES: [&str; 8] = [
     "transit_opening",
 ];
 
-/// Estimated bytes one run needs: per citizen its opinions (8 bytes per dimension), susceptibility
-/// and resilience (16), and its network adjacency (8 bytes per neighbour: 4-byte index, both
+/// Estimated bytes one run needs: per citizen its opinions (8 bytes per dimension), susceptibility,
+/// resilience, exposure weight and counter-disinformation shield (32), and its network adjacency (8 bytes per neighbour: 4-byte index, both
 /// directions stored; a complete network is mixed without edges); plus the recorded series,
 /// `(horizon + 1) × series × 8` with an upper estimate of the series count.
 pub fn estimate_bytes(s: &Scenario) -> u128 {
@@ -116,7 +116,7 @@ pub fn estimate_bytes(s: &Scenario) -> u128 {
                 }
             }
         };
-        total += n * (dims * 8 + 16) + n * degree.min(n) * 8;
+        total += n * (dims * 8 + 32) + n * degree.min(n) * 8;
     }
     let countries = s.countries.len() as u128;
     let actors = s.actors.len() as u128;
@@ -183,6 +183,12 @@ const POS: Bound = Bound {
     lo_open: true,
     what: "> 0",
     ..NONNEG
+};
+const TRUST_SLOPE: Bound = Bound {
+    lo: -2.0,
+    hi: 2.0,
+    what: "in [-2, 2] (trust per unit of opinion)",
+    ..PROB
 };
 const ANY: Bound = Bound {
     lo: f64::NEG_INFINITY,
@@ -1253,6 +1259,7 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
         }
     }
 
+    persuasion(&mut c, s);
     // The macro layer: economy, tension, decisions, decided transitions and events.
     macro_layer::check(&mut c);
 
@@ -1305,18 +1312,39 @@ fn action(c: &mut Ctx, p: &str, a: &ActionSpec) {
         ActionSpec::Disinformation(x) => {
             countries(c, &x.countries);
             c.dim(&format!("{p}.dimension"), &x.dimension);
+            if let Some(m) = &x.position {
+                c.param(&format!("{p}.position"), m, UNIT);
+            }
             c.param(&format!("{p}.cost"), &x.cost, NONNEG);
-            c.param(&format!("{p}.efficiency"), &x.efficiency, NONNEG);
+            reach_params(c, p, &x.efficiency, &x.exposures);
             c.param(&format!("{p}.shift"), &x.shift, UNIT);
-            c.param(&format!("{p}.detection"), &x.detection, PROB);
+            c.param(&format!("{p}.detection"), &x.detection, NONNEG);
             c.param(&format!("{p}.backlash"), &x.backlash, UNIT);
+            c.param(&format!("{p}.trust_loss"), &x.trust_loss, UNIT);
             c.param(&format!("{p}.inoculation"), &x.inoculation, UNIT);
         }
         ActionSpec::CounterDisinformation(x) => {
             countries(c, &x.countries);
+            match (&x.dimension, &x.position) {
+                (Some(d), Some(m)) => {
+                    c.dim(&format!("{p}.dimension"), d);
+                    c.param(&format!("{p}.position"), m, UNIT);
+                }
+                (None, None) => {}
+                (Some(_), None) => c.err(
+                    &format!("{p}.dimension"),
+                    "a debunk's `dimension` needs a `position` (the side it takes, in [0, 1]); leave both out for a prebunk",
+                ),
+                (None, Some(_)) => c.err(
+                    &format!("{p}.position"),
+                    "`position` needs the `dimension` it is a position on; leave both out for a prebunk",
+                ),
+            }
             c.param(&format!("{p}.cost"), &x.cost, NONNEG);
+            reach_params(c, p, &x.efficiency, &x.exposures);
             c.param(&format!("{p}.resilience_gain"), &x.resilience_gain, UNIT);
             c.param(&format!("{p}.decay"), &x.decay, SHARE);
+            c.param(&format!("{p}.vigilance_gain"), &x.vigilance_gain, NONNEG);
         }
         ActionSpec::Invest(x) => {
             c.nonempty(&format!("{p}.targets"), &x.targets, "targets");
@@ -1362,9 +1390,12 @@ fn action(c: &mut Ctx, p: &str, a: &ActionSpec) {
                 c.actor(&format!("{p}.parties[{j}]"), party, Some(ActorKind::Party));
             }
             c.param(&format!("{p}.cost"), &x.cost, NONNEG);
+            reach_params(c, p, &x.efficiency, &x.exposures);
+            c.param(&format!("{p}.shift"), &x.shift, UNIT);
             c.param(&format!("{p}.appeal_gain"), &x.appeal_gain, UNIT);
-            c.param(&format!("{p}.exposure"), &x.exposure, PROB);
+            c.param(&format!("{p}.detection"), &x.detection, NONNEG);
             c.param(&format!("{p}.backlash"), &x.backlash, UNIT);
+            c.param(&format!("{p}.trust_loss"), &x.trust_loss, UNIT);
         }
         ActionSpec::MilitaryPressure(x) => {
             countries(c, &x.countries);
@@ -1391,6 +1422,53 @@ fn action(c: &mut Ctx, p: &str, a: &ActionSpec) {
             }
             c.param(&format!("{p}.cost"), &x.cost, NONNEG);
             c.param(&format!("{p}.volume_gain"), &x.volume_gain, UNIT);
+        }
+    }
+}
+
+/// The diminishing-returns rate and saturation of a campaign's exposure (both ≥ 0).
+fn reach_params(c: &mut Ctx, p: &str, efficiency: &Param, exposures: &Param) {
+    c.param(&format!("{p}.efficiency"), efficiency, NONNEG);
+    c.param(&format!("{p}.exposures"), exposures, NONNEG);
+}
+
+/// Checks of persuasion's reception and trust parameters (docs/model.md 7.8.0): each country's
+/// latitudes in [0, 1] with the latitude of rejection beginning no nearer than the latitude of
+/// acceptance ends, boomerang, concentration and vigilance ≥ 0; each media entry's trust in [0, 1],
+/// its trust slope in [-2, 2] and its trust dimension declared.
+fn persuasion(c: &mut Ctx, s: &Scenario) {
+    for (k, co) in s.countries.iter().enumerate() {
+        let p = format!("countries[{k}].population.persuasion");
+        let x = &co.population.persuasion;
+        c.param(&format!("{p}.acceptance"), &x.acceptance, UNIT);
+        c.param(&format!("{p}.rejection"), &x.rejection, UNIT);
+        c.param(&format!("{p}.boomerang"), &x.boomerang, NONNEG);
+        c.param(&format!("{p}.concentration"), &x.concentration, NONNEG);
+        c.param(&format!("{p}.vigilance"), &x.vigilance, NONNEG);
+        let support = |v: &Param| match v {
+            Param::Fixed(x) => (*x, *x),
+            Param::Dist(d) => d.support(),
+        };
+        let ((_, acc_hi), (rej_lo, _)) = (support(&x.acceptance), support(&x.rejection));
+        if rej_lo < acc_hi {
+            c.err(
+                &format!("{p}.rejection"),
+                format!(
+                    "the latitude of rejection must begin no nearer than the latitude of acceptance ends: `rejection` can be {} while `acceptance` can be {}",
+                    fmt_num(rej_lo),
+                    fmt_num(acc_hi)
+                ),
+            );
+        }
+    }
+    for (k, a) in s.actors.iter().enumerate() {
+        for (j, r) in a.media_reach.iter().enumerate() {
+            let p = format!("actors[{k}].media_reach[{j}]");
+            c.param(&format!("{p}.trust"), &r.trust, UNIT);
+            c.param(&format!("{p}.trust_slope"), &r.trust_slope, TRUST_SLOPE);
+            if let Some(d) = &r.trust_dimension {
+                c.dim(&format!("{p}.trust_dimension"), d);
+            }
         }
     }
 }
