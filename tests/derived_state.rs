@@ -1,5 +1,5 @@
-//! The world's derived quantities (mean opinions, shares above the recording threshold,
-//! vulnerability) are computed only when what they derive from changed: these tests check that they
+//! The world's derived quantities (mean opinions, shares above the recording threshold)
+//! are computed only when what they derive from changed: these tests check that they
 //! always equal a full recomputation, whatever changed the citizens.
 
 use std::path::Path;
@@ -54,21 +54,4 @@ fn summaries_follow_every_change_of_opinions() {
     sim.world.refresh_derived();
     assert_current_summaries_are_exact(&sim);
     assert!(sim.world.current_summary(0).is_some());
-}
-
-#[test]
-fn vulnerability_follows_a_direct_change_of_resilience() {
-    // A detected disinformation campaign inoculates citizens by writing their resilience directly;
-    // the next refresh must see it (no cache keyed on anything else).
-    let s = baseline();
-    let streams = Streams::new(5, 0);
-    let mut sim = Simulation::new(&s, &streams, &RunOptions::default()).expect("init");
-    let before = sim.world.vulnerability[0];
-    assert!(before > 0.0);
-    for r in sim.world.countries[0].pop.resilience.iter_mut() {
-        *r = 1.0;
-    }
-    sim.world.refresh_derived();
-    assert_eq!(sim.world.vulnerability[0], 0.0);
-    assert_eq!(sim.world.mean_resilience(0), 1.0);
 }

@@ -37,9 +37,11 @@ pub struct CountryState {
     pub coercion_drag: f64,
     pub confidence: f64,
     pub confidence0: f64,
-    /// Resilience boost from counter-disinformation, decaying; added to each citizen's resilience.
+    /// A country-wide resilience boost, decaying by `resilience_decay` a month (economy step). No
+    /// mechanism raises it any more: counter-disinformation gives per-citizen shields
+    /// (`model::persuasion`). Kept, at 0, until the economy step stops decaying it.
     pub resilience_boost: f64,
-    /// Decay of the boost per month (set by the last counter-disinformation action).
+    /// Decay of the boost per month.
     pub resilience_decay: f64,
     /// Governing party (actor index), if any.
     pub government: Option<Ix>,
@@ -139,12 +141,7 @@ pub struct World<'s> {
     pub voters: Vec<super::voters::VoterState>,
     /// Recorded events (only when requested).
     pub log: Option<Vec<Event>>,
-    /// Per country: mean of `susceptibility × (1 − effective resilience)` (refreshed by
-    /// [`World::refresh_derived`]); the expected push of a disinformation message per exposed citizen.
-    pub vulnerability: Vec<f64>,
-    /// Per country: mean effective resilience (refreshed with `vulnerability`).
-    pub resilience: Vec<f64>,
-    /// Mean opinion `[country * dims + dim]` (refreshed with `vulnerability`).
+    /// Mean opinion `[country * dims + dim]` (refreshed by [`World::refresh_derived`]).
     pub mean_opinion: Vec<f64>,
     /// Share of citizens above the recording threshold (`record.share_threshold`)
     /// `[country * dims + dim]`, computed in the same pass as `mean_opinion`.
@@ -155,6 +152,8 @@ pub struct World<'s> {
     /// Disinformation pressure memory `[country * dims + dim]`: the mean opinion shift from
     /// disinformation, halved each month (see `economy`), used by counter-disinformation's perception.
     pub pressure: Vec<f64>,
+    /// Persuasion state: exposure weights, trust in sources, counter-disinformation shields.
+    pub media: super::persuasion::Media,
 }
 
 /// Number of action kinds in the catalogue (for per-kind counters).
@@ -356,6 +355,7 @@ impl<'s> World<'s> {
                 })
             })
             .collect::<Result<_, ModelError>>()?;
+        let media = super::persuasion::Media::new(s, &ids, countries.iter().map(|c| &c.pop))?;
         let phase = ids.phase(&s.process.initial)?;
         let floor = s.world.tension_floor.value().clamp(0.0, 1.0);
         let mut phase_first = vec![None; s.process.phases.len()];
@@ -388,12 +388,11 @@ impl<'s> World<'s> {
             } else {
                 None
             },
-            vulnerability: vec![0.0; s.countries.len()],
-            resilience: vec![0.0; s.countries.len()],
             mean_opinion: vec![0.0; s.countries.len() * nd],
             opinion_share: vec![0.0; s.countries.len() * nd],
             means_version: vec![u64::MAX; s.countries.len()],
             pressure: vec![0.0; s.countries.len() * nd],
+            media,
         };
         w.voters = super::voters::init(&w, streams)?;
         // A state governed by a party holds the party's goals and positions from the start.
@@ -417,25 +416,14 @@ impl<'s> World<'s> {
         Ids::new(self.s)
     }
 
-    /// Recomputes derived quantities: per-country vulnerability and mean resilience, mean opinions
-    /// and shares above the recording threshold, and the issues' forecasts and spreads. Called after
-    /// every phase that changes citizens or positions. A country's means and shares are recomputed
-    /// only when its opinions changed (the population's version), in one pass over the citizens: the
-    /// results are those of a full recomputation.
+    /// Recomputes derived quantities: mean opinions and shares above the recording threshold, and
+    /// the issues' forecasts and spreads. Called after every phase that changes citizens or
+    /// positions. A country's means and shares are recomputed only when its opinions changed (the
+    /// population's version), in one pass over the citizens: the results are those of a full
+    /// recomputation.
     pub fn refresh_derived(&mut self) {
         let threshold = self.s.record.share_threshold;
         for (c, st) in self.countries.iter().enumerate() {
-            // (recomputed every time: campaigns change citizens' resilience directly)
-            let boost = st.resilience_boost;
-            let (mut v, mut r) = (0.0, 0.0);
-            for (s, res) in st.pop.susceptibility.iter().zip(&st.pop.resilience) {
-                let eff = (res + boost).min(1.0);
-                v += s * (1.0 - eff);
-                r += eff;
-            }
-            let n = f64::from(st.pop.n.max(1));
-            self.vulnerability[c] = v / n;
-            self.resilience[c] = r / n;
             if st.pop.version() != self.means_version[c] {
                 let nd = st.pop.dims;
                 st.pop.summarise(
@@ -460,11 +448,6 @@ impl<'s> World<'s> {
                 &self.opinion_share[c * nd..(c + 1) * nd],
             )
         })
-    }
-
-    /// Mean effective resilience of country `c`'s citizens (as of the last refresh).
-    pub fn mean_resilience(&self, c: Ix) -> f64 {
-        self.resilience[c]
     }
 
     /// Forecast of issue `i` if actor `who`'s capability boost were `boost`.
