@@ -519,23 +519,42 @@ fn poll_now(w: &World, c: Ix, pf: &Platforms) -> Poll {
         return p;
     }
     let n = n as usize;
-    let mut e = vec![0.0; np];
+    let appeal: Vec<f64> = (0..np).map(|k| pf.appeal(k)).collect();
+    // a citizen past the end of `party` (none at present) has no attachment
+    let m = n.min(st.party.len()).min(st.strength.len());
     with_distances(w, c, pf, |dist| {
+        // the columns of the distance matrix, one per party (a stack buffer for up to 8 parties)
+        let cols: Vec<&[f64]> = dist.chunks_exact(n.max(1)).take(np).collect();
+        let mut stack = [0.0f64; 8];
+        let mut heap = Vec::new();
+        let e: &mut [f64] = if np <= stack.len() {
+            &mut stack[..np]
+        } else {
+            heap.resize(np, 0.0);
+            &mut heap
+        };
         for i in 0..n {
-            for (k, e) in e.iter_mut().enumerate() {
-                *e = dist[k * n + i] - pf.appeal(k);
+            for ((e, col), a) in e.iter_mut().zip(&cols).zip(&appeal) {
+                *e = col[i] - a;
             }
-            let own = st.party.get(i).copied().unwrap_or(NONE);
+            let own = if i < m { st.party[i] } else { NONE };
             if own != NONE {
                 e[own as usize] -= st.weight * st.strength[i];
             }
-            let (k, b, s) = best_two(&e);
-            p.nearest[k] += 1;
-            if decided(st, is_own(st, i, k), b, s) {
-                p.named[k] += 1;
-                p.decided += 1;
-            }
+            let (k, b, s) = best_two(e);
+            tally(st, &mut p, k, own, b, s);
         }
     });
     p
+}
+
+/// Counts one respondent of [`poll_now`]: nearest party `k` (effective distances `b` < `s`), own
+/// attachment `own` ([`NONE`] without).
+#[inline(always)]
+fn tally(st: &VoterState, p: &mut Poll, k: usize, own: u16, b: f64, s: f64) {
+    p.nearest[k] += 1;
+    if decided(st, own as usize == k && own != NONE, b, s) {
+        p.named[k] += 1;
+        p.decided += 1;
+    }
 }
