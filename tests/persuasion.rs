@@ -385,9 +385,13 @@ fn a_costlier_campaign_costs_the_source_more_influence_over_a_run() {
 
 #[test]
 fn exposure_has_diminishing_returns_in_spend_and_never_falls_with_it() {
+    // Few items (λ ≤ 0.03 a citizen), so the share who see one, `1 − e^{−λ}`, is nearly proportional
+    // to λ: the falling gains below come from the spend's diminishing returns, `1 − exp(−efficiency ×
+    // cost)`, not from the saturation of being exposed at all (with λ linear in spend, the gains are
+    // equal and this fails).
     let at = |cost: f64| {
         load(&[&format!(
-            r#"actors.src.actions=[Disinformation(countries: ["land"], dimension: "peace", direction: Down, position: 0.45, cost: {cost}, exposures: 1.0)]"#
+            r#"actors.src.actions=[Disinformation(countries: ["land"], dimension: "peace", direction: Down, position: 0.45, cost: {cost}, exposures: 0.05)]"#
         )])
     };
     let rs = [at(2.0), at(4.0), at(6.0)];
