@@ -153,7 +153,13 @@ mod random_systems {
             let s: Vec<f64> = (0..n).map(|k| v(format!("s{k}"))).collect();
             let total: f64 = s.iter().sum();
             let base = f64::from(seats + reserved);
-            prop_assert!(total >= base, "{} seats of {}", total, base);
+            let entered = (0..n).any(|k| v(format!("n{k}")) == 1.0);
+            if entered {
+                prop_assert!(total >= base, "{} seats of {}", total, base);
+            } else {
+                // No list passed its threshold (and no `min_parties`): no seats, no government.
+                prop_assert!(total == 0.0, "{} seats with no list entered", total);
+            }
             for (k, &held) in s.iter().enumerate() {
                 if v(format!("n{k}")) == 0.0 {
                     prop_assert!(held == 0.0, "list {} holds {} seats outside parliament", k, held);
@@ -176,7 +182,7 @@ mod random_systems {
                     prop_assert!(opp >= m * total - 1e-9, "opposition {} of {} below {}", opp, total, m);
                 }
             }
-            if bonus.is_none() && opposition.is_none() {
+            if entered && bonus.is_none() && opposition.is_none() {
                 prop_assert!(total == base, "{} seats without bonus or minimum, expected {}", total, base);
             }
         }
