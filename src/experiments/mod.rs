@@ -11,10 +11,13 @@
 //!   parameter ranges and a design into `--set` points). The CLI commands (`crossroads compare`,
 //!   `sweep`, `sensitivity`, `discover`) run the model through these.
 
+pub mod abc;
 pub mod compare;
 pub mod design;
 pub mod dist;
 pub mod morris;
+pub mod observe;
 pub mod prim;
+pub mod score;
 pub mod sensitivity;
 pub mod sweep;

@@ -265,6 +265,7 @@ impl Loader {
         dir: &Path,
         mut chain: Vec<(PathBuf, String)>,
         sets: &[String],
+        check: Option<Check>,
     ) -> Result<Resolved, Diags> {
         let (mut t, extends) = self.tree(name, src, dir, &mut chain).map_err(Diags)?;
         let mut errs = Vec::new();
@@ -311,6 +312,9 @@ impl Loader {
             if ps.is_empty() && errs.is_empty() {
                 ps.extend(validate::sweep_paths(s, &t));
             }
+            if let (Some(check), true) = (check, ps.is_empty() && errs.is_empty()) {
+                ps.extend(check(s, &t));
+            }
         }
         // In file order, then line and column (stable: problems at one place keep their order).
         ps.sort_by_key(|p| (p.span.file, p.span.line, p.span.col));
@@ -342,8 +346,8 @@ fn take_field(t: &mut Node, name: &str) -> Option<(Node, tree::Span)> {
     None
 }
 
-/// Loads `path`, applies `sets` (`PATH=VALUE`), validates. All problems are returned at once.
-pub fn load(path: &Path, sets: &[String]) -> Result<Resolved, Diags> {
+/// [`load`], then `check` on the valid scenario (see [`Check`]).
+pub fn load_checked(path: &Path, sets: &[String], check: Option<Check>) -> Result<Resolved, Diags> {
     let name = path.display().to_string();
     let src = read_file(path).map_err(|m| {
         Diags(vec![Diag {
@@ -356,7 +360,16 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Resolved, Diags> {
     let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
     let canon = std::fs::canonicalize(path).unwrap_or(path.to_path_buf());
     let mut l = Loader { files: vec![] };
-    l.resolve(&name, &src, &dir, vec![(canon, name.clone())], sets)
+    l.resolve(&name, &src, &dir, vec![(canon, name.clone())], sets, check)
+}
+
+/// A check the loader runs on a scenario that passed validation, for what only a later stage knows
+/// (the model's series layout, for `observations:`); its problems are located like validation's.
+pub type Check<'a> = &'a dyn Fn(&Scenario, &Node) -> Vec<Problem>;
+
+/// Loads `path`, applies `sets` (`PATH=VALUE`), validates. All problems are returned at once.
+pub fn load(path: &Path, sets: &[String]) -> Result<Resolved, Diags> {
+    load_checked(path, sets, None)
 }
 
 /// Like [`load`] for in-memory text named `name` (`extends` paths resolve against the current dir).
@@ -370,5 +383,5 @@ pub fn load_str(name: &str, src: &str, sets: &[String]) -> Result<Resolved, Diag
         }])
     })?;
     let mut l = Loader { files: vec![] };
-    l.resolve(name, &src, Path::new("."), vec![], sets)
+    l.resolve(name, &src, Path::new("."), vec![], sets, None)
 }
