@@ -43,10 +43,11 @@ pub fn exec(args: PlotArgs) -> Result<(), CliError> {
             "sweep" | "sensitivity" | "discover" => {
                 crate::report::experiments::plot_folder(&args.dir)
             }
+            "calibration" | "score" => crate::report::calibration::plot_folder(&args.dir),
             other => {
                 return Err(CliError::usage(format!(
                     "crossroads plot: {}: unknown kind {other:?} (expected compare, sweep, \
-                     sensitivity or discover; a batch's manifest has no kind)",
+                     sensitivity, discover, calibration or score; a batch's manifest has no kind)",
                     manifest.display()
                 )));
             }

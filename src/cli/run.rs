@@ -121,6 +121,24 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
     });
 
     let sim = ModelSim::new(&resolved);
+    let posterior = match &args.posterior {
+        Some(d) => {
+            if args.until_ci.is_some() {
+                return Err(CliError::usage(
+                    "--until-ci cannot be combined with --posterior",
+                ));
+            }
+            Some(crate::experiments::posterior::Posterior::load(d).map_err(CliError::usage)?)
+        }
+        None => None,
+    };
+    let posterior_sim = match &posterior {
+        Some(p) => Some(
+            crate::experiments::posterior::PosteriorSim::new(&resolved, p)
+                .map_err(CliError::usage)?,
+        ),
+        None => None,
+    };
     let outcomes = outcome_infos(s);
     let until_ci = match args.until_ci {
         Some(w) => {
@@ -171,19 +189,18 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
     );
     let mut t = t;
     t.until_ci = until_ci;
+    t.posterior = posterior.as_ref().map(|p| p.reference.clone());
     let dir = OutputDir::prepare(&out, args.force).map_err(output_error)?;
     let stop = install_stop_handler();
     let (first, end) = t.range();
     let bar = progress_bar(end - first, args.quiet);
-    let finished = write_batch(
-        &dir,
-        &sim as &dyn Simulate,
-        &t,
-        &resolved.to_ron(),
-        0,
-        stop,
-        &mut |done| bar.set_position(done),
-    )
+    let chosen: &dyn Simulate = match &posterior_sim {
+        Some(p) => p,
+        None => &sim,
+    };
+    let finished = write_batch(&dir, chosen, &t, &resolved.to_ron(), 0, stop, &mut |done| {
+        bar.set_position(done)
+    })
     .map_err(output_error)?;
     bar.finish_and_clear();
 

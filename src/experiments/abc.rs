@@ -574,12 +574,12 @@ where
 }
 
 /// Runs ABC-SMC: `simulate(θ, streams)` simulates the parameter vector `θ` (in the order of `priors`)
-/// with the attempt's streams and returns its distance. Call it inside the rayon pool the attempts
-/// should run on. Returns the completed generations (the last one is the posterior) and why it
-/// stopped.
+/// with the attempt's streams and returns its distance; attempts and weights are computed on `pool`.
+/// Returns the completed generations (the last one is the posterior) and why it stopped.
 pub fn run<F>(
     priors: &[Prior],
     settings: &Settings,
+    pool: &rayon::ThreadPool,
     simulate: &F,
     stop: &AtomicBool,
     progress: &mut dyn FnMut(Progress),
@@ -661,10 +661,12 @@ where
             } else {
                 ((remaining / rate).ceil() as usize).clamp(MIN_BLOCK, MAX_BLOCK)
             };
-            let results: Vec<Attempt> = (next..next + block as u64)
-                .into_par_iter()
-                .map(attempt)
-                .collect();
+            let results: Vec<Attempt> = pool.install(|| {
+                (next..next + block as u64)
+                    .into_par_iter()
+                    .map(attempt)
+                    .collect()
+            });
             for (i, r) in results.into_iter().enumerate() {
                 let k = next + i as u64;
                 match r {
@@ -724,7 +726,7 @@ where
             }
         }
         let weights = match (prev, &kernel) {
-            (Some(p), Some(kern)) => importance_weights(priors, kern, &theta, p),
+            (Some(p), Some(kern)) => pool.install(|| importance_weights(priors, kern, &theta, p)),
             _ => vec![1.0 / n as f64; n],
         };
         let generation = Generation {
@@ -812,6 +814,13 @@ mod tests {
         AtomicBool::new(false)
     }
 
+    fn pool(threads: usize) -> rayon::ThreadPool {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+    }
+
     #[test]
     fn ess_and_tolerance_by_hand() {
         // ESS of (1, 1, 2): (1+1+2)² / (1+1+4) = 16/6.
@@ -881,7 +890,7 @@ mod tests {
     /// observed y = 1.2 with Gaussian error sd 0.5 (simulated as the value plus that error, so the
     /// ABC posterior tends to the exact one as ε → 0). Conjugate posterior: precision 1 + 1/0.25 = 5,
     /// mean (0/1 + 1.2/0.25)/5 = 0.96, sd sqrt(1/5) = 0.4472.
-    fn linear_gaussian(particles: usize, generations: usize) -> Generation {
+    fn linear_gaussian(particles: usize, generations: usize, threads: usize) -> Generation {
         let priors = vec![Prior {
             name: "theta".into(),
             dist: Dist::Normal(0.0, 1.0),
@@ -900,14 +909,21 @@ mod tests {
             ess_fraction: 0.5,
             seed: 11,
         };
-        let (gens, end) = run(&priors, &settings, &sim, &no_stop(), &mut |_| {});
+        let (gens, end) = run(
+            &priors,
+            &settings,
+            &pool(threads),
+            &sim,
+            &no_stop(),
+            &mut |_| {},
+        );
         assert_eq!(end, End::Generations);
         gens.last().cloned().unwrap()
     }
 
     #[test]
     fn conjugate_posterior_recovered() {
-        let g = linear_gaussian(2000, 10);
+        let g = linear_gaussian(2000, 10, 2);
         let (m, sd) = weighted_mean_sd(&g.theta, &g.weights, 0);
         eprintln!(
             "conjugate: mean {m}, sd {sd}, eps {}, ess {}",
@@ -924,17 +940,7 @@ mod tests {
 
     #[test]
     fn deterministic_across_thread_counts() {
-        let a = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .build()
-            .unwrap()
-            .install(|| linear_gaussian(300, 4));
-        let b = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap()
-            .install(|| linear_gaussian(300, 4));
-        assert_eq!(a, b);
+        assert_eq!(linear_gaussian(300, 4, 1), linear_gaussian(300, 4, 2));
     }
 
     #[test]
@@ -957,7 +963,7 @@ mod tests {
             ess_fraction: 0.5,
             seed: 3,
         };
-        let (gens, end) = run(&priors, &settings, &sim, &no_stop(), &mut |_| {});
+        let (gens, end) = run(&priors, &settings, &pool(2), &sim, &no_stop(), &mut |_| {});
         let End::MinAcceptance { generation, .. } = end else {
             panic!("{end:?}");
         };
@@ -985,7 +991,7 @@ mod tests {
             ess_fraction: 0.5,
             seed: 3,
         };
-        let (gens, end) = run(&priors, &settings, &sim, &stop, &mut |p| {
+        let (gens, end) = run(&priors, &settings, &pool(2), &sim, &stop, &mut |p| {
             if let Progress::Generation(g) = p {
                 if g.index == 1 {
                     stop.store(true, Ordering::SeqCst);

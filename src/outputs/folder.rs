@@ -179,6 +179,7 @@ pub fn template(
         events,
         error: None,
         until_ci: None,
+        posterior: None,
     }
 }
 

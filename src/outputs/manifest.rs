@@ -109,6 +109,25 @@ pub struct Manifest {
     /// `crossroads run --until-ci W`: how the number of runs was chosen (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until_ci: Option<UntilCi>,
+    /// `crossroads run --posterior DIR`: the calibration whose posterior gave the runs' parameters
+    /// (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<PosteriorRef>,
+}
+
+/// The posterior a batch drew its uncertain parameters from (`run --posterior DIR`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PosteriorRef {
+    /// The calibration folder as given.
+    pub path: String,
+    /// Hex SHA-256 of its posterior.csv.
+    pub sha256: String,
+    /// Particles in posterior.csv.
+    pub particles: usize,
+    /// The parameters drawn from it (the others from their priors).
+    pub params: Vec<String>,
+    /// The calibration's cutoff month: observations up to it were used.
+    pub until: String,
 }
 
 /// How `--until-ci` chose the number of runs.
