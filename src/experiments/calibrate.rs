@@ -129,6 +129,24 @@ pub fn dist_segments(r: &Resolved) -> Vec<Vec<Seg>> {
         .collect()
 }
 
+/// The model's value of each target when `theta` is simulated up to the targets' last month with
+/// `streams`.
+pub fn model_values(
+    r: &Resolved,
+    nodes: &[Vec<Seg>],
+    targets: &Targets,
+    theta: &[f64],
+    streams: &Streams,
+) -> Result<Vec<f64>, String> {
+    let s = realise_with(r, nodes, theta)?;
+    let mut sim = Simulation::new(&s, streams, &RunOptions::default()).map_err(|e| e.0)?;
+    for _ in 0..targets.last_tick.min(s.run.horizon) {
+        sim.step().map_err(|e| e.0)?;
+    }
+    let out = sim.finish().map_err(|e| e.0)?;
+    Ok(targets.values(&out.series))
+}
+
 /// Simulates `theta` up to the targets' last month with `streams` and measures the observations.
 pub fn evaluate(
     r: &Resolved,
@@ -137,13 +155,7 @@ pub fn evaluate(
     theta: &[f64],
     streams: &Streams,
 ) -> Result<Evaluation, String> {
-    let s = realise_with(r, nodes, theta)?;
-    let mut sim = Simulation::new(&s, streams, &RunOptions::default()).map_err(|e| e.0)?;
-    for _ in 0..targets.last_tick.min(s.run.horizon) {
-        sim.step().map_err(|e| e.0)?;
-    }
-    let out = sim.finish().map_err(|e| e.0)?;
-    let values = targets.values(&out.series);
+    let values = model_values(r, nodes, targets, theta, streams)?;
     let measured = targets.measure(&values, &mut streams.get("observe"));
     Ok(Evaluation {
         distance: targets.distance(&measured),
