@@ -27,6 +27,12 @@ pub enum Probe {
     IssueMedian(Ix),
     IssueSpread(Ix),
     PartySupport(Ix),
+    /// A party's poll share among all respondents: (country, index among the country's parties).
+    Poll(Ix, usize),
+    /// A party's poll share among decided respondents.
+    PollDecided(Ix, usize),
+    /// A country's share of undecided respondents.
+    Undecided(Ix),
     Phase(Ix),
     Actions(Ix, usize),
 }
@@ -106,6 +112,21 @@ pub fn layout(s: &Scenario) -> (Vec<SeriesKey>, Vec<Probe>) {
             push("party_support", actor.id.clone(), Probe::PartySupport(a));
         }
     }
+    for (c, country) in s.countries.iter().enumerate() {
+        let parties = super::voters::country_parties(s, &country.id);
+        if parties.is_empty() {
+            continue;
+        }
+        for (k, &a) in parties.iter().enumerate() {
+            push("poll", s.actors[a].id.clone(), Probe::Poll(c, k));
+            push(
+                "poll_decided",
+                s.actors[a].id.clone(),
+                Probe::PollDecided(c, k),
+            );
+        }
+        push("undecided", country.id.clone(), Probe::Undecided(c));
+    }
     for (p, phase) in s.process.phases.iter().enumerate() {
         push("phase", phase.id.clone(), Probe::Phase(p));
     }
@@ -132,8 +153,8 @@ pub struct Recorder {
     cache: Vec<Option<Indicators>>,
     dims: usize,
     config: IndicatorConfig,
-    /// Per party actor: support this tick (computed once per country per tick).
-    support: Vec<Option<f64>>,
+    /// Per country: this tick's simulated poll (computed once per country per tick, when read).
+    polls: Vec<Option<super::voters::Poll>>,
     /// Per (country, dimension): the tick's mean opinion; `means_ok[c]` once country `c`'s are in.
     means: Vec<f64>,
     means_ok: Vec<bool>,
@@ -151,7 +172,7 @@ impl Recorder {
                 cluster_gap: s.record.cluster_gap,
                 min_cluster_share: s.record.cluster_min_share,
             },
-            support: vec![None; s.actors.len()],
+            polls: vec![None; s.countries.len()],
             means: vec![0.0; s.countries.len() * s.dimensions.len()],
             means_ok: vec![false; s.countries.len()],
         }
@@ -177,19 +198,26 @@ impl Recorder {
         row[d]
     }
 
+    fn poll(&mut self, w: &World, c: Ix) -> &super::voters::Poll {
+        self.polls[c].get_or_insert_with(|| super::voters::poll(w, c))
+    }
+
+    /// Party `a`'s support (see `World::party_supports`), from the tick's poll of its country.
     fn support(&mut self, w: &World, a: Ix) -> f64 {
-        if self.support[a].is_none() {
-            for (p, share) in w.party_supports(a) {
-                self.support[p] = Some(share);
-            }
-        }
-        self.support[a].unwrap_or(0.0)
+        let Some(c) = w.actors[a].country else {
+            return 0.0;
+        };
+        let Some(k) = w.voters[c].parties.iter().position(|&q| q == a) else {
+            return 0.0;
+        };
+        let p = self.poll(w, c);
+        f64::from(p.nearest[k]) / f64::from(p.n.max(1))
     }
 
     /// Appends the current state's row to `out`.
     pub fn record(&mut self, w: &World, out: &mut Vec<f64>) {
         self.cache.iter_mut().for_each(|x| *x = None);
-        self.support.iter_mut().for_each(|x| *x = None);
+        self.polls.iter_mut().for_each(|x| *x = None);
         self.means_ok.iter_mut().for_each(|x| *x = false);
         for k in 0..self.probes.len() {
             out.push(self.value(w, self.probes[k]));
@@ -215,6 +243,9 @@ impl Recorder {
             Probe::IssueMedian(i) => w.issues[i].median,
             Probe::IssueSpread(i) => w.issues[i].spread,
             Probe::PartySupport(a) => self.support(w, a),
+            Probe::Poll(c, k) => self.poll(w, c).share(k),
+            Probe::PollDecided(c, k) => self.poll(w, c).decided_share(k),
+            Probe::Undecided(c) => self.poll(w, c).undecided(),
             Probe::Phase(p) => f64::from(u8::from(w.phase == p)),
             Probe::Actions(a, k) => f64::from(w.action_counts_tick[a * ACTION_KINDS + k]),
         }

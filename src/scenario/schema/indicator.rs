@@ -43,6 +43,16 @@ pub enum Indicator {
     IssueSpread(String),
     /// A party's support among citizens (share who would vote for it now), [0, 1].
     PartySupport(String),
+    /// A simulated poll: share of all respondents (the country's citizens, undecided included) who name
+    /// the party, [0, 1].
+    PollShare(String),
+    /// A simulated poll: the party's share among the respondents who name a party, [0, 1].
+    PollDecided(String),
+    /// A simulated poll: share of a country's respondents who name no party, [0, 1].
+    Undecided(String),
     /// Share of an actor's monthly budget spent this month, [0, 1].
     BudgetUse(String),
+    /// 1 while the process is in one of these phases, else 0 (a goal on it makes an actor value a
+    /// phase, e.g. the treaty signed).
+    InPhase(Vec<String>),
 }

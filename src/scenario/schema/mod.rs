@@ -14,6 +14,7 @@ mod mechanisms;
 mod observation;
 mod outcome;
 mod sweep;
+mod voters;
 mod world;
 
 pub use actions::*;
@@ -25,6 +26,7 @@ pub use mechanisms::*;
 pub use observation::*;
 pub use outcome::*;
 pub use sweep::*;
+pub use voters::*;
 pub use world::*;
 
 pub use super::param::{Dist, Param};
