@@ -333,8 +333,28 @@ impl Targets {
             let r = (1.0 - obs).max(0.5 / m);
             sum += m * diff * diff / r;
         }
-        sum.sqrt()
+        round_significant(sum.sqrt(), DISTANCE_DIGITS)
     }
+}
+
+/// Significant digits a distance keeps. Measurements equally far from an observation on either side
+/// (a poll of 14 or 16 in 50 against 15) give distances that differ only by rounding error
+/// (`0.32 − 0.3 ≠ 0.3 − 0.28` in floating point); the adaptive tolerance, set at one particle's
+/// distance, would then accept one side and not the other, biasing the posterior. Rounding makes such
+/// ties exact.
+pub const DISTANCE_DIGITS: i32 = 12;
+
+/// `x` rounded to `digits` significant digits (0, infinities and NaN unchanged).
+pub fn round_significant(x: f64, digits: i32) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let e = digits - 1 - x.abs().log10().floor() as i32;
+    if e > 300 {
+        return x;
+    }
+    let f = 10f64.powi(e);
+    (x * f).round() / f
 }
 
 /// `p` kept within `[0.5/m, 1 − 0.5/m]`.
@@ -426,6 +446,27 @@ mod tests {
             design_effect: 2.0,
             survey: survey.map(String::from),
         }
+    }
+
+    #[test]
+    fn equal_misses_on_either_side_are_equally_far() {
+        // A poll of 50 at 0.3 (respondents 50 / design effect 2 = 25): shares 0.28 and 0.32 are one
+        // respondent in 50 either side; unrounded their distances differ in the last bits.
+        let t = targets(vec![("p", poll(0.3, 50.0, None))]);
+        assert_ne!(0.32f64 - 0.3, 0.3 - 0.28f64);
+        assert_eq!(t.distance(&[0.28]), t.distance(&[0.32]));
+        let v = targets(vec![(
+            "v",
+            Measurement::Value {
+                value: 0.3,
+                se: 0.1,
+            },
+        )]);
+        assert_eq!(v.distance(&[0.28]), v.distance(&[0.32]));
+        assert_eq!(
+            round_significant(0.123_456_789_012_345, 12),
+            0.123_456_789_012
+        );
     }
 
     #[test]
