@@ -398,6 +398,13 @@ fn forecast_from_the_posterior_and_its_score() {
                 .any(|(a, b)| a.parse::<f64>().unwrap() == o && b.parse::<f64>().unwrap() == g),
             "run parameters ({o}, {g}) are no particle's"
         );
+        // ... and the run was simulated with them: the end opinion stays near its initial mean
+        // (bounded-confidence dynamics keep the mean; prior draws would be anywhere in 0.3..0.7).
+        let end: f64 = r[col("opinion_end")].parse().unwrap();
+        assert!(
+            (end - o).abs() < 0.05,
+            "opinion_end {end} for initial mean {o}"
+        );
     }
 
     // What happened after the cutoff: the deal (binary outcome) and the opinion at the end.

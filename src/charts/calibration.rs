@@ -418,7 +418,7 @@ fn span(v: impl Iterator<Item = f64>) -> (f64, f64) {
 
 /// Weighted density histogram of `x` on `[lo, hi)` in `BINS` bins.
 fn density(x: &[f64], w: &[f64], lo: f64, hi: f64) -> Vec<f64> {
-    let mut h = vec![0.0; BINS];
+    let mut h = [0.0; BINS];
     let total: f64 = w.iter().sum();
     let width = (hi - lo) / BINS as f64;
     for (v, wi) in x.iter().zip(w) {
@@ -737,7 +737,8 @@ impl Draw for Generations {
         )?;
         let areas = body.split_evenly((1, 2));
         let g_hi = self.rows.iter().map(|r| r.generation).max().unwrap_or(1) as f64 + 0.5;
-        let panels: [(&str, Vec<(f64, f64)>, Option<f64>); 2] = [
+        type Panel<'a> = (&'a str, Vec<(f64, f64)>, Option<f64>);
+        let panels: [Panel; 2] = [
             (
                 "tolerance ε",
                 self.rows

@@ -22,8 +22,8 @@ use crate::model::rng::Streams;
 use crate::model::schedule::Simulation;
 use crate::outputs::OutputError;
 use crate::outputs::calibration::{
-    CalibrationManifest, CalibrationSummary, GenerationRow, ObservationInfo, ObservationSummary,
-    ParamSummary, Spread, generations_csv, particles_csv, predictive_csv,
+    CalibrationManifest, CalibrationSummary, GenerationRow, GenerationValues, ObservationInfo,
+    ObservationSummary, ParamSummary, Spread, generations_csv, particles_csv, predictive_csv,
 };
 use crate::outputs::experiment::ScenarioRef;
 use crate::outputs::manifest::{ParamInfo, Status, now_utc};
@@ -396,7 +396,7 @@ pub fn calibrate(
             "posterior.csv",
             &particles_csv(&names, &g.theta, &g.weights, &g.distances),
         )?;
-        let mut gens: Vec<(usize, &[Vec<f64>], &[f64])> = Vec::new();
+        let mut gens: Vec<GenerationValues> = Vec::new();
         if let Some(f) = &first {
             if f.index != g.index {
                 gens.push((f.index, &f.values, &f.weights));

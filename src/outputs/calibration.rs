@@ -286,8 +286,11 @@ pub fn particles_csv(params: &[String], theta: &[Vec<f64>], w: &[f64], d: &[f64]
     csv_bytes(&out)
 }
 
+/// One generation's rows of predictive.csv: its index, each particle's values, the weights.
+pub type GenerationValues<'a> = (usize, &'a [Vec<f64>], &'a [f64]);
+
 /// predictive.csv: `generation, particle, weight`, then the model's value of each observation.
-pub fn predictive_csv(ids: &[String], gens: &[(usize, &[Vec<f64>], &[f64])]) -> Vec<u8> {
+pub fn predictive_csv(ids: &[String], gens: &[GenerationValues]) -> Vec<u8> {
     let mut head = vec!["generation".to_string(), "particle".into(), "weight".into()];
     head.extend(ids.iter().cloned());
     let mut out = vec![head];
