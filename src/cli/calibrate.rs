@@ -3,16 +3,17 @@
 //! charts and report.html come from [`crate::report::calibration`], as `crossroads plot` makes them.
 
 use super::run::{install_stop_handler, output_error, threads_arg};
-use super::{CliError, EXIT_INTERRUPTED};
+use super::{CliError, EXIT_INTERRUPTED, term};
+use crate::batch::budget::Plan as Budget;
 use crate::experiments::abc::{DEFAULT_ESS_FRACTION, End, Progress, Settings};
 use crate::experiments::calibrate::{Request, calibrate, plan};
 use crate::experiments::observe;
 use crate::experiments::verify::{Forecasts, score_all};
-use crate::outputs::OutputDir;
 use crate::outputs::calibration::{RELIABILITY_MIN, ScoreManifest, score_csv};
 use crate::outputs::experiment::ScenarioRef;
 use crate::outputs::manifest::{Status, now_utc};
-use crate::scenario::Resolved;
+use crate::outputs::{FolderKind, OutputDir};
+use crate::scenario::{Resolved, Sources};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -62,6 +63,10 @@ pub struct CalibrateArgs {
     /// Skip charts and report.html.
     #[arg(long)]
     pub no_charts: bool,
+    /// Run even when one simulation's estimated work or the memory exceeds the limits (README,
+    /// "Limits").
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 #[derive(Args, Debug)]
@@ -89,14 +94,12 @@ pub struct ScoreArgs {
     pub no_charts: bool,
 }
 
-/// Loads a scenario and checks its observations against the model's series (exit 2 with located
-/// problems).
-pub fn load_observed(file: &Path, sets: &[String]) -> Result<Resolved, CliError> {
-    Ok(crate::scenario::load::load_checked(
-        file,
-        sets,
-        Some(&observe::check),
-    )?)
+/// Loads a scenario (reading its files once) and checks its observations against the model's series
+/// (exit 2 with located problems); also the files read (the inputs `--out` may not be).
+pub fn load_observed(file: &Path, sets: &[String]) -> Result<(Resolved, Vec<PathBuf>), CliError> {
+    let sources = Sources::read(file)?;
+    let r = sources.load_checked(sets, Some(&observe::check))?;
+    Ok((r, sources.paths()))
 }
 
 fn bar(n: usize, quiet: bool) -> ProgressBar {
@@ -112,10 +115,16 @@ fn bar(n: usize, quiet: bool) -> ProgressBar {
     bar
 }
 
-fn plot(dir: &Path) -> Result<usize, CliError> {
-    crate::report::calibration::plot_folder(dir)
-        .map(|(paths, _)| paths.len() / 2)
-        .map_err(|e| CliError::failure(format!("writing charts and report: {e}")))
+/// Draws the folder's charts and report.html and records them in its manifest.
+fn plot(dir: &OutputDir) -> Result<usize, CliError> {
+    let drawn = crate::report::calibration::plot_folder(dir.path()).map_err(|e| {
+        CliError::failure(format!(
+            "{}: writing charts and report: {e}",
+            dir.path().display()
+        ))
+    })?;
+    super::record_drawn(dir, &drawn)?;
+    Ok(drawn.0.len() / 2)
 }
 
 /// `crossroads calibrate`.
@@ -131,13 +140,18 @@ pub fn exec_calibrate(args: CalibrateArgs) -> Result<(), CliError> {
         ));
     }
     let threads = threads_arg(args.threads)?;
-    let r = load_observed(&args.file, &args.sets)?;
+    let (r, inputs) = load_observed(&args.file, &args.sets)?;
     let p = plan(&r, args.until.as_deref()).map_err(CliError::usage)?;
     let seed = args.seed.unwrap_or(r.scenario.run.seed);
     let out = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("outputs").join(format!("{}-calibration", r.scenario.run.name))
     });
-    let dir = OutputDir::prepare(&out, args.force).map_err(output_error)?;
+    super::check_out(&out, &inputs)?;
+    // A generation holds its particles' outcomes only (no per-month aggregates).
+    Budget::batch(&r.scenario, args.particles as u64, threads, false)
+        .check(&args.file.display().to_string(), args.allow_large)
+        .map_err(CliError::usage)?;
+    let dir = super::open_folder(&out, FolderKind::Calibration, args.force, &inputs)?;
     let req = Request {
         file: args.file.display().to_string(),
         sets: args.sets.clone(),
@@ -151,14 +165,14 @@ pub fn exec_calibrate(args: CalibrateArgs) -> Result<(), CliError> {
         threads,
     };
     if !args.quiet {
-        eprintln!(
+        term::errln(&format!(
             "calibrating {} uncertain parameters to {} observations up to {} ({} months per simulation), {} particles",
             p.priors.len(),
             p.targets.len(),
             p.until,
             p.targets.last_tick.min(r.scenario.run.horizon),
             args.particles
-        );
+        ));
     }
     let stop = install_stop_handler();
     let started = std::time::Instant::now();
@@ -198,13 +212,13 @@ pub fn exec_calibrate(args: CalibrateArgs) -> Result<(), CliError> {
                 } else {
                     "∞".into()
                 };
-                eprintln!(
+                term::errln(&format!(
                     "generation {:>2}: ε {eps}, acceptance {:.1}% ({} simulations), ESS {:.0}",
                     g.index,
                     100.0 * g.acceptance_rate(),
                     g.simulations,
                     g.ess
-                );
+                ));
             }
         }
     })
@@ -213,33 +227,37 @@ pub fn exec_calibrate(args: CalibrateArgs) -> Result<(), CliError> {
     let secs = started.elapsed().as_secs_f64();
     let m = &finished.manifest;
     if !args.quiet {
-        eprintln!(
+        term::errln(&format!(
             "{} simulations in {secs:.1} s ({:.0} per second, {} threads)",
             m.simulations_run,
             m.simulations_run as f64 / secs.max(1e-9),
             threads
-        );
+        ));
         if let Some(s) = &finished.summary {
-            eprintln!("stopped: {}", s.stop_detail);
-            eprintln!(
+            term::errln(&format!("stopped: {}", s.stop_detail));
+            term::errln(&format!(
                 "\n{:<50} {:>24} {:>24} {:>8}",
                 "parameter", "prior mean (sd)", "posterior mean (sd)", "sd ratio"
-            );
+            ));
             for p in &s.params {
                 let f = |x: Option<f64>| x.map_or("–".into(), |v| format!("{v:.4}"));
-                eprintln!(
+                term::errln(&format!(
                     "{:<50} {:>24} {:>24} {:>8}",
                     p.path,
                     format!("{} ({})", f(p.prior.mean), f(p.prior.sd)),
                     format!("{} ({})", f(p.posterior.mean), f(p.posterior.sd)),
                     p.sd_ratio.map_or("–".into(), |v| format!("{v:.2}"))
-                );
+                ));
             }
         }
-        eprintln!("\noutputs: {} ({})", out.display(), m.status.as_str());
+        term::errln(&format!(
+            "\noutputs: {} ({})",
+            out.display(),
+            m.status.as_str()
+        ));
     }
     if m.status != Status::Failed && m.generations_completed > 0 && !args.no_charts {
-        plot(&out)?;
+        plot(&dir)?;
     }
     match &finished.end {
         End::Interrupted { generation } => Err(CliError {
@@ -264,7 +282,7 @@ pub fn exec_calibrate(args: CalibrateArgs) -> Result<(), CliError> {
 pub fn exec_score(args: ScoreArgs) -> Result<(), CliError> {
     let started_at = now_utc();
     let f = Forecasts::load(&args.dir).map_err(CliError::usage)?;
-    let obs = load_observed(&args.observations, &[])?;
+    let (obs, obs_paths) = load_observed(&args.observations, &[])?;
     let after = args
         .after
         .clone()
@@ -286,12 +304,15 @@ pub fn exec_score(args: ScoreArgs) -> Result<(), CliError> {
             .unwrap_or_else(|| "forecast".into());
         args.dir.with_file_name(format!("{name}-score"))
     });
-    let dir = OutputDir::prepare(&out, args.force).map_err(output_error)?;
+    // The inputs: the run folder scored and the observations' scenario files.
+    let mut inputs = vec![args.dir.clone()];
+    inputs.extend(obs_paths);
+    let dir = super::open_folder(&out, FolderKind::Score, args.force, &inputs)?;
     let binary = rows.iter().filter(|r| r.kind == "binary").count();
-    let m = ScoreManifest {
+    let mut m = ScoreManifest {
         kind: "score".into(),
         crossroads_version: env!("CARGO_PKG_VERSION").into(),
-        status: Status::Complete,
+        status: Status::Running,
         forecast: args.dir.display().to_string(),
         scenario: ScenarioRef {
             path: f.manifest.scenario.path.clone(),
@@ -304,24 +325,34 @@ pub fn exec_score(args: ScoreArgs) -> Result<(), CliError> {
         observations_file: args.observations.display().to_string(),
         observations_sha256: obs.sha256.clone(),
         after: after.clone(),
-        scored: rows.len(),
+        scored: 0,
         binary,
         numeric: rows.len() - binary,
         reliability: binary >= RELIABILITY_MIN,
         started_at,
-        finished_at: Some(now_utc()),
+        finished_at: None,
+        error: None,
+        files: vec![],
     };
+    dir.manifest(&mut m).map_err(output_error)?;
     dir.write("score.csv", &score_csv(&rows))
         .map_err(output_error)?;
-    dir.export(&m).map_err(output_error)?;
+    m.status = Status::Complete;
+    m.scored = rows.len();
+    m.finished_at = Some(now_utc());
+    dir.manifest(&mut m).map_err(output_error)?;
+    if !args.no_charts {
+        plot(&dir)?;
+    }
+    // The table last: stdout closed or full cannot stop the folder from being finished.
     if !args.quiet {
-        println!(
+        term::outln(&format!(
             "{:<28} {:>8} {:>10} {:>10} {:>8} {:>8} {:>6}",
             "observation", "observed", "forecast", "brier|crps", "log", "pit", "in 90"
-        );
+        ))?;
         for r in &rows {
             let o = |x: Option<f64>| x.map_or("–".into(), |v| format!("{v:.4}"));
-            println!(
+            term::outln(&format!(
                 "{:<28} {:>8.4} {:>10.4} {:>10} {:>8} {:>8} {:>6}",
                 r.observation,
                 r.observed,
@@ -330,12 +361,9 @@ pub fn exec_score(args: ScoreArgs) -> Result<(), CliError> {
                 o(r.log_score),
                 o(r.pit),
                 r.in_90.map_or("–", |b| if b { "yes" } else { "no" })
-            );
+            ))?;
         }
-        println!("\noutputs: {}", out.display());
-    }
-    if !args.no_charts {
-        plot(&out)?;
+        term::outln(&format!("\noutputs: {}", out.display()))?;
     }
     Ok(())
 }

@@ -369,8 +369,9 @@ pub fn calibrate(
         started_at: now_utc(),
         finished_at: None,
         error: None,
+        files: vec![],
     };
-    dir.export(&m)?;
+    dir.manifest(&mut m)?;
     let names: Vec<String> = plan.priors.iter().map(|p| p.name.clone()).collect();
     let ids: Vec<String> = observations.iter().map(|o| o.id.clone()).collect();
     let nodes = dist_segments(r);
@@ -407,7 +408,7 @@ pub fn calibrate(
         rows.push(row(g));
         dir.write("generations.csv", &generations_csv(&rows))?;
         m.generations_completed = rows.len();
-        dir.export(m)
+        dir.manifest(m)
     };
     let mut unfinished = 0u64;
     let (gens, end) = abc::run(&plan.priors, &req.settings, &pool, &sim, stop, &mut |p| {
@@ -454,7 +455,7 @@ pub fn calibrate(
     m.stop_reason = Some(end.name().into());
     m.generations_completed = gens.len();
     m.finished_at = Some(now_utc());
-    dir.export(&m)?;
+    dir.manifest(&mut m)?;
     Ok(Finished {
         manifest: m,
         end,

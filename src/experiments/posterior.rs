@@ -33,25 +33,22 @@ pub struct Posterior {
 }
 
 impl Posterior {
-    /// Reads `dir`/manifest.json (a calibration folder with at least one finished generation) and
-    /// `dir`/posterior.csv. Errors are usage errors (exit 2).
+    /// Verifies `dir` ([`crate::outputs::verify::folder`]: a calibration folder, whole) and reads its
+    /// posterior.csv (at least one finished generation). Errors are usage errors (exit 2).
     pub fn load(dir: &Path) -> Result<Posterior, String> {
-        let mpath = dir.join("manifest.json");
-        let text = std::fs::read_to_string(&mpath).map_err(|e| {
-            format!(
-                "--posterior {}: {e} (not a calibration folder?)",
-                dir.display()
-            )
-        })?;
-        let m: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| format!("--posterior {}: manifest.json: {e}", dir.display()))?;
-        if m["kind"].as_str() != Some("calibration") {
+        // A folder that is not what its manifest says (edited, truncated, still being written) is
+        // refused before anything is drawn from it.
+        let v = crate::outputs::verify::folder(dir)
+            .map_err(|e| format!("--posterior {}: {e}", dir.display()))?;
+        if v.kind != crate::outputs::FolderKind::Calibration {
             return Err(format!(
-                "--posterior {}: not a calibration folder (manifest kind {})",
+                "--posterior {}: not a calibration folder (a {} folder)",
                 dir.display(),
-                m["kind"]
+                v.kind.as_str()
             ));
         }
+        let m: serde_json::Value = serde_json::from_str(&v.manifest_text)
+            .map_err(|e| format!("--posterior {}: manifest.json: {e}", dir.display()))?;
         let ppath = dir.join("posterior.csv");
         let bytes = std::fs::read(&ppath).map_err(|e| {
             format!(

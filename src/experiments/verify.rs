@@ -44,8 +44,17 @@ pub struct Forecasts {
 }
 
 impl Forecasts {
-    /// Reads `dir`'s manifest.json, aggregates.json and runs.csv. Errors are usage errors.
+    /// Verifies `dir` ([`crate::outputs::verify::folder`]: a batch folder, whole), then reads its
+    /// manifest.json, aggregates.json and runs.csv. Errors are usage errors.
     pub fn load(dir: &Path) -> Result<Forecasts, String> {
+        let v = crate::outputs::verify::folder(dir).map_err(|e| e.to_string())?;
+        let Some(manifest) = v.batch else {
+            return Err(format!(
+                "{}: a {} folder; score reads the folder of `crossroads run` (or `merge`)",
+                dir.display(),
+                v.kind.as_str()
+            ));
+        };
         let read = |name: &str| {
             std::fs::read(dir.join(name)).map_err(|e| {
                 format!(
@@ -54,8 +63,6 @@ impl Forecasts {
                 )
             })
         };
-        let manifest: Manifest = serde_json::from_slice(&read("manifest.json")?)
-            .map_err(|e| format!("{}/manifest.json: {e}", dir.display()))?;
         let aggs: Aggregates = serde_json::from_slice(&read("aggregates.json")?)
             .map_err(|e| format!("{}/aggregates.json: {e}", dir.display()))?;
         let bytes = read("runs.csv")?;

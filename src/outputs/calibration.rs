@@ -5,7 +5,8 @@
 
 use super::experiment::{ScenarioRef, num};
 use super::export::{Export, json_bytes};
-use super::manifest::{ParamInfo, Status};
+use super::files::FileRecord;
+use super::manifest::{ParamInfo, Status, rows_of};
 use crate::scenario::schema::{Measurement, Observation};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -109,6 +110,10 @@ pub struct CalibrationManifest {
     pub started_at: String,
     pub finished_at: Option<String>,
     pub error: Option<String>,
+    /// Every file written into the folder (manifest.json aside): size, SHA-256, data rows
+    /// (docs/outputs.md, "files"); `--force` deletes only these.
+    #[serde(default)]
+    pub files: Vec<FileRecord>,
 }
 
 /// manifest.json of a score folder.
@@ -136,24 +141,30 @@ pub struct ScoreManifest {
     pub reliability: bool,
     pub started_at: String,
     pub finished_at: Option<String>,
+    #[serde(default)]
+    pub error: Option<String>,
+    /// As in [`CalibrationManifest::files`].
+    #[serde(default)]
+    pub files: Vec<FileRecord>,
 }
 
 /// Binary forecasts needed for a reliability diagram.
 pub const RELIABILITY_MIN: usize = 10;
 
-macro_rules! manifest_export {
-    ($($t:ty),*) => {$(
-        impl Export for $t {
-            fn file_name(&self) -> &str {
-                "manifest.json"
-            }
-            fn bytes(&self) -> Vec<u8> {
-                json_bytes(self)
-            }
-        }
-    )*};
-}
-manifest_export!(CalibrationManifest, ScoreManifest);
+crate::manifest_doc!(CalibrationManifest, |m| {
+    m.generations_completed = rows_of(&m.files, "generations.csv").unwrap_or(0) as usize;
+    if m.stop_reason.is_none() {
+        let why = if m.status == Status::Partial {
+            "interrupted"
+        } else {
+            "failed"
+        };
+        m.stop_reason = Some(why.into());
+    }
+});
+crate::manifest_doc!(ScoreManifest, |m| {
+    m.scored = rows_of(&m.files, "score.csv").unwrap_or(0) as usize;
+});
 
 /// A distribution's summary across particles (weighted) or runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

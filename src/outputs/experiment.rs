@@ -4,12 +4,13 @@
 //! finish, under `<name>.tmp` until it is finished, so a file that exists is whole.
 
 use super::export::{Export, fmt_num, json_bytes};
-use super::manifest::{ParamInfo, Status};
+use super::files::FileRecord;
+use super::manifest::{ParamInfo, Status, rows_of};
 use super::writer::{OutputDir, Stream};
 use super::{OutputError, io_err};
 use serde::{Deserialize, Serialize};
 
-/// The `kind` values of experiment manifests.
+/// The `kind` values of experiment manifests (slurm folders are not experiments).
 pub const KINDS: [&str; 3] = ["sweep", "sensitivity", "discover"];
 
 /// The scenario an experiment ran.
@@ -82,6 +83,9 @@ pub struct SweepManifest {
     pub finished_at: Option<String>,
     /// Why the sweep failed (status `failed`).
     pub error: Option<String>,
+    /// The files written (docs/outputs.md, "files").
+    #[serde(default)]
+    pub files: Vec<FileRecord>,
 }
 
 /// manifest.json of a sensitivity folder. Field order is the file's order.
@@ -115,6 +119,9 @@ pub struct SensitivityManifest {
     /// Why sensitivity.csv is missing, when it is.
     pub note: Option<String>,
     pub error: Option<String>,
+    /// The files written (docs/outputs.md, "files").
+    #[serde(default)]
+    pub files: Vec<FileRecord>,
 }
 
 /// manifest.json of a discover folder. Field order is the file's order.
@@ -148,7 +155,43 @@ pub struct DiscoverManifest {
     pub started_at: String,
     pub finished_at: Option<String>,
     pub error: Option<String>,
+    /// The files written (docs/outputs.md, "files").
+    #[serde(default)]
+    pub files: Vec<FileRecord>,
 }
+
+/// manifest.json of a slurm folder (the scripts of `crossroads slurm`; docs/cluster.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SlurmManifest {
+    /// Always `slurm`.
+    pub kind: String,
+    pub crossroads_version: String,
+    pub status: Status,
+    /// The scenario file (absolute path).
+    pub scenario: String,
+    pub runs: u64,
+    pub shards: u64,
+    pub seed: u64,
+    pub sets: Vec<String>,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub error: Option<String>,
+    /// The scripts written (docs/outputs.md, "files").
+    #[serde(default)]
+    pub files: Vec<FileRecord>,
+}
+
+crate::manifest_doc!(SweepManifest, |m| {
+    m.completed_points = rows_of(&m.files, "points.csv").unwrap_or(0);
+});
+crate::manifest_doc!(SensitivityManifest, |m| {
+    m.completed_evaluations = rows_of(&m.files, "samples.csv").unwrap_or(0);
+    m.indices = m.files.iter().any(|f| f.name == "sensitivity.csv");
+});
+crate::manifest_doc!(DiscoverManifest, |m| {
+    m.boxes = rows_of(&m.files, "boxes.csv").unwrap_or(0);
+});
+crate::manifest_doc!(SlurmManifest, |_| {});
 
 macro_rules! manifest_export {
     ($($t:ty),*) => {$(
@@ -162,7 +205,12 @@ macro_rules! manifest_export {
         }
     )*};
 }
-manifest_export!(SweepManifest, SensitivityManifest, DiscoverManifest);
+manifest_export!(
+    SweepManifest,
+    SensitivityManifest,
+    DiscoverManifest,
+    SlurmManifest
+);
 
 /// A CSV number of an experiment table: shortest round-trip decimal, empty when not finite.
 pub fn num(x: f64) -> String {
@@ -238,10 +286,11 @@ impl CsvStream {
 
     /// Flushes, syncs and renames the table to its final name.
     pub fn finish(self) -> Result<(), OutputError> {
+        let path = self.w.get_ref().path().to_path_buf();
         let stream = self
             .w
             .into_inner()
-            .map_err(|e| OutputError::Io(e.error().to_string()))?;
+            .map_err(|e| OutputError::Io(format!("{}: {}", path.display(), e.error())))?;
         stream.finish()
     }
 }

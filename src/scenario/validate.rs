@@ -23,6 +23,67 @@ mod voting;
 /// The most memory one run may need (4 GiB); larger scenarios are rejected with the estimate.
 pub const MEMORY_LIMIT: u128 = 4 << 30;
 
+/// The largest magnitude of a real number in a scenario (1e12), and of the values a distribution
+/// draws: beyond it the model's arithmetic (growth compounded over the horizon, products of
+/// budgets, shares and sizes) can overflow to infinity. No quantity of the format comes near it (GDP
+/// is in billions of US dollars: the world's is about 1e5).
+pub const MAX_MAGNITUDE: f64 = 1e12;
+
+/// Real numbers and distribution ranges beyond ±[`MAX_MAGNITUDE`] (unbounded distributions: `Normal`
+/// over its mean ± 12 sd, `LogNormal` up to `exp(mu + 12 sigma)`), each located.
+fn magnitudes(tree: &Node) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let dists = super::param::dist_nodes(tree);
+    // Numbers inside a distribution are judged by the distribution's range below.
+    let mut inside = HashSet::new();
+    for (_, n) in &dists {
+        n.walk(&mut |x| {
+            inside.insert((x.span.file, x.span.line, x.span.col));
+        });
+    }
+    tree.walk(&mut |n| {
+        if let Kind::Float(f) = n.kind
+            && f.is_finite()
+            && f.abs() > MAX_MAGNITUDE
+            && !inside.contains(&(n.span.file, n.span.line, n.span.col))
+        {
+            out.push(Problem::new(
+                n.span,
+                format!(
+                    "{} is too large: numbers in a scenario must lie within ±{MAX_MAGNITUDE:e} \
+                     (larger ones overflow the model's arithmetic)",
+                    super::tree::fmt_float(f)
+                ),
+            ));
+        }
+    });
+    for (_, n) in dists {
+        let Ok(d) = super::de::from_node::<super::param::Dist>(n) else {
+            continue;
+        };
+        if d.check().is_err() {
+            continue;
+        }
+        let (lo, hi) = match d {
+            super::param::Dist::Normal(m, sd) => (m - 12.0 * sd, m + 12.0 * sd),
+            super::param::Dist::LogNormal(mu, s) => (0.0, (mu + 12.0 * s).exp()),
+            _ => d.support(),
+        };
+        if !(lo.abs() <= MAX_MAGNITUDE && hi.abs() <= MAX_MAGNITUDE) {
+            out.push(Problem::new(
+                n.span,
+                format!(
+                    "{} can draw values beyond ±{MAX_MAGNITUDE:e} (up to {}), which overflow the \
+                     model's arithmetic: narrow it",
+                    super::tree::print_inline(n),
+                    super::tree::fmt_float(if hi.abs() >= lo.abs() { hi } else { lo })
+                ),
+            ));
+        }
+    }
+    out
+}
+
 /// The action names [`OutcomeKind::Count`] accepts.
 pub const ACTION_NAMES: [&str; 8] = [
     "disinformation",
@@ -250,17 +311,29 @@ impl<'a> Ctx<'a> {
                         Dist::LogNormal(..) => 0.1,
                         _ => ((hi - lo) / 4.0).abs().min(1e6),
                     };
-                    let (tlo, thi) = (
-                        if b.lo.is_finite() { b.lo } else { lo },
-                        if b.hi.is_finite() { b.hi } else { hi },
-                    );
-                    let mut hint = format!(
-                        "use a distribution inside it, e.g. TruncNormal({}, {}, {}, {})",
-                        fmt_num(m),
-                        fmt_num(sd),
-                        fmt_num(tlo),
-                        fmt_num(thi)
-                    );
+                    // Finite limits for the hint: the bound's, else the distribution's, else 4 sd out.
+                    let pick = |bound: f64, own: f64, far: f64| {
+                        if bound.is_finite() {
+                            bound
+                        } else if own.is_finite() {
+                            own
+                        } else {
+                            far
+                        }
+                    };
+                    let (tlo, thi) = (pick(b.lo, lo, m - 4.0 * sd), pick(b.hi, hi, m + 4.0 * sd));
+                    // A hint with an infinite or NaN number would itself be invalid: then none.
+                    let mut hint = if [m, sd, tlo, thi].iter().all(|x| x.is_finite()) {
+                        format!(
+                            "use a distribution inside it, e.g. TruncNormal({}, {}, {}, {})",
+                            fmt_num(m),
+                            fmt_num(sd),
+                            fmt_num(tlo),
+                            fmt_num(thi)
+                        )
+                    } else {
+                        "use a distribution inside it".to_string()
+                    };
                     if b.lo == 0.0 && b.hi == 1.0 {
                         hint.push_str(" or Beta(a, b)");
                     }
@@ -632,6 +705,7 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
         }
     });
     c.out.extend(check_dists(tree));
+    c.out.extend(magnitudes(tree));
 
     // Run settings.
     let r = &s.run;
