@@ -555,6 +555,8 @@ enum Attempt {
     Outside,
     Simulated(Vec<f64>, Evaluation),
     Failed(String),
+    /// The stop flag was raised before it started: not run (the generation is dropped).
+    Stopped,
 }
 
 fn guarded<F>(simulate: &F, theta: &[f64], streams: &Streams) -> Result<Evaluation, String>
@@ -609,6 +611,10 @@ where
         let prev = done.last();
         let cum = prev.map(|p| cumulative(&p.weights)).unwrap_or_default();
         let attempt = |k: u64| -> Attempt {
+            // Ctrl-C ends a block within one simulation, not after the whole block.
+            if stop.load(Ordering::SeqCst) {
+                return Attempt::Stopped;
+            }
             let streams = Streams::new(settings.seed, stream_run(g, k));
             let theta: Vec<f64> = match (prev, &kernel) {
                 (Some(p), Some(kern)) => {
@@ -657,7 +663,7 @@ where
                 (0.5 * prev_rate).max(1e-6)
             };
             let block = if g == 0 {
-                n
+                n.min(MAX_BLOCK)
             } else {
                 ((remaining / rate).ceil() as usize).clamp(MIN_BLOCK, MAX_BLOCK)
             };
@@ -670,6 +676,7 @@ where
             for (i, r) in results.into_iter().enumerate() {
                 let k = next + i as u64;
                 match r {
+                    Attempt::Stopped => return (done, End::Interrupted { generation: g }),
                     Attempt::Failed(message) => {
                         return (
                             done,
@@ -1000,6 +1007,39 @@ mod tests {
         });
         assert_eq!(gens.len(), 2);
         assert_eq!(end, End::Interrupted { generation: 2 });
+    }
+
+    #[test]
+    fn a_stop_ends_the_block_in_progress_within_a_simulation_per_thread() {
+        // Generation 0 of 10,000 particles; the stop is raised by the 20th simulation. Attempts not
+        // started by then are not run (without the check, the whole block would be).
+        let priors = vec![Prior {
+            name: "theta".into(),
+            dist: Dist::Uniform(0.0, 1.0),
+        }];
+        let stop = AtomicBool::new(false);
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let sim = |t: &[f64], _: &Streams| -> Result<Evaluation, String> {
+            if calls.fetch_add(1, Ordering::SeqCst) == 19 {
+                stop.store(true, Ordering::SeqCst);
+            }
+            Ok(Evaluation {
+                distance: t[0],
+                values: vec![],
+            })
+        };
+        let settings = Settings {
+            particles: 10_000,
+            generations: 3,
+            min_acceptance: 0.0,
+            ess_fraction: 0.5,
+            seed: 3,
+        };
+        let (gens, end) = run(&priors, &settings, &pool(2), &sim, &stop, &mut |_| {});
+        assert!(gens.is_empty());
+        assert_eq!(end, End::Interrupted { generation: 0 });
+        let n = calls.load(Ordering::SeqCst);
+        assert!(n < 100, "{n} simulations after the stop");
     }
 
     #[test]
