@@ -292,30 +292,42 @@ fn wait_for(p: &Path) {
     }
 }
 
+/// Kills the child when dropped (a failed assertion must not leave it running).
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
 #[test]
 fn a_folder_another_process_holds_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let cal = tmp.path().join("cal");
     // A calibration long enough to be caught writing (a million particles in generation 0).
-    let mut first = std::process::Command::new(assert_cmd::cargo::cargo_bin("crossroads"))
-        .arg("calibrate")
-        .arg(tiny())
-        .args([
-            "--particles",
-            "1000000",
-            "--threads",
-            "1",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&cal)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut first = KillOnDrop(
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("crossroads"))
+            .arg("calibrate")
+            .arg(tiny())
+            .args([
+                "--particles",
+                "1000000",
+                "--threads",
+                "1",
+                "--quiet",
+                "--out",
+            ])
+            .arg(&cal)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     wait_for(&cal.join("manifest.json"));
-    let holder = format!("process {}", first.id());
+    let holder = format!("process {}", first.0.id());
     // A second writer, plot and run --posterior refuse the folder and name the holder.
     calibrate(&tiny(), &cal, &["--force"])
         .code(2)
@@ -336,10 +348,10 @@ fn a_folder_another_process_holds_is_refused() {
         .stderr(contains(holder));
     assert!(!tmp.path().join("r").exists());
     std::process::Command::new("kill")
-        .args(["-INT", &first.id().to_string()])
+        .args(["-INT", &first.0.id().to_string()])
         .status()
         .unwrap();
-    assert_eq!(first.wait().unwrap().code(), Some(130));
+    assert_eq!(first.0.wait().unwrap().code(), Some(130));
     let lock = cal.join(".crossroads.lock");
     assert!(!lock.exists(), "lock released");
     assert_eq!(manifest(&cal)["status"], "partial");
