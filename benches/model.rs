@@ -3,6 +3,8 @@
 //!
 //! - `baseline/tick`: one month of the baseline from its initial state (events, decisions, actions,
 //!   citizens, bargaining, economy, elections, process, recording);
+//! - `baseline/party_supports`: the support of Armenia's parties (nearest platform of every citizen),
+//!   which the recorder computes every month;
 //! - `baseline/run`: one whole run (`model::run_one`: parameter sampling, initialisation, 36 ticks,
 //!   outcomes);
 //! - `batch/threads-T`: 16 runs through the batch runner with its in-order aggregation, on 1 and 2
@@ -46,6 +48,15 @@ fn bench_model(c: &mut Criterion) {
             },
             BatchSize::LargeInput,
         )
+    });
+    let sim = Simulation::new(&realised, &streams, &opts).expect("init");
+    let party = realised
+        .actors
+        .iter()
+        .position(|a| a.id == "civil_contract")
+        .expect("the baseline's Civil Contract");
+    g.bench_function("party_supports", |b| {
+        b.iter(|| black_box(sim.world.party_supports(black_box(party))))
     });
     let mut run = 0u64;
     g.bench_function("run", |b| {

@@ -390,15 +390,10 @@ fn nd(a: f64, b: f64, range: f64) -> f64 {
     ((a - b).abs() / range).min(1.0)
 }
 
-/// Vote of `k` for `a` over `b`, utility-difference form (SCS §4):
+/// Fills `prob[a*n + b] = P_{ab}` using voter exponents `r`. The vote of `k` for `a` over `b` is
+/// in utility-difference form (SCS §4):
 /// `v^k_{ab} = c_k s_k [ (|x_k − x_b|/Δ)^{r_k} − (|x_k − x_a|/Δ)^{r_k} ]`.
 /// With `r_k = 1` this is the linear form `c_k s_k (|x_k − x_b| − |x_k − x_a|)/Δ` (BDM94).
-#[inline]
-fn vote(w_k: f64, x_k: f64, r_k: f64, xa: f64, xb: f64, range: f64) -> f64 {
-    w_k * (nd(x_k, xb, range).powf(r_k) - nd(x_k, xa, range).powf(r_k))
-}
-
-/// Fills `prob[a*n + b] = P_{ab}` using voter exponents `r`.
 fn fill_probabilities(
     inp: &IssueInput<'_>,
     r: &[f64],
@@ -408,7 +403,18 @@ fn fill_probabilities(
 ) {
     let n = inp.positions.len();
     let x = inp.positions;
-    let w = |k: usize| weight(inp.capability[k], inp.salience[k]);
+    let w: Vec<f64> = (0..n)
+        .map(|k| weight(inp.capability[k], inp.salience[k]))
+        .collect();
+    // `nd(x_k, x_a)^{r_k}` for every voter `k` and position `a`, computed once: a vote is
+    // `w_k (pw[k][b] − pw[k][a])`, the same values as [`vote`] gives (n² powers instead of 2n³).
+    let mut pw = vec![0.0; n * n];
+    for k in 0..n {
+        for a in 0..n {
+            pw[k * n + a] = nd(x[k], x[a], range).powf(r[k]);
+        }
+    }
+    let vote = |k: usize, a: usize, b: usize| w[k] * (pw[k * n + b] - pw[k * n + a]);
     let global = match form {
         SuccessProbability::Printed => 0.0,
         SuccessProbability::Program => {
@@ -416,7 +422,7 @@ fn fill_probabilities(
             for k in 0..n {
                 for a in 0..n {
                     for b in 0..n {
-                        g += vote(w(k), x[k], r[k], x[a], x[b], range).abs();
+                        g += vote(k, a, b).abs();
                     }
                 }
             }
@@ -431,7 +437,7 @@ fn fill_probabilities(
             } else {
                 let (mut pos, mut abs) = (0.0, 0.0);
                 for k in 0..n {
-                    let v = vote(w(k), x[k], r[k], x[a], x[b], range);
+                    let v = vote(k, a, b);
                     if v > 0.0 {
                         pos += v;
                     }

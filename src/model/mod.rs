@@ -155,8 +155,10 @@ fn realise(
     if crate::scenario::param::dist_nodes(&r.tree).is_empty() {
         return Ok((None, Vec::new()));
     }
-    let (s, drawn) = r
-        .realise(&mut |path| streams.get(&format!("param/{path}")))
-        .map_err(|e| ModelError(format!("realising the uncertain parameters: {e}")))?;
+    // the same scenario as `r.realise(..)`, re-reading only the entries that hold a distribution
+    let (s, drawn) = crate::scenario::param::realise_scenario(&r.tree, &r.scenario, &mut |path| {
+        streams.get(&format!("param/{path}"))
+    })
+    .map_err(|e| ModelError(format!("realising the uncertain parameters: {e}")))?;
     Ok((Some(s), drawn))
 }

@@ -1,7 +1,7 @@
 //! Citizens' social networks: who can meet whom.
 //!
 //! A network is either [`Network::Complete`] (complete mixing: everyone can meet everyone, no edges
-//! stored) or a flat, undirected CSR adjacency ([`Network::Csr`]): the neighbours of `i` are
+//! stored) or a flat, undirected CSR adjacency ([`Csr`]): the neighbours of `i` are
 //! `neighbours[offsets[i]..offsets[i + 1]]`, sorted ascending, each undirected edge stored in both
 //! directions. Isolated nodes are allowed; they have no neighbours and simply never interact.
 //!
@@ -30,12 +30,80 @@ impl std::error::Error for NetworkError {}
 pub enum Network {
     /// Complete mixing over `n` citizens; no edges are stored.
     Complete(u32),
-    /// CSR adjacency: `offsets.len() == n + 1`, `offsets[0] == 0`,
-    /// `offsets[n] == neighbours.len()`; each list sorted, no self-loops, no duplicates.
-    Csr {
-        offsets: Vec<u32>,
-        neighbours: Vec<u32>,
-    },
+    /// A stored adjacency (see [`Csr`]).
+    Csr(Csr),
+}
+
+/// A CSR adjacency whose invariants hold by construction (the fields are private; every builder
+/// checks or guarantees them): `offsets.len() == n + 1`, `offsets[0] == 0`, `offsets` non-decreasing,
+/// `offsets[n] == neighbours.len()`, every neighbour `< n`; each list sorted, no self-loops, no
+/// duplicates, symmetric. The hot loops rely on the first five to index without bounds checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Csr {
+    offsets: Vec<u32>,
+    neighbours: Vec<u32>,
+    /// Whether some node has no neighbour (computed once).
+    isolated: bool,
+}
+
+impl Csr {
+    /// `offsets` (length `n + 1`): the neighbours of `i` are `neighbours[offsets[i]..offsets[i + 1]]`.
+    #[inline]
+    pub fn offsets(&self) -> &[u32] {
+        &self.offsets
+    }
+
+    /// Every neighbour list, concatenated.
+    #[inline]
+    pub fn neighbours(&self) -> &[u32] {
+        &self.neighbours
+    }
+
+    /// Number of nodes.
+    #[inline]
+    pub fn n(&self) -> u32 {
+        (self.offsets.len() - 1) as u32
+    }
+
+    /// Whether some node has no neighbour.
+    #[inline]
+    pub fn has_isolated(&self) -> bool {
+        self.isolated
+    }
+
+    fn new(offsets: Vec<u32>, neighbours: Vec<u32>) -> Csr {
+        let isolated = offsets.windows(2).any(|w| w[0] == w[1]);
+        Csr {
+            offsets,
+            neighbours,
+            isolated,
+        }
+    }
+
+    /// A uniformly random neighbour of `i < n` (`i` not isolated), drawn with one [`below`], without
+    /// bounds checks.
+    #[inline(always)]
+    pub fn draw_neighbour(&self, i: usize, rng: &mut ChaCha8Rng) -> usize {
+        debug_assert!(i < self.offsets.len() - 1);
+        // SAFETY: i < n (callers draw i below n, the number of nodes), so i + 1 < offsets.len();
+        // offsets are non-decreasing and offsets[n] == neighbours.len(), so start + k with
+        // k < deg indexes neighbours (the struct's invariants, established by every builder).
+        unsafe {
+            let start = *self.offsets.get_unchecked(i);
+            let deg = *self.offsets.get_unchecked(i + 1) - start;
+            *self
+                .neighbours
+                .get_unchecked((start + below(rng, deg)) as usize) as usize
+        }
+    }
+
+    /// Degree of `i < n`, without bounds checks.
+    #[inline(always)]
+    pub fn degree_of(&self, i: usize) -> u32 {
+        debug_assert!(i < self.offsets.len() - 1);
+        // SAFETY: as in `draw_neighbour`.
+        unsafe { *self.offsets.get_unchecked(i + 1) - *self.offsets.get_unchecked(i) }
+    }
 }
 
 impl Network {
@@ -48,7 +116,7 @@ impl Network {
     pub fn n(&self) -> u32 {
         match self {
             Network::Complete(n) => *n,
-            Network::Csr { offsets, .. } => (offsets.len() - 1) as u32,
+            Network::Csr(c) => c.n(),
         }
     }
 
@@ -57,7 +125,7 @@ impl Network {
     pub fn degree(&self, i: u32) -> u32 {
         match self {
             Network::Complete(n) => n.saturating_sub(1),
-            Network::Csr { offsets, .. } => offsets[i as usize + 1] - offsets[i as usize],
+            Network::Csr(c) => c.offsets[i as usize + 1] - c.offsets[i as usize],
         }
     }
 
@@ -65,7 +133,7 @@ impl Network {
     pub fn edge_count(&self) -> u64 {
         match self {
             Network::Complete(n) => u64::from(*n) * u64::from(n.saturating_sub(1)) / 2,
-            Network::Csr { neighbours, .. } => neighbours.len() as u64 / 2,
+            Network::Csr(c) => c.neighbours.len() as u64 / 2,
         }
     }
 
@@ -74,10 +142,9 @@ impl Network {
     pub fn neighbours(&self, i: u32) -> Option<&[u32]> {
         match self {
             Network::Complete(_) => None,
-            Network::Csr {
-                offsets,
-                neighbours,
-            } => Some(&neighbours[offsets[i as usize] as usize..offsets[i as usize + 1] as usize]),
+            Network::Csr(c) => Some(
+                &c.neighbours[c.offsets[i as usize] as usize..c.offsets[i as usize + 1] as usize],
+            ),
         }
     }
 
@@ -93,16 +160,13 @@ impl Network {
                 let j = below(rng, n - 1);
                 Some(if j >= i { j + 1 } else { j })
             }
-            Network::Csr {
-                offsets,
-                neighbours,
-            } => {
-                let start = offsets[i as usize];
-                let deg = offsets[i as usize + 1] - start;
+            Network::Csr(c) => {
+                let start = c.offsets[i as usize];
+                let deg = c.offsets[i as usize + 1] - start;
                 if deg == 0 {
                     return None;
                 }
-                Some(neighbours[(start + below(rng, deg)) as usize])
+                Some(c.neighbours[(start + below(rng, deg)) as usize])
             }
         }
     }
@@ -110,6 +174,20 @@ impl Network {
     /// A CSR network from undirected adjacency lists (`lists[i]` = neighbours of `i`). The lists
     /// must be symmetric, without self-loops or duplicates (checked); they are sorted here.
     pub fn from_adjacency(lists: &[Vec<u32>]) -> Result<Self, NetworkError> {
+        let net = Self::from_lists(lists)?;
+        for i in 0..lists.len() as u32 {
+            for &j in net.neighbours(i).unwrap_or(&[]) {
+                if net.neighbours(j).unwrap_or(&[]).binary_search(&i).is_err() {
+                    return Err(NetworkError(format!("edge {i}-{j} not symmetric")));
+                }
+            }
+        }
+        Ok(net)
+    }
+
+    /// [`Network::from_adjacency`] without the symmetry check (for builders whose lists are
+    /// symmetric by construction; still sorted, and checked for bounds, self-loops and duplicates).
+    fn from_lists(lists: &[Vec<u32>]) -> Result<Self, NetworkError> {
         let n = lists.len();
         let total: usize = lists.iter().map(Vec::len).sum();
         if n >= u32::MAX as usize || total > u32::MAX as usize {
@@ -131,25 +209,14 @@ impl Network {
             }
             offsets.push(neighbours.len() as u32);
         }
-        let net = Network::Csr {
-            offsets,
-            neighbours,
-        };
-        for i in 0..n as u32 {
-            for &j in net.neighbours(i).unwrap_or(&[]) {
-                if net.neighbours(j).unwrap_or(&[]).binary_search(&i).is_err() {
-                    return Err(NetworkError(format!("edge {i}-{j} not symmetric")));
-                }
-            }
-        }
-        Ok(net)
+        Ok(Network::Csr(Csr::new(offsets, neighbours)))
     }
 
     /// A CSR network from a list of undirected edges `(u, v)`, `u != v`, each listed once.
     /// Counting sort: O(n + m).
     pub fn from_edges(n: u32, edges: &[(u32, u32)]) -> Result<Self, NetworkError> {
-        if edges.len() > (u32::MAX / 2) as usize {
-            return Err(NetworkError("too many edges for u32 indices".into()));
+        if edges.len() > (u32::MAX / 2) as usize || n == u32::MAX {
+            return Err(NetworkError("too large for u32 indices".into()));
         }
         let mut offsets = vec![0u32; n as usize + 1];
         for &(u, v) in edges {
@@ -177,10 +244,7 @@ impl Network {
                 return Err(NetworkError(format!("duplicate edge at node {i}")));
             }
         }
-        Ok(Network::Csr {
-            offsets,
-            neighbours,
-        })
+        Ok(Network::Csr(Csr::new(offsets, neighbours)))
     }
 
     /// Watts–Strogatz small world (Watts & Strogatz 1998, Nature 393:440): a ring lattice of `n`
@@ -208,47 +272,30 @@ impl Network {
             )));
         }
         let half = k / 2;
-        let mut adj: Vec<Vec<u32>> = (0..n)
-            .map(|i| {
-                let mut v = Vec::with_capacity(k as usize + 2);
-                for s in 1..=half {
-                    v.push((i + s) % n);
-                    v.push((i + n - s) % n);
-                }
-                v
-            })
-            .collect();
+        let mut adj = FlatAdj::lattice(n, half);
         for s in 1..=half {
             for i in 0..n {
                 if !bernoulli(rng, p) {
                     continue;
                 }
-                let old = (i + s) % n;
-                if adj[i as usize].len() as u32 >= n - 1 {
+                let old = wrap(i + s, n);
+                if adj.list(i).len() as u32 >= n - 1 {
                     continue;
                 }
                 let new = loop {
                     let c = below(rng, n);
-                    if c != i && !adj[i as usize].contains(&c) {
+                    if c != i && !adj.list(i).contains(&c) {
                         break c;
                     }
                 };
-                let a = &mut adj[i as usize];
-                let pos = a
-                    .iter()
-                    .position(|&x| x == old)
-                    .expect("lattice edge present");
-                a[pos] = new;
-                let b = &mut adj[old as usize];
-                let pos = b
-                    .iter()
-                    .position(|&x| x == i)
-                    .expect("lattice edge present");
-                b.swap_remove(pos);
-                adj[new as usize].push(i);
+                adj.replace(i, old, new);
+                adj.remove(old, i);
+                adj.push(new, i);
             }
         }
-        Self::from_adjacency(&adj)
+        // symmetric, without self-loops or duplicates by construction (every rewiring moves both
+        // ends of an edge, to a node that is neither `i` nor one of its neighbours)
+        Ok(adj.into_network())
     }
 
     /// Erdős–Rényi `G(n, p)`: every one of the `n(n-1)/2` pairs is an edge independently with
@@ -295,6 +342,107 @@ impl Network {
     }
 }
 
+/// `v mod n` for `v < 2n` (without a division).
+#[inline]
+fn wrap(v: u32, n: u32) -> u32 {
+    if v >= n { v - n } else { v }
+}
+
+/// Adjacency lists in one flat buffer with a fixed capacity per node (doubled, and the lists
+/// moved, in the rare case a node outgrows it), for building networks edge by edge without one
+/// allocation per node. Lists are sets: their order is not kept.
+struct FlatAdj {
+    cap: usize,
+    len: Vec<u32>,
+    data: Vec<u32>,
+}
+
+impl FlatAdj {
+    /// The ring lattice: `i` joined to `i ± s` for `s = 1..=half` (`2 half < n`).
+    fn lattice(n: u32, half: u32) -> FlatAdj {
+        let cap = 2 * half as usize + 4;
+        let mut data = vec![0u32; n as usize * cap];
+        for i in 0..n {
+            let row = &mut data[i as usize * cap..];
+            for s in 1..=half {
+                row[2 * (s as usize - 1)] = wrap(i + s, n);
+                row[2 * (s as usize - 1) + 1] = wrap(i + n - s, n);
+            }
+        }
+        FlatAdj {
+            cap,
+            len: vec![2 * half; n as usize],
+            data,
+        }
+    }
+
+    #[inline]
+    fn list(&self, i: u32) -> &[u32] {
+        let start = i as usize * self.cap;
+        &self.data[start..start + self.len[i as usize] as usize]
+    }
+
+    #[inline]
+    fn list_mut(&mut self, i: u32) -> &mut [u32] {
+        let start = i as usize * self.cap;
+        &mut self.data[start..start + self.len[i as usize] as usize]
+    }
+
+    fn push(&mut self, i: u32, v: u32) {
+        if self.len[i as usize] as usize == self.cap {
+            self.grow();
+        }
+        let at = i as usize * self.cap + self.len[i as usize] as usize;
+        self.data[at] = v;
+        self.len[i as usize] += 1;
+    }
+
+    /// Replaces `old` by `new` in `i`'s list (`old` must be there).
+    fn replace(&mut self, i: u32, old: u32, new: u32) {
+        let l = self.list_mut(i);
+        let pos = l.iter().position(|&x| x == old).expect("edge present");
+        l[pos] = new;
+    }
+
+    /// Removes `v` from `i`'s list (`v` must be there).
+    fn remove(&mut self, i: u32, v: u32) {
+        let l = self.list_mut(i);
+        let last = l.len() - 1;
+        let pos = l.iter().position(|&x| x == v).expect("edge present");
+        l.swap(pos, last);
+        self.len[i as usize] -= 1;
+    }
+
+    fn grow(&mut self) {
+        let (old, cap) = (self.cap, self.cap * 2);
+        let mut data = vec![0u32; self.len.len() * cap];
+        for (i, &l) in self.len.iter().enumerate() {
+            data[i * cap..i * cap + l as usize]
+                .copy_from_slice(&self.data[i * old..i * old + l as usize]);
+        }
+        self.cap = cap;
+        self.data = data;
+    }
+
+    /// The CSR network (each list sorted). The lists must be symmetric, without self-loops or
+    /// duplicates (checked in debug builds).
+    fn into_network(self) -> Network {
+        let n = self.len.len();
+        let mut offsets = Vec::with_capacity(n + 1);
+        offsets.push(0u32);
+        let mut neighbours = Vec::with_capacity(self.len.iter().map(|&l| l as usize).sum());
+        for i in 0..n {
+            let start = neighbours.len();
+            neighbours.extend_from_slice(self.list(i as u32));
+            let s = &mut neighbours[start..];
+            s.sort_unstable();
+            debug_assert!(s.windows(2).all(|w| w[0] < w[1]) && !s.contains(&(i as u32)));
+            offsets.push(neighbours.len() as u32);
+        }
+        Network::Csr(Csr::new(offsets, neighbours))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -328,6 +476,62 @@ mod tests {
             want.sort();
             assert_eq!(net.neighbours(i).unwrap(), &want[..]);
         }
+    }
+
+    /// The flat builder gives the same network as the plain algorithm on `Vec<Vec<u32>>` lists (the
+    /// draws and the rewiring are the same; only the storage differs), also when nodes outgrow the
+    /// flat buffer's first capacity.
+    #[test]
+    fn ws_flat_builder_equals_the_plain_algorithm() {
+        fn plain(n: u32, k: u32, p: f64, rng: &mut ChaCha8Rng) -> Network {
+            let half = k / 2;
+            let mut adj: Vec<Vec<u32>> = (0..n)
+                .map(|i| {
+                    (1..=half)
+                        .flat_map(|s| [(i + s) % n, (i + n - s) % n])
+                        .collect()
+                })
+                .collect();
+            for s in 1..=half {
+                for i in 0..n {
+                    if !bernoulli(rng, p) || adj[i as usize].len() as u32 >= n - 1 {
+                        continue;
+                    }
+                    let old = (i + s) % n;
+                    let new = loop {
+                        let c = below(rng, n);
+                        if c != i && !adj[i as usize].contains(&c) {
+                            break c;
+                        }
+                    };
+                    let a = &mut adj[i as usize];
+                    let pos = a.iter().position(|&x| x == old).unwrap();
+                    a[pos] = new;
+                    let b = &mut adj[old as usize];
+                    let pos = b.iter().position(|&x| x == i).unwrap();
+                    b.swap_remove(pos);
+                    adj[new as usize].push(i);
+                }
+            }
+            Network::from_adjacency(&adj).unwrap()
+        }
+        let mut grew = false;
+        for (n, k, p) in [
+            (300, 6, 0.1),
+            (300, 6, 1.0),
+            (60, 2, 1.0),
+            (40, 4, 0.7),
+            (7, 6, 1.0),
+        ] {
+            for seed in 0..4 {
+                let a =
+                    Network::watts_strogatz(n, k, p, &mut Streams::new(seed, 0).get("w")).unwrap();
+                let b = plain(n, k, p, &mut Streams::new(seed, 0).get("w"));
+                assert_eq!(a, b, "n {n} k {k} p {p} seed {seed}");
+                grew |= (0..n).any(|i| a.degree(i) > k + 4);
+            }
+        }
+        assert!(grew, "no case exercised the flat buffer's growth");
     }
 
     #[test]

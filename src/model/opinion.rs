@@ -21,7 +21,7 @@
 use rand_chacha::ChaCha8Rng;
 
 use super::network::Network;
-use super::rng::{below, bernoulli, truncated_normal01, uniform01};
+use super::rng::{TruncNormal, below, bernoulli, uniform01};
 
 /// Invalid parameters or shapes.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +48,9 @@ pub struct Population {
     pub susceptibility: Vec<f64>,
     /// Per-citizen resilience in `[0, 1]` (not used by the bounded-confidence models).
     pub resilience: Vec<f64>,
+    /// Bumped by every change of opinions made through this type's functions (see
+    /// [`Population::version`]).
+    version: u64,
 }
 
 impl Population {
@@ -75,13 +78,14 @@ impl Population {
             opinions,
             susceptibility,
             resilience,
+            version: 0,
         })
     }
 
     /// `n` citizens; issue `d` drawn from a normal `(dims[d].0, dims[d].1)` (mean, sd) truncated
-    /// to `[0, 1]` by resampling, likewise susceptibility and resilience. Draw order: all
-    /// opinions citizen-major (`i` outer, `d` inner), then all susceptibilities, then all
-    /// resiliences. See [`truncated_normal01`] for `sd = 0` and hopeless truncations.
+    /// to `[0, 1]`, likewise susceptibility and resilience (see [`TruncNormal`] for the method,
+    /// `sd = 0` and hopeless truncations). Draw order: all opinions citizen-major (`i` outer, `d`
+    /// inner), then all susceptibilities, then all resiliences.
     pub fn truncated_normal(
         n: u32,
         dims: &[(f64, f64)],
@@ -92,25 +96,25 @@ impl Population {
         if dims.is_empty() {
             return Err(OpinionError("at least one opinion dimension".into()));
         }
+        let tn = |(m, s): (f64, f64)| TruncNormal::new(m, s, 0.0, 1.0);
+        let marginals: Vec<TruncNormal> = dims.iter().map(|&d| tn(d)).collect();
         let nd = n as usize * dims.len();
         let mut opinions = Vec::with_capacity(nd);
         for _ in 0..n {
-            for &(m, s) in dims {
-                opinions.push(truncated_normal01(rng, m, s));
+            for t in &marginals {
+                opinions.push(t.sample(rng));
             }
         }
-        let susceptibility = (0..n)
-            .map(|_| truncated_normal01(rng, susceptibility.0, susceptibility.1))
-            .collect();
-        let resilience = (0..n)
-            .map(|_| truncated_normal01(rng, resilience.0, resilience.1))
-            .collect();
+        let (ts, tr) = (tn(susceptibility), tn(resilience));
+        let susceptibility = (0..n).map(|_| ts.sample(rng)).collect();
+        let resilience = (0..n).map(|_| tr.sample(rng)).collect();
         Ok(Population {
             n,
             dims: dims.len(),
             opinions,
             susceptibility,
             resilience,
+            version: 0,
         })
     }
 
@@ -125,6 +129,7 @@ impl Population {
             opinions,
             susceptibility: vec![1.0; n as usize],
             resilience: vec![0.0; n as usize],
+            version: 0,
         }
     }
 
@@ -140,49 +145,124 @@ impl Population {
         out.extend(self.opinions.iter().skip(d).step_by(self.dims));
     }
 
-    /// Mean opinion on issue `d`.
-    pub fn mean(&self, d: usize) -> f64 {
-        let s: f64 = self.opinions.iter().skip(d).step_by(self.dims).sum();
-        s / f64::from(self.n.max(1))
+    /// A number that changes whenever the opinions change through this type's functions (the
+    /// dynamics, [`Population::opinion_mut`], [`Population::shift_all`]): derived quantities cached
+    /// with the version they were computed at are current while it is unchanged. Code that writes
+    /// [`Population::opinions`] directly calls [`Population::touch`].
+    #[inline]
+    pub fn version(&self) -> u64 {
+        self.version
     }
 
-    /// Every issue's opinion sum into `out` (length `dims`): the same additions in the same order as
-    /// [`Population::mean`] (so `out[d] / n` equals `mean(d)` bit for bit), in one pass with the
-    /// independent sums side by side for up to four issues.
-    pub fn sums_into(&self, out: &mut [f64]) {
-        match self.dims {
-            1 => issue_sums::<1>(&self.opinions, out),
-            2 => issue_sums::<2>(&self.opinions, out),
-            3 => issue_sums::<3>(&self.opinions, out),
-            4 => issue_sums::<4>(&self.opinions, out),
-            nd => {
-                for (d, m) in out.iter_mut().enumerate() {
-                    *m = self.opinions.iter().skip(d).step_by(nd).sum();
-                }
+    /// Marks the opinions as changed (see [`Population::version`]).
+    #[inline]
+    pub fn touch(&mut self) {
+        self.version = self.version.wrapping_add(1);
+    }
+
+    /// Sum of the opinions on issue `d`, in the model's one summation order: citizen `i` into
+    /// running sum `i % 4`, the four combined as `(s0 + s1) + (s2 + s3)` (see
+    /// [`Population::summarise`], which gives the same bits).
+    pub fn sum(&self, d: usize) -> f64 {
+        let mut acc = [0.0f64; LANES];
+        let mut rows = self.opinions.chunks_exact(LANES * self.dims);
+        for block in rows.by_ref() {
+            for (l, a) in acc.iter_mut().enumerate() {
+                *a += block[l * self.dims + d];
             }
+        }
+        for (l, row) in rows.remainder().chunks_exact(self.dims).enumerate() {
+            acc[l] += row[d];
+        }
+        combine(acc)
+    }
+
+    /// Mean opinion on issue `d` ([`Population::sum`] / n).
+    pub fn mean(&self, d: usize) -> f64 {
+        self.sum(d) / f64::from(self.n.max(1))
+    }
+
+    /// Every issue's mean opinion into `means` and share of citizens strictly above `threshold` into
+    /// `above` (both of length `dims`), in one pass over the citizens; `means[d]` equals
+    /// [`Population::mean`]`(d)` and `above[d]` [`Population::share_above`]`(d, threshold)` bit for
+    /// bit. Specialised for one to four issues (the running sums in registers, vectorised).
+    pub fn summarise(&self, threshold: f64, means: &mut [f64], above: &mut [f64]) {
+        assert!(means.len() == self.dims && above.len() == self.dims);
+        match self.dims {
+            1 => lane_sums::<1>(&self.opinions, 1, threshold, means, above),
+            2 => lane_sums::<2>(&self.opinions, 2, threshold, means, above),
+            3 => lane_sums::<3>(&self.opinions, 3, threshold, means, above),
+            4 => lane_sums::<4>(&self.opinions, 4, threshold, means, above),
+            nd => lane_sums::<0>(&self.opinions, nd, threshold, means, above),
+        }
+        let n = f64::from(self.n.max(1));
+        for (m, a) in means.iter_mut().zip(above.iter_mut()) {
+            *m /= n;
+            *a /= n;
         }
     }
 
     /// Every issue's mean opinion into `out` (length `dims`), each equal to [`Population::mean`].
     pub fn means_into(&self, out: &mut [f64]) {
-        self.sums_into(out);
-        let n = f64::from(self.n.max(1));
-        for m in out.iter_mut() {
-            *m /= n;
-        }
+        let mut above = vec![0.0; self.dims];
+        self.summarise(0.5, out, &mut above);
     }
 }
 
-/// Per-issue sums of citizen-major opinions with `D` issues, each summed over the citizens in order,
-/// the `D` running sums kept in registers.
-fn issue_sums<const D: usize>(opinions: &[f64], out: &mut [f64]) {
-    let mut acc = [0.0f64; D];
-    for row in opinions.chunks_exact(D) {
-        for d in 0..D {
-            acc[d] += row[d];
+/// Number of interleaved running sums of [`Population::sum`] and [`Population::summarise`].
+const LANES: usize = 4;
+
+#[inline(always)]
+fn combine(acc: [f64; LANES]) -> f64 {
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
+}
+
+/// Per-issue lane sums and counts above `threshold` of citizen-major opinions with `D` issues
+/// (`D = 0`: `dims` at run time), into `sums` and `above` (unnormalised).
+fn lane_sums<const D: usize>(
+    x: &[f64],
+    dims: usize,
+    threshold: f64,
+    sums: &mut [f64],
+    above: &mut [f64],
+) {
+    let k = if D == 0 { dims } else { D };
+    if D == 0 {
+        // many issues: one issue at a time (strided), the same lanes
+        for d in 0..k {
+            let mut acc = [0.0f64; LANES];
+            let mut cnt = [0u32; LANES];
+            for (i, row) in x.chunks_exact(k).enumerate() {
+                acc[i % LANES] += row[d];
+                cnt[i % LANES] += u32::from(row[d] > threshold);
+            }
+            sums[d] = combine(acc);
+            above[d] = f64::from(cnt.iter().sum::<u32>());
+        }
+        return;
+    }
+    let mut acc = [[0.0f64; LANES]; 4];
+    let mut cnt = [[0u32; LANES]; 4];
+    let mut blocks = x.chunks_exact(LANES * k);
+    for block in blocks.by_ref() {
+        for l in 0..LANES {
+            for d in 0..k {
+                let v = block[l * k + d];
+                acc[d][l] += v;
+                cnt[d][l] += u32::from(v > threshold);
+            }
         }
     }
-    out.copy_from_slice(&acc);
+    for (l, row) in blocks.remainder().chunks_exact(k).enumerate() {
+        for d in 0..k {
+            acc[d][l] += row[d];
+            cnt[d][l] += u32::from(row[d] > threshold);
+        }
+    }
+    for d in 0..k {
+        sums[d] = combine(acc[d]);
+        above[d] = f64::from(cnt[d].iter().sum::<u32>());
+    }
 }
 
 /// Parameters of the Deffuant–Weisbuch model (validated by [`DwParams::new`]).
@@ -229,27 +309,105 @@ impl DwParams {
 }
 
 /// One pairwise Deffuant move on every issue of citizens `i` and `j` (published rule, old values):
-/// if `|x_i - x_j| < epsilon` then `x_i += mu (x_j - x_i)` and `x_j += mu (x_i - x_j)`.
+/// if `|x_i - x_j| < epsilon` then `x_i += mu (x_j - x_i)` and `x_j += mu (x_i - x_j)`, issue by
+/// issue. `D` issues (`D = 0`: `dims`, known only at run time).
+///
+/// Branch-free: the step is `m d` with `m = mu` inside the confidence bound and `0` outside, and both
+/// opinions are always stored; `x + 0 × d == x` exactly for finite `d`, so the result is the
+/// branchy rule's bit for bit, without a mispredicted branch on every other encounter.
+///
+/// # Safety
+/// `(i + 1) * dims <= x.len()` and `(j + 1) * dims <= x.len()`, with `dims == D` when `D > 0`.
 #[inline(always)]
-fn dw_move(x: &mut [f64], i: usize, j: usize, dims: usize, mu: f64, eps: f64) {
-    if dims == 1 {
-        let (a, b) = (x[i], x[j]);
-        let d = b - a;
-        if d.abs() < eps {
-            x[i] = a + mu * d;
-            x[j] = b - mu * d;
-        }
-    } else {
-        let (bi, bj) = (i * dims, j * dims);
-        for k in 0..dims {
-            let (a, b) = (x[bi + k], x[bj + k]);
+unsafe fn dw_move<const D: usize>(
+    x: &mut [f64],
+    i: usize,
+    j: usize,
+    dims: usize,
+    mu: f64,
+    eps: f64,
+) {
+    let k = if D == 0 { dims } else { D };
+    let (bi, bj) = (i * k, j * k);
+    for t in 0..k {
+        // SAFETY: the caller's contract.
+        unsafe {
+            let a = *x.get_unchecked(bi + t);
+            let b = *x.get_unchecked(bj + t);
             let d = b - a;
-            if d.abs() < eps {
-                x[bi + k] = a + mu * d;
-                x[bj + k] = b - mu * d;
-            }
+            let m = if d.abs() < eps { mu } else { 0.0 };
+            *x.get_unchecked_mut(bi + t) = a + m * d;
+            *x.get_unchecked_mut(bj + t) = b - m * d;
         }
     }
+}
+
+/// The pair draws of one Deffuant tick: `draws` times, `i = below(n)`, `j = partner(i)` (`None`:
+/// isolated, no move), then `mv(x, i, j)`. Kept out of line and generic so each (network, rule,
+/// issues) combination gets its own tight loop.
+///
+/// # Safety
+/// `partner` returns indices `< n`, and `mv` is safe to call with any `i, j < n`.
+#[inline(never)]
+unsafe fn dw_pairs(
+    x: &mut [f64],
+    n: u32,
+    draws: u64,
+    rng: &mut ChaCha8Rng,
+    partner: impl Fn(&mut ChaCha8Rng, usize) -> Option<usize>,
+    mv: impl Fn(&mut [f64], usize, usize),
+) {
+    for _ in 0..draws {
+        let i = below(rng, n) as usize;
+        if let Some(j) = partner(rng, i) {
+            mv(x, i, j);
+        }
+    }
+}
+
+/// [`dw_pairs`] with the per-issue move, the issue count a constant for 1 to 4 issues.
+///
+/// # Safety
+/// `x.len() == n * dims`, and `partner` returns indices `< n`.
+#[inline(always)]
+unsafe fn dw_pairs_dims(
+    x: &mut [f64],
+    n: u32,
+    draws: u64,
+    (dims, mu, eps): (usize, f64, f64),
+    rng: &mut ChaCha8Rng,
+    partner: impl Fn(&mut ChaCha8Rng, usize) -> Option<usize>,
+) {
+    // SAFETY (every arm): i, j < n and x.len() == n * dims, so (i + 1) * dims <= x.len(); D == dims
+    // in each arm (D = 0: dims at run time).
+    macro_rules! go {
+        ($d:literal) => {
+            unsafe {
+                dw_pairs(x, n, draws, rng, partner, |x, i, j| {
+                    dw_move::<$d>(x, i, j, dims, mu, eps)
+                })
+            }
+        };
+    }
+    match dims {
+        1 => go!(1),
+        2 => go!(2),
+        3 => go!(3),
+        4 => go!(4),
+        _ => go!(0),
+    }
+}
+
+/// The number of pair draws of one tick: `floor(E)` plus one with probability `E − floor(E)`,
+/// `E = encounters × n` (the Bernoulli draw made only when `E` is not an integer).
+fn tick_draws(encounters: f64, n: u32, rng: &mut ChaCha8Rng) -> u64 {
+    let total = encounters * f64::from(n);
+    let mut draws = total.floor() as u64;
+    let frac = total - total.floor();
+    if frac > 0.0 && bernoulli(rng, frac) {
+        draws += 1;
+    }
+    draws
 }
 
 /// One tick of Deffuant–Weisbuch bounded confidence (Deffuant, Neau, Amblard & Weisbuch 2000,
@@ -260,11 +418,15 @@ fn dw_move(x: &mut [f64], i: usize, j: usize, dims: usize, mu: f64, eps: f64) {
 ///   when `E` is not an integer). Each draw picks a citizen `i` uniformly (`below(n)`) and a
 ///   uniform neighbour `j` of `i` ([`Network::random_neighbour`]: for complete mixing a uniform
 ///   `j != i`); an isolated `i` makes no move (the draw still counts). Encounters are sequential
-///   (random asynchronous updating, as in the paper).
+///   (random asynchronous updating, as in the paper). Two generator calls per encounter, as in
+///   the reference loop (`rust_limit`).
 /// * **Several issues.** An encounter is one conversation covering every issue: the pair is drawn
 ///   once and the bounded-confidence test and move are applied to each issue independently. As
 ///   the pair draw does not depend on opinions, every issue's marginal process is exactly the
 ///   published one-dimensional model; for `dims == 1` this *is* the published model.
+///
+/// The loop is specialised per network kind and for 1–4 issues, without bounds checks (the shapes
+/// are checked once per tick; [`super::network::Csr`]'s invariants hold by construction).
 ///
 /// Returns the number of pair draws made.
 pub fn deffuant_tick(
@@ -274,44 +436,38 @@ pub fn deffuant_tick(
     rng: &mut ChaCha8Rng,
 ) -> u64 {
     let n = pop.n;
-    debug_assert_eq!(net.n(), n, "network and population sizes differ");
+    let dims = pop.dims;
+    assert!(
+        net.n() == n && dims > 0 && pop.opinions.len() == n as usize * dims,
+        "population and network shapes differ"
+    );
     if n < 2 {
         return 0;
     }
-    let total = params.encounters * f64::from(n);
-    let mut draws = total.floor() as u64;
-    let frac = total - total.floor();
-    if frac > 0.0 && bernoulli(rng, frac) {
-        draws += 1;
-    }
-    let (mu, eps, dims) = (params.mu, params.epsilon, pop.dims);
+    let draws = tick_draws(params.encounters, n, rng);
+    pop.touch();
+    let (mu, eps) = (params.mu, params.epsilon);
     let x = &mut pop.opinions[..];
+    // SAFETY (both arms): x.len() == n * dims (asserted above); partners are < n: complete mixing
+    // draws j < n - 1 and shifts it past i < n; a CSR neighbour is < n by `Csr`'s invariants, and
+    // `net.n() == n` was asserted.
     match net {
-        Network::Complete(_) => {
-            for _ in 0..draws {
-                let i = below(rng, n);
-                let mut j = below(rng, n - 1);
-                if j >= i {
-                    j += 1;
-                }
-                dw_move(x, i as usize, j as usize, dims, mu, eps);
-            }
-        }
-        Network::Csr {
-            offsets,
-            neighbours,
-        } => {
-            for _ in 0..draws {
-                let i = below(rng, n) as usize;
-                let start = offsets[i];
-                let deg = offsets[i + 1] - start;
-                if deg == 0 {
-                    continue;
-                }
-                let j = neighbours[(start + below(rng, deg)) as usize] as usize;
-                dw_move(x, i, j, dims, mu, eps);
-            }
-        }
+        Network::Complete(_) => unsafe {
+            dw_pairs_dims(x, n, draws, (dims, mu, eps), rng, |rng, i| {
+                let j = below(rng, n - 1) as usize;
+                Some(j + usize::from(j >= i))
+            })
+        },
+        Network::Csr(c) if !c.has_isolated() => unsafe {
+            dw_pairs_dims(x, n, draws, (dims, mu, eps), rng, |rng, i| {
+                Some(c.draw_neighbour(i, rng))
+            })
+        },
+        Network::Csr(c) => unsafe {
+            dw_pairs_dims(x, n, draws, (dims, mu, eps), rng, |rng, i| {
+                (c.degree_of(i) > 0).then(|| c.draw_neighbour(i, rng))
+            })
+        },
     }
     draws
 }
@@ -405,10 +561,8 @@ pub fn hegselmann_krause_step(
                 }
             }
         }
-        Network::Csr {
-            offsets,
-            neighbours,
-        } => {
+        Network::Csr(c) => {
+            let (offsets, neighbours) = (c.offsets(), c.neighbours());
             for i in 0..n {
                 let nb = &neighbours[offsets[i] as usize..offsets[i + 1] as usize];
                 for d in 0..dims {
@@ -431,6 +585,7 @@ pub fn hegselmann_krause_step(
         .zip(next.iter())
         .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
     std::mem::swap(&mut pop.opinions, &mut scratch.next);
+    pop.touch();
     change
 }
 
@@ -676,11 +831,13 @@ impl Population {
     /// Mutable opinion of citizen `i` on issue `d`.
     #[inline]
     pub fn opinion_mut(&mut self, i: usize, d: usize) -> &mut f64 {
+        self.touch();
         &mut self.opinions[i * self.dims + d]
     }
 
     /// Shifts every citizen's opinion on issue `d` by `delta`, clamped to `[0, 1]`.
     pub fn shift_all(&mut self, d: usize, delta: f64) {
+        self.touch();
         let dims = self.dims;
         for x in self.opinions.iter_mut().skip(d).step_by(dims) {
             *x = (*x + delta).clamp(0.0, 1.0);
@@ -774,16 +931,55 @@ mod tests {
     }
 
     #[test]
-    fn means_into_equals_mean_bit_for_bit() {
+    fn summarise_equals_mean_and_share_bit_for_bit() {
         for dims in 1..=6 {
-            let mut r = rng(dims as u64, "citizens/test");
-            let pop = Population::uniform(1001, dims, &mut r);
-            let mut out = vec![f64::NAN; dims];
-            pop.means_into(&mut out);
-            for (d, m) in out.iter().enumerate() {
-                assert_eq!(m.to_bits(), pop.mean(d).to_bits(), "dims {dims}, issue {d}");
+            for n in [1u32, 3, 4, 1001, 1002] {
+                let mut r = rng(dims as u64 + u64::from(n), "citizens/test");
+                let pop = Population::uniform(n, dims, &mut r);
+                let (mut means, mut above) = (vec![f64::NAN; dims], vec![f64::NAN; dims]);
+                pop.summarise(0.4, &mut means, &mut above);
+                let mut out = vec![f64::NAN; dims];
+                pop.means_into(&mut out);
+                for d in 0..dims {
+                    let what = format!("dims {dims}, n {n}, issue {d}");
+                    assert_eq!(means[d].to_bits(), pop.mean(d).to_bits(), "{what}");
+                    assert_eq!(out[d].to_bits(), pop.mean(d).to_bits(), "{what}");
+                    let share = pop.share_above(d, 0.4);
+                    assert_eq!(above[d].to_bits(), share.to_bits(), "{what}");
+                    // and the mean is the mean
+                    let plain: f64 = (0..n).map(|i| pop.opinion(i, d)).sum::<f64>() / f64::from(n);
+                    assert!((means[d] - plain).abs() < 1e-12, "{what}");
+                }
             }
         }
+    }
+
+    #[test]
+    fn every_change_of_opinions_moves_the_version() {
+        let mut r = rng(1, "citizens/version");
+        let mut pop = Population::uniform(50, 2, &mut r);
+        let v0 = pop.version();
+        deffuant_tick(
+            &mut pop,
+            &Network::complete(50),
+            &DwParams::new(0.3, 0.2, 1.0).unwrap(),
+            &mut r,
+        );
+        let v1 = pop.version();
+        pop.shift_all(1, 0.01);
+        let v2 = pop.version();
+        *pop.opinion_mut(3, 0) = 0.5;
+        let v3 = pop.version();
+        hegselmann_krause_step(
+            &mut pop,
+            &Network::complete(50),
+            0.2,
+            &mut HkScratch::default(),
+        );
+        let v4 = pop.version();
+        assert!(v0 != v1 && v1 != v2 && v2 != v3 && v3 != v4);
+        let _ = pop.mean(0);
+        assert_eq!(pop.version(), v4, "reading does not move it");
     }
 
     fn dw_complete(n: u32, mu: f64, eps: f64, ticks: u32, seed: u64) -> (Population, Indicators) {

@@ -54,9 +54,15 @@ impl Tracker {
         Ok(Tracker { items })
     }
 
-    /// Observes the state after the current tick (and at tick 0).
+    /// Observes the state after the current tick (and at tick 0). An indicator is computed only
+    /// when its outcome reads this tick: every tick for `Min`, `Max`, `Mean`; only its tick for
+    /// `Start` and `Month`; never for `End` (read once by [`compute`]).
     pub fn observe(&mut self, w: &World) {
-        for (ind, _, tick, acc) in self.items.iter_mut().flatten() {
+        for (ind, at, tick, acc) in self.items.iter_mut().flatten() {
+            let every_tick = matches!(at, At::Min | At::Max | At::Mean);
+            if !every_tick && *tick != Some(w.tick as i64) {
+                continue;
+            }
             let v = w.indicator(*ind);
             acc.min = acc.min.min(v);
             acc.max = acc.max.max(v);

@@ -155,8 +155,10 @@ pub struct Recorder {
     config: IndicatorConfig,
     /// Per country: this tick's simulated poll (computed once per country per tick, when read).
     polls: Vec<Option<super::voters::Poll>>,
-    /// Per (country, dimension): the tick's mean opinion; `means_ok[c]` once country `c`'s are in.
+    /// Per (country, dimension): the tick's mean opinion and share above the threshold, when the
+    /// world's are not current; `means_ok[c]` once country `c`'s are in.
     means: Vec<f64>,
+    shares: Vec<f64>,
     means_ok: Vec<bool>,
 }
 
@@ -174,6 +176,7 @@ impl Recorder {
             },
             polls: vec![None; s.countries.len()],
             means: vec![0.0; s.countries.len() * s.dimensions.len()],
+            shares: vec![0.0; s.countries.len() * s.dimensions.len()],
             means_ok: vec![false; s.countries.len()],
         }
     }
@@ -188,14 +191,23 @@ impl Recorder {
         x
     }
 
-    /// Mean opinion of country `c` on issue `d` (all of `c`'s issues in one pass, once per tick).
-    fn mean(&mut self, w: &World, c: Ix, d: Ix) -> f64 {
-        let row = &mut self.means[c * self.dims..(c + 1) * self.dims];
+    /// Mean opinion and share above the threshold of country `c` on issue `d`: the world's if they
+    /// are current (the usual case: it refreshes them after the citizens move), else all of `c`'s
+    /// issues in one pass, once per tick.
+    fn summary(&mut self, w: &World, c: Ix, d: Ix) -> (f64, f64) {
+        if let Some((means, shares)) = w.current_summary(c) {
+            return (means[d], shares[d]);
+        }
+        let rows = c * self.dims..(c + 1) * self.dims;
         if !self.means_ok[c] {
-            w.countries[c].pop.means_into(row);
+            w.countries[c].pop.summarise(
+                self.config.threshold,
+                &mut self.means[rows.clone()],
+                &mut self.shares[rows.clone()],
+            );
             self.means_ok[c] = true;
         }
-        row[d]
+        (self.means[rows.start + d], self.shares[rows.start + d])
     }
 
     fn poll(&mut self, w: &World, c: Ix) -> &super::voters::Poll {
@@ -226,9 +238,9 @@ impl Recorder {
 
     fn value(&mut self, w: &World, p: Probe) -> f64 {
         match p {
-            Probe::Opinion(c, d) => self.mean(w, c, d),
+            Probe::Opinion(c, d) => self.summary(w, c, d).0,
             Probe::OpinionSd(c, d) => self.pop(w, c, d).sd,
-            Probe::OpinionShare(c, d) => w.countries[c].pop.share_above(d, self.config.threshold),
+            Probe::OpinionShare(c, d) => self.summary(w, c, d).1,
             Probe::Polarization(c, d) => self.pop(w, c, d).polarisation,
             Probe::Clusters(c, d) => f64::from(self.pop(w, c, d).clusters),
             Probe::Influence(p, c) => w.influence(p, c),

@@ -14,14 +14,28 @@
 //!
 //! The key mixer (SplitMix64), the name hash (FNV-1a 64) and ChaCha8 itself are fixed,
 //! published algorithms on integers, so the streams are bit-identical on every platform. The tests
-//! pin the first outputs. The samplers below ([`uniform01`], [`below`], [`bernoulli`],
-//! [`std_normal`], [`ln`]) are our own, written only with `+ - * /`, `sqrt` and integer
-//! operations (all exactly specified by IEEE 754; Rust never contracts them into FMAs), so they do
-//! not change when `rand`/`rand_distr` change their algorithms, and do not depend on the platform's
-//! `libm`. Prefer them to `rand::RngExt` methods anywhere results must be reproducible.
+//! pin the first outputs. The samplers re-exported here ([`uniform01`], [`below`], [`bernoulli`],
+//! [`std_normal`], [`TruncNormal`], [`ln`]; the rest in [`crate::portable::sample`]) are our own
+//! (see [`crate::portable`]): they do not change when `rand`/`rand_distr` change their algorithms,
+//! and do not depend on the platform's `libm`. Prefer them to `rand::RngExt` methods anywhere
+//! results must be reproducible.
 
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+
+pub use crate::portable::math::ln;
+
+/// The version of the draws: how a run's random numbers are turned into the model's values (the
+/// streams, the samplers, the order of draws). It moves whenever the same seed gives other draws,
+/// and every output folder records it (`manifest.json`, `streams`) next to the crossroads version.
+///
+/// - 1: the draws before issue 13 (`rand_distr` and the platform's libm for uncertain parameters,
+///   Box–Muller normals, resampled truncated normals).
+/// - 2: every distribution through `crate::portable` (pinned pure-Rust libm, ziggurat normal, exact
+///   truncated normal by inversion or rejection, Marsaglia–Tsang gamma), two generator calls per
+///   Deffuant–Weisbuch encounter, voters' attachment fitting on `portable::math::exp`.
+pub const STREAMS_VERSION: u32 = 2;
+pub use crate::portable::sample::{TruncNormal, below, bernoulli, std_normal, uniform01};
 
 /// The SplitMix64 increment (the golden ratio, 2^64 / phi).
 const GOLDEN_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -94,117 +108,10 @@ impl Streams {
     }
 }
 
-/// A uniform `f64` in `[0, 1)`: the top 53 bits of one `next_u64`, times 2^-53.
-#[inline]
-pub fn uniform01<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-}
-
-/// A uniform integer in `0..n` (`n > 0`), without bias, from 32-bit draws (Lemire 2019, "Fast
-/// random integer generation in an interval", ACM TOMACS 29(1)): multiply-shift with rejection of
-/// the `2^32 mod n` low products. Usually one `next_u32` per call.
-#[inline]
-pub fn below<R: Rng + ?Sized>(rng: &mut R, n: u32) -> u32 {
-    debug_assert!(n > 0, "below(0)");
-    let mut m = u64::from(rng.next_u32()) * u64::from(n);
-    let mut low = m as u32;
-    if low < n {
-        let threshold = n.wrapping_neg() % n;
-        while low < threshold {
-            m = u64::from(rng.next_u32()) * u64::from(n);
-            low = m as u32;
-        }
-    }
-    (m >> 32) as u32
-}
-
-/// `true` with probability `p` (one `uniform01` draw; `p <= 0` never, `p >= 1` always, and the
-/// draw is made in every case so the stream position does not depend on `p`).
-#[inline]
-pub fn bernoulli<R: Rng + ?Sized>(rng: &mut R, p: f64) -> bool {
-    uniform01(rng) < p
-}
-
-/// Natural logarithm with only `+ - * /` and bit operations, so it gives the same bits on every
-/// platform (the platform `ln` may differ in the last ulp). For finite `x > 0` (normal numbers);
-/// `ln(0) = -inf`, negative or NaN gives NaN. Accuracy: a few ulp.
-///
-/// Method: `x = 2^e m` with `m` in `[sqrt(1/2), sqrt(2))`, `ln m = 2 atanh(f)` with
-/// `f = (m-1)/(m+1)`, `|f| < 0.1716`, summed as the odd series to `f^25` (error < 1e-19).
-pub fn ln(x: f64) -> f64 {
-    if x.is_nan() || x < 0.0 {
-        return f64::NAN;
-    }
-    if x == 0.0 {
-        return f64::NEG_INFINITY;
-    }
-    if x.is_infinite() {
-        return f64::INFINITY;
-    }
-    let (mut x, mut e) = (x, 0i64);
-    if x < f64::MIN_POSITIVE {
-        x *= (1u64 << 54) as f64; // subnormal: scale into the normal range
-        e -= 54;
-    }
-    let bits = x.to_bits();
-    e += ((bits >> 52) & 0x7ff) as i64 - 1023;
-    let mut m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
-    if m > std::f64::consts::SQRT_2 {
-        m *= 0.5;
-        e += 1;
-    }
-    let f = (m - 1.0) / (m + 1.0);
-    let s = f * f;
-    // Horner on sum_{k=0..12} s^k / (2k+1)
-    let mut p = 1.0 / 25.0;
-    let mut k = 11i32;
-    while k >= 0 {
-        p = p * s + 1.0 / f64::from(2 * k + 1);
-        k -= 1;
-    }
-    e as f64 * std::f64::consts::LN_2 + 2.0 * f * p
-}
-
-/// A standard normal deviate by Marsaglia's polar method (Marsaglia & Bray 1964), using the
-/// portable [`ln`]; the second deviate of each accepted pair is discarded (stateless).
-#[inline]
-pub fn std_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    loop {
-        let u = 2.0 * uniform01(rng) - 1.0;
-        let v = 2.0 * uniform01(rng) - 1.0;
-        let s = u * u + v * v;
-        if s > 0.0 && s < 1.0 {
-            return u * (-2.0 * ln(s) / s).sqrt();
-        }
-    }
-}
-
-/// How many rejections [`truncated_normal01`] tries before giving up.
-pub const TRUNCATION_TRIES: u32 = 10_000;
-
-/// A normal `(mean, sd)` deviate truncated to `[0, 1]` by resampling. `sd <= 0` (or not finite
-/// parameters) gives `mean` clamped to `[0, 1]` without drawing; if [`TRUNCATION_TRIES`] draws all
-/// fall outside (the mass in `[0, 1]` is negligible), the result is `mean` clamped to `[0, 1]`.
-pub fn truncated_normal01<R: Rng + ?Sized>(rng: &mut R, mean: f64, sd: f64) -> f64 {
-    if !(sd > 0.0 && sd.is_finite() && mean.is_finite()) {
-        return if mean.is_nan() {
-            0.5
-        } else {
-            mean.clamp(0.0, 1.0)
-        };
-    }
-    for _ in 0..TRUNCATION_TRIES {
-        let x = mean + sd * std_normal(rng);
-        if (0.0..=1.0).contains(&x) {
-            return x;
-        }
-    }
-    mean.clamp(0.0, 1.0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::Rng;
 
     #[test]
     fn fnv1a64_reference_vectors() {
@@ -232,7 +139,8 @@ mod tests {
 
     #[test]
     fn pinned_first_outputs() {
-        // If this fails, every recorded result of every scenario changes: do not update lightly.
+        // If this fails, every recorded result of every scenario changes: do not update lightly (bump
+        // the manifest's `streams` version and say so in CHANGELOG.md).
         let s = Streams::new(42, 0);
         let mut a = s.get("citizens/armenia");
         let got: Vec<u64> = (0..3).map(|_| a.next_u64()).collect();
@@ -251,12 +159,12 @@ mod tests {
         assert_eq!(
             z,
             [
-                4_598_575_773_256_963_034,
-                13_821_729_023_773_767_166,
-                13_826_387_174_737_993_083
+                13_833_578_261_068_860_704,
+                4_606_217_856_702_804_899,
+                4_602_922_639_290_336_996
             ]
         );
-        assert_eq!(k, [224, 632, 57]);
+        assert_eq!(k, [865, 905, 89]);
     }
 
     #[test]
@@ -276,60 +184,5 @@ mod tests {
         assert_ne!(Streams::new(7, 3), Streams::new(7, 4));
         assert_ne!(Streams::new(7, 3), Streams::new(8, 3));
         assert_eq!(Streams::new(7, 3), Streams::new(7, 3));
-    }
-
-    #[test]
-    fn portable_ln_matches_std() {
-        let mut rng = Streams::new(1, 1).get("test/ln");
-        for _ in 0..100_000 {
-            let x = uniform01(&mut rng);
-            if x == 0.0 {
-                continue;
-            }
-            let (a, b) = (ln(x), x.ln());
-            assert!(
-                (a - b).abs() <= 4.0 * f64::EPSILON * b.abs().max(1.0),
-                "{x}: {a} {b}"
-            );
-        }
-        for x in [1.0, 2.0, 0.5, 1e-300, 5e-324, 1e300, std::f64::consts::E] {
-            let (a, b) = (ln(x), x.ln());
-            assert!(
-                (a - b).abs() <= 4.0 * f64::EPSILON * b.abs().max(1.0),
-                "{x}: {a} {b}"
-            );
-        }
-        assert_eq!(ln(1.0), 0.0);
-        assert_eq!(ln(0.0), f64::NEG_INFINITY);
-        assert!(ln(-1.0).is_nan());
-    }
-
-    #[test]
-    fn samplers_have_the_right_moments() {
-        let mut rng = Streams::new(2, 0).get("test/samplers");
-        let n = 200_000;
-        let (mut s1, mut s2) = (0.0, 0.0);
-        for _ in 0..n {
-            let z = std_normal(&mut rng);
-            s1 += z;
-            s2 += z * z;
-        }
-        let mean = s1 / n as f64;
-        let var = s2 / n as f64 - mean * mean;
-        assert!(mean.abs() < 0.01, "{mean}");
-        assert!((var - 1.0).abs() < 0.02, "{var}");
-        let mut counts = [0u32; 7];
-        for _ in 0..70_000 {
-            counts[below(&mut rng, 7) as usize] += 1;
-        }
-        for c in counts {
-            assert!((9_500..10_500).contains(&c), "{counts:?}");
-        }
-        for _ in 0..10_000 {
-            let x = truncated_normal01(&mut rng, 0.9, 0.3);
-            assert!((0.0..=1.0).contains(&x));
-        }
-        assert_eq!(truncated_normal01(&mut rng, 1.7, 0.0), 1.0);
-        assert_eq!(truncated_normal01(&mut rng, 50.0, 0.01), 1.0);
     }
 }

@@ -9,11 +9,12 @@
 
 use super::compile::Ix;
 use super::elections::row_distance;
-use super::rng::{std_normal, truncated_normal01, uniform01};
+use super::rng::{TruncNormal, std_normal, uniform01};
 use super::world::World;
 use super::{ModelError, compile::Ids};
 use crate::scenario::schema::{ActorKind, Scenario};
 use rand_chacha::ChaCha8Rng;
+use std::cell::RefCell;
 
 /// No attachment.
 pub const NONE: u16 = u16::MAX;
@@ -35,6 +36,152 @@ pub struct VoterState {
     pub turnout_attachment: f64,
     pub turnout_alienation: f64,
     pub turnout_indifference: f64,
+    /// Moved by every change of `party` or `strength` ([`step`] moves it; code that writes them
+    /// elsewhere calls [`VoterState::touch`]): the poll cache is keyed on it.
+    changes: u64,
+    /// The last poll and what it was computed from (see [`poll`]).
+    cache: RefCell<Option<PollCache>>,
+    /// The last matrix of citizens' distances to the parties' platforms (see [`with_distances`]).
+    dist: RefCell<Option<Distances>>,
+}
+
+/// Every citizen's distance to every party's platform, party-major (`d[k * n + i]`), with what it
+/// was computed from: the population's version and the platforms.
+#[derive(Debug, Clone)]
+struct Distances {
+    opinions: u64,
+    platforms: Platforms,
+    d: Vec<f64>,
+}
+
+/// Runs `f` on the matrix of country `c`'s citizens' distances to the platforms `pf` (party-major:
+/// citizen `i` to party `k` at `k * n + i`, each `elections::row_distance` with the same
+/// arithmetic), computed once for each state of the opinions and platforms: the monthly update and
+/// the poll that follows it share one.
+fn with_distances<T>(w: &World, c: Ix, pf: &Platforms, f: impl FnOnce(&[f64]) -> T) -> T {
+    let pop = &w.countries[c].pop;
+    let version = pop.version();
+    let mut cache = w.voters[c].dist.borrow_mut();
+    let current = cache
+        .as_ref()
+        .is_some_and(|x| x.opinions == version && x.platforms.same_terms(pf));
+    if !current {
+        let n = pop.n as usize;
+        let mut d = cache.take().map(|x| x.d).unwrap_or_default();
+        d.clear();
+        d.resize(n * pf.spans.len(), 0.0);
+        if pop.dims > 0 {
+            for (k, col) in d.chunks_exact_mut(n.max(1)).enumerate() {
+                let (t0, t1, len, _) = pf.spans[k];
+                if t0 == t1 {
+                    continue;
+                }
+                // term by term over the citizens (each citizen's sum in platform order, as
+                // `row_distance` adds), then one division each
+                for &(dim, v) in &pf.terms[t0..t1] {
+                    assert!(dim < pop.dims, "platform issue out of range");
+                    for (x, row) in col.iter_mut().zip(pop.opinions.chunks_exact(pop.dims)) {
+                        *x += (row[dim] - v).abs();
+                    }
+                }
+                for x in col.iter_mut() {
+                    *x /= len;
+                }
+            }
+        }
+        *cache = Some(Distances {
+            opinions: version,
+            platforms: pf.clone(),
+            d,
+        });
+    }
+    f(&cache.as_ref().expect("just computed").d)
+}
+
+impl VoterState {
+    /// Marks `party` or `strength` as changed (the cached poll is recomputed when next read).
+    pub fn touch(&mut self) {
+        self.changes = self.changes.wrapping_add(1);
+    }
+}
+
+/// A poll with what it was computed from: the population's version, the voters' changes, and the
+/// parties' platforms and appeals. It is current while all three are unchanged.
+#[derive(Debug, Clone)]
+struct PollCache {
+    opinions: u64,
+    changes: u64,
+    platforms: Platforms,
+    poll: Poll,
+}
+
+/// The platforms and appeals of a country's parties flattened for scans over its citizens: the
+/// (issue, position) terms of every party in one buffer, per party its terms' range, their count
+/// and its appeal. [`Platforms::distance`] is `elections::row_distance` with the same arithmetic.
+#[derive(Debug, Clone)]
+struct Platforms {
+    terms: Vec<(Ix, f64)>,
+    spans: Vec<(usize, usize, f64, f64)>,
+}
+
+impl Platforms {
+    fn new(w: &World, parties: &[Ix]) -> Platforms {
+        let mut terms = Vec::new();
+        let mut spans = Vec::with_capacity(parties.len());
+        for &p in parties {
+            let a = &w.actors[p];
+            let start = terms.len();
+            terms.extend_from_slice(&a.platform);
+            spans.push((start, terms.len(), a.platform.len() as f64, a.appeal));
+        }
+        Platforms { terms, spans }
+    }
+
+    /// Same platforms, bit for bit (appeals aside).
+    fn same_terms(&self, o: &Platforms) -> bool {
+        self.terms.len() == o.terms.len()
+            && self.spans.len() == o.spans.len()
+            && self
+                .terms
+                .iter()
+                .zip(&o.terms)
+                .all(|(x, y)| x.0 == y.0 && x.1.to_bits() == y.1.to_bits())
+            && self
+                .spans
+                .iter()
+                .zip(&o.spans)
+                .all(|(x, y)| x.0 == y.0 && x.1 == y.1)
+    }
+
+    /// Same platforms and appeals, bit for bit.
+    fn same(&self, o: &Platforms) -> bool {
+        self.same_terms(o)
+            && self
+                .spans
+                .iter()
+                .zip(&o.spans)
+                .all(|(x, y)| x.3.to_bits() == y.3.to_bits())
+    }
+
+    /// `row_distance(row, platform of party k)`.
+    #[inline]
+    fn distance(&self, row: &[f64], k: usize) -> f64 {
+        let (t0, t1, len, _) = self.spans[k];
+        if t0 == t1 {
+            return 0.0;
+        }
+        let mut s = 0.0;
+        for &(d, v) in &self.terms[t0..t1] {
+            s += (row[d] - v).abs();
+        }
+        s / len
+    }
+
+    /// Party `k`'s appeal.
+    #[inline]
+    fn appeal(&self, k: usize) -> f64 {
+        self.spans[k].3
+    }
 }
 
 /// A simulated poll of one country: everyone asked, per party of the country (in `parties` order).
@@ -97,6 +244,9 @@ pub fn init(w: &World, streams: &super::rng::Streams) -> Result<Vec<VoterState>,
             turnout_alienation: v.turnout_alienation.value(),
             turnout_indifference: v.turnout_indifference.value(),
             parties,
+            changes: 0,
+            cache: RefCell::new(None),
+            dist: RefCell::new(None),
         };
         if !v.attachment.is_empty() && n > 0 {
             let mut target = vec![0.0; st.parties.len()];
@@ -112,10 +262,10 @@ pub fn init(w: &World, streams: &super::rng::Streams) -> Result<Vec<VoterState>,
             }
             let mut rng = streams.get(&format!("voters/{}", spec.id));
             assign(w, c, &mut st, &target, v.fit.value(), &mut rng);
-            let (m, sd) = (v.strength.mean.value(), v.strength.sd.value());
+            let tn = TruncNormal::new(v.strength.mean.value(), v.strength.sd.value(), 0.0, 1.0);
             for i in 0..n {
                 if st.party[i] != NONE {
-                    st.strength[i] = truncated_normal01(&mut rng, m, sd);
+                    st.strength[i] = tn.sample(&mut rng);
                 }
             }
         }
@@ -245,39 +395,44 @@ fn assign(w: &World, c: Ix, st: &mut VoterState, target: &[f64], fit: f64, rng: 
     let none = (1.0 - target.iter().sum::<f64>()).max(0.0);
     let fit = if fit > 0.0 { fit } else { f64::MIN_POSITIVE };
     // Affinity matrix, citizen-major: exp(−(D − D_min) / fit) per citizen (shifted for range).
+    let pf = Platforms::new(w, &st.parties);
     let mut aff = vec![0.0; n * np];
     for i in 0..n {
         let row = &pop.opinions[i * pop.dims..(i + 1) * pop.dims];
-        let d: Vec<f64> = st
-            .parties
-            .iter()
-            .map(|&p| row_distance(row, &w.actors[p].platform))
-            .collect();
         for k in 0..np {
-            aff[i * np + k] = (-(d[k]) / fit).exp();
+            aff[i * np + k] = crate::portable::math::exp(-pf.distance(row, k) / fit);
         }
     }
     let mut scale: Vec<f64> = target.to_vec();
     let mut none_scale = none;
     let mut prob = vec![0.0; n * (np + 1)];
-    for _ in 0..FIT_ITERATIONS {
-        // Row-normalised probabilities under the current column scales.
-        let mut col = vec![0.0; np + 1];
-        for i in 0..n {
+    let mut col = vec![0.0; np + 1];
+    for it in 0..FIT_ITERATIONS {
+        // Row-normalised probabilities under the current column scales (kept from the last sweep,
+        // the one the draws use).
+        let keep = it + 1 == FIT_ITERATIONS;
+        col.fill(0.0);
+        for (i, a) in aff.chunks_exact(np.max(1)).take(n).enumerate() {
             let mut z = none_scale;
             for k in 0..np {
-                z += scale[k] * aff[i * np + k];
+                z += scale[k] * a[k];
             }
             if z <= 0.0 {
                 continue;
             }
+            let inv = 1.0 / z;
             for k in 0..np {
-                let p = scale[k] * aff[i * np + k] / z;
-                prob[i * (np + 1) + k] = p;
+                let p = scale[k] * a[k] * inv;
                 col[k] += p;
+                if keep {
+                    prob[i * (np + 1) + k] = p;
+                }
             }
-            prob[i * (np + 1) + np] = none_scale / z;
-            col[np] += none_scale / z;
+            let p = none_scale * inv;
+            col[np] += p;
+            if keep {
+                prob[i * (np + 1) + np] = p;
+            }
         }
         for k in 0..np {
             if col[k] > 0.0 {
@@ -315,32 +470,35 @@ pub fn step(w: &mut World) {
         let mut party = std::mem::take(&mut w.voters[c].party);
         let mut strength = std::mem::take(&mut w.voters[c].strength);
         let st = &w.voters[c];
-        let pop = &w.countries[c].pop;
+        let n = w.countries[c].pop.n as usize;
         let lat = st.latitude;
+        let pf = Platforms::new(w, &st.parties);
         let mut e = vec![0.0; st.parties.len()];
-        for i in 0..party.len() {
-            let row = &pop.opinions[i * pop.dims..(i + 1) * pop.dims];
-            if party[i] == NONE {
-                for (k, &p) in st.parties.iter().enumerate() {
-                    e[k] = row_distance(row, &w.actors[p].platform) - w.actors[p].appeal;
+        with_distances(w, c, &pf, |dist| {
+            for i in 0..party.len().min(n) {
+                if party[i] == NONE {
+                    for (k, e) in e.iter_mut().enumerate() {
+                        *e = dist[k * n + i] - pf.appeal(k);
+                    }
+                    let (k, b, s) = best_two(&e);
+                    if decided(st, false, b, s) {
+                        party[i] = k as u16;
+                        strength[i] = 0.0;
+                    }
+                    continue;
                 }
-                let (k, b, s) = best_two(&e);
-                if decided(st, false, b, s) {
-                    party[i] = k as u16;
-                    strength[i] = 0.0;
-                }
-                continue;
+                let d = dist[party[i] as usize * n + i];
+                let target = if lat > 0.0 {
+                    (1.0 - d / lat).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                strength[i] += st.update * (target - strength[i]);
             }
-            let d = row_distance(row, &w.actors[st.parties[party[i] as usize]].platform);
-            let target = if lat > 0.0 {
-                (1.0 - d / lat).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            strength[i] += st.update * (target - strength[i]);
-        }
+        });
         w.voters[c].party = party;
         w.voters[c].strength = strength;
+        w.voters[c].touch();
     }
 }
 
@@ -378,14 +536,18 @@ pub fn effective_row(w: &World, c: Ix, i: usize, row: &[f64], ballot: &[Ix], out
 /// the second is `+∞` with a single entry.
 pub fn best_two(e: &[f64]) -> (usize, f64, f64) {
     let (mut k, mut b, mut s) = (0, f64::INFINITY, f64::INFINITY);
+    // selects rather than branches (which of the parties is nearest is a coin flip to a predictor)
     for (j, &x) in e.iter().enumerate() {
-        if x < b {
-            s = b;
-            b = x;
-            k = j;
-        } else if x < s {
-            s = x;
-        }
+        let (better, second) = (x < b, x < s);
+        s = if better {
+            b
+        } else if second {
+            x
+        } else {
+            s
+        };
+        b = if better { x } else { b };
+        k = if better { j } else { k };
     }
     (k, b, s)
 }
@@ -427,7 +589,30 @@ pub fn turnout_probability(st: &VoterState, i: usize, turnout: f64, best: f64, s
 }
 
 /// The simulated poll of country `c` now (every citizen asked about every party of the country).
+/// Computed once for each state of the opinions, the attachments and the parties' platforms and
+/// appeals (the last poll is kept and returned while they are unchanged).
 pub fn poll(w: &World, c: Ix) -> Poll {
+    let st = &w.voters[c];
+    let platforms = Platforms::new(w, &st.parties);
+    let opinions = w.countries[c].pop.version();
+    if let Some(x) = st.cache.borrow().as_ref().filter(|x| {
+        x.opinions == opinions && x.changes == st.changes && x.platforms.same(&platforms)
+    }) {
+        return x.poll.clone();
+    }
+    let p = poll_now(w, c, &platforms);
+    *st.cache.borrow_mut() = Some(PollCache {
+        opinions,
+        changes: st.changes,
+        platforms,
+        poll: p.clone(),
+    });
+    p
+}
+
+/// The poll computed afresh (the arithmetic of [`effective`], [`best_two`] and [`decided`] per
+/// citizen, on the flattened platforms).
+fn poll_now(w: &World, c: Ix, pf: &Platforms) -> Poll {
     let st = &w.voters[c];
     let np = st.parties.len();
     let n = w.countries[c].pop.n;
@@ -440,15 +625,43 @@ pub fn poll(w: &World, c: Ix) -> Poll {
     if np == 0 {
         return p;
     }
-    let mut e = vec![0.0; np];
-    for i in 0..n as usize {
-        effective(w, c, i, &st.parties, &mut e);
-        let (k, b, s) = best_two(&e);
-        p.nearest[k] += 1;
-        if decided(st, is_own(st, i, k), b, s) {
-            p.named[k] += 1;
-            p.decided += 1;
+    let n = n as usize;
+    let appeal: Vec<f64> = (0..np).map(|k| pf.appeal(k)).collect();
+    // a citizen past the end of `party` (none at present) has no attachment
+    let m = n.min(st.party.len()).min(st.strength.len());
+    with_distances(w, c, pf, |dist| {
+        // the columns of the distance matrix, one per party (a stack buffer for up to 8 parties)
+        let cols: Vec<&[f64]> = dist.chunks_exact(n.max(1)).take(np).collect();
+        let mut stack = [0.0f64; 8];
+        let mut heap = Vec::new();
+        let e: &mut [f64] = if np <= stack.len() {
+            &mut stack[..np]
+        } else {
+            heap.resize(np, 0.0);
+            &mut heap
+        };
+        for i in 0..n {
+            for ((e, col), a) in e.iter_mut().zip(&cols).zip(&appeal) {
+                *e = col[i] - a;
+            }
+            let own = if i < m { st.party[i] } else { NONE };
+            if own != NONE {
+                e[own as usize] -= st.weight * st.strength[i];
+            }
+            let (k, b, s) = best_two(e);
+            tally(st, &mut p, k, own, b, s);
         }
-    }
+    });
     p
+}
+
+/// Counts one respondent of [`poll_now`]: nearest party `k` (effective distances `b` < `s`), own
+/// attachment `own` ([`NONE`] without).
+#[inline(always)]
+fn tally(st: &VoterState, p: &mut Poll, k: usize, own: u16, b: f64, s: f64) {
+    p.nearest[k] += 1;
+    if decided(st, own as usize == k && own != NONE, b, s) {
+        p.named[k] += 1;
+        p.decided += 1;
+    }
 }

@@ -143,6 +143,12 @@ pub struct World<'s> {
     pub log: Option<Vec<Event>>,
     /// Mean opinion `[country * dims + dim]` (refreshed by [`World::refresh_derived`]).
     pub mean_opinion: Vec<f64>,
+    /// Share of citizens above the recording threshold (`record.share_threshold`)
+    /// `[country * dims + dim]`, computed in the same pass as `mean_opinion`.
+    pub opinion_share: Vec<f64>,
+    /// Per country: the population's [`Population::version`] when `mean_opinion` and
+    /// `opinion_share` were computed (they are current while it matches).
+    means_version: Vec<u64>,
     /// Disinformation pressure memory `[country * dims + dim]`: the mean opinion shift from
     /// disinformation, halved each month (see `economy`), used by counter-disinformation's perception.
     pub pressure: Vec<f64>,
@@ -383,6 +389,8 @@ impl<'s> World<'s> {
                 None
             },
             mean_opinion: vec![0.0; s.countries.len() * nd],
+            opinion_share: vec![0.0; s.countries.len() * nd],
+            means_version: vec![u64::MAX; s.countries.len()],
             pressure: vec![0.0; s.countries.len() * nd],
             media,
         };
@@ -409,15 +417,38 @@ impl<'s> World<'s> {
         Ids::new(self.s)
     }
 
-    /// Recomputes derived quantities: per-country mean opinions, and the issues' forecasts and spreads.
-    /// Called after every phase that changes citizens or positions.
+    /// Recomputes derived quantities: mean opinions and shares above the recording threshold, and
+    /// the issues' forecasts and spreads. Called after every phase that changes citizens or
+    /// positions. A country's means and shares are recomputed only when its opinions changed (the
+    /// population's version), in one pass over the citizens: the results are those of a full
+    /// recomputation.
     pub fn refresh_derived(&mut self) {
+        let threshold = self.s.record.share_threshold;
         for (c, st) in self.countries.iter().enumerate() {
-            let nd = st.pop.dims;
-            st.pop
-                .means_into(&mut self.mean_opinion[c * nd..(c + 1) * nd]);
+            if st.pop.version() != self.means_version[c] {
+                let nd = st.pop.dims;
+                st.pop.summarise(
+                    threshold,
+                    &mut self.mean_opinion[c * nd..(c + 1) * nd],
+                    &mut self.opinion_share[c * nd..(c + 1) * nd],
+                );
+                self.means_version[c] = st.pop.version();
+            }
         }
         super::negotiation::refresh(self);
+    }
+
+    /// Country `c`'s mean opinions and shares above the recording threshold (per dimension), if
+    /// they are current (computed since the opinions last changed).
+    pub fn current_summary(&self, c: Ix) -> Option<(&[f64], &[f64])> {
+        let pop = &self.countries[c].pop;
+        (pop.version() == self.means_version[c]).then(|| {
+            let nd = pop.dims;
+            (
+                &self.mean_opinion[c * nd..(c + 1) * nd],
+                &self.opinion_share[c * nd..(c + 1) * nd],
+            )
+        })
     }
 
     /// Forecast of issue `i` if actor `who`'s capability boost were `boost`.
@@ -552,10 +583,14 @@ impl<'s> World<'s> {
     /// The current value of an indicator.
     pub fn indicator(&self, ind: Ind) -> f64 {
         match ind {
-            Ind::Opinion { c, d } => self.countries[c].pop.mean(d),
-            Ind::OpinionShare { c, d, threshold } => {
-                self.countries[c].pop.share_above(d, threshold)
-            }
+            Ind::Opinion { c, d } => match self.current_summary(c) {
+                Some((means, _)) => means[d],
+                None => self.countries[c].pop.mean(d),
+            },
+            Ind::OpinionShare { c, d, threshold } => match self.current_summary(c) {
+                Some((_, shares)) if threshold == self.s.record.share_threshold => shares[d],
+                _ => self.countries[c].pop.share_above(d, threshold),
+            },
             Ind::Polarization { c, d } => self.countries[c].pop.polarization(d),
             Ind::Influence { p, c } => self.influence(p, c),
             Ind::Confidence(c) => self.countries[c].confidence,

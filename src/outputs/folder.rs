@@ -45,6 +45,7 @@ pub fn write_batch<S: Simulate + ?Sized>(
 ) -> Result<Finished, OutputError> {
     let mut m = template.clone();
     m.crossroads_version = env!("CARGO_PKG_VERSION").to_string();
+    m.streams = crate::model::rng::STREAMS_VERSION;
     m.status = Status::Running;
     m.completed_runs = 0;
     m.started_at = now_utc();
@@ -155,6 +156,7 @@ pub fn template(
 ) -> Manifest {
     Manifest {
         crossroads_version: env!("CARGO_PKG_VERSION").to_string(),
+        streams: crate::model::rng::STREAMS_VERSION,
         status: Status::Running,
         completed_runs: 0,
         scenario,

@@ -89,6 +89,10 @@ pub struct Manifest {
     pub status: Status,
     /// Runs whose rows are in runs.csv (all of the shard's when complete).
     pub completed_runs: u64,
+    /// The version of the draws (`model::rng::STREAMS_VERSION`): the same seed gives the same runs
+    /// only under the same streams version. 0 in folders written before it was recorded.
+    #[serde(default)]
+    pub streams: u32,
     pub scenario: ScenarioInfo,
     pub sets: Vec<String>,
     pub seed: u64,

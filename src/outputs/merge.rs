@@ -101,6 +101,13 @@ fn check(dirs: &[PathBuf]) -> Result<Vec<ShardDir>, OutputError> {
                 f.crossroads_version.clone(),
             ));
         }
+        if m.streams != f.streams {
+            problems.push(differs(
+                "streams version",
+                m.streams.to_string(),
+                f.streams.to_string(),
+            ));
+        }
         if sh.count != count {
             problems.push(differs(
                 "shard count",

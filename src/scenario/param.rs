@@ -3,17 +3,18 @@
 //! `Triangular(lo, mode, hi)`, `LogNormal(mu, sigma)`, `Choice([...])`). A plain number stays fixed.
 //!
 //! The model only ever sees fixed values: before each run the batch runner *realises* the scenario,
-//! sampling every distribution from its own named stream (`param/<path>`), see [`crate::model::rng`].
+//! sampling every distribution from its own named stream (`param/<path>`), see [`crate::model::rng`],
+//! through the portable samplers of [`crate::portable::sample`] (the same draws on every platform).
 //!
 //! In the document tree a distribution is a named tuple whose name is one of [`DIST_NAMES`]; no other
 //! variant of the schema uses these names, and typed deserialization rejects them where a plain number
 //! (not a [`Param`]) is expected.
 
 use super::de::from_node;
+use super::schema::Scenario;
 use super::tree::{Kind, Node, Problem, Seg, display_path};
-use rand::RngExt;
+use crate::portable::sample;
 use rand_chacha::ChaCha8Rng;
-use rand_distr::Distribution;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -69,7 +70,7 @@ impl Dist {
             Dist::TruncNormal(m, _, lo, hi) => m.clamp(*lo, (*hi).max(*lo)),
             Dist::Beta(a, b) => a / (a + b),
             Dist::Triangular(lo, mode, hi) => (lo + mode + hi) / 3.0,
-            Dist::LogNormal(mu, s) => (mu + 0.5 * s * s).exp(),
+            Dist::LogNormal(mu, s) => crate::portable::math::exp(mu + 0.5 * s * s),
             Dist::Choice(v) => {
                 if v.is_empty() {
                     f64::NAN
@@ -140,9 +141,6 @@ pub const DIST_NAMES: [&str; 7] = [
     "LogNormal",
     "Choice",
 ];
-
-/// Most draws [`Dist::sample`] makes for a `TruncNormal` before it clamps the last one into `[lo, hi]`.
-pub const TRUNC_NORMAL_TRIES: usize = 1000;
 
 fn num(v: f64) -> String {
     format!("{v}")
@@ -218,7 +216,10 @@ impl Dist {
             Dist::Normal(m, 0.0) => (m, m),
             Dist::Normal(..) => (f64::NEG_INFINITY, f64::INFINITY),
             Dist::Beta(..) => (0.0, 1.0),
-            Dist::LogNormal(mu, 0.0) => (mu.exp(), mu.exp()),
+            Dist::LogNormal(mu, 0.0) => (
+                crate::portable::math::exp(mu),
+                crate::portable::math::exp(mu),
+            ),
             Dist::LogNormal(..) => (0.0, f64::INFINITY),
             Dist::Choice(ref v) => (
                 v.iter().copied().fold(f64::INFINITY, f64::min),
@@ -227,47 +228,29 @@ impl Dist {
         }
     }
 
-    /// One draw. `TruncNormal` resamples up to [`TRUNC_NORMAL_TRIES`] times and then clamps the last
-    /// draw into `[lo, hi]` (so it never loops forever when the mass inside is tiny). An invalid
-    /// distribution (see [`Dist::check`], which validation runs first) yields its nominal value.
+    /// One draw, through the project's portable samplers ([`crate::portable::sample`]: the same
+    /// bits on every platform and for every version of `rand`): `Uniform` one uniform, `Normal`
+    /// one ziggurat normal, `TruncNormal` exact ([`sample::TruncNormal`]: rejection, or the inverse
+    /// CDF when `[lo, hi]` holds under 5% of the mass), `Beta` two Marsaglia–Tsang gammas,
+    /// `Triangular` the inverse CDF of one uniform, `LogNormal` `exp` of a normal, `Choice` one
+    /// unbiased integer. An invalid distribution (see [`Dist::check`], which validation runs
+    /// first) yields its nominal value without drawing.
     pub fn sample(&self, rng: &mut ChaCha8Rng) -> f64 {
         if self.check().is_err() {
             return self.nominal();
         }
         match *self {
-            Dist::Uniform(lo, hi) => lo + (hi - lo) * rng.random::<f64>(),
-            Dist::Normal(m, sd) => rand_distr::Normal::new(m, sd)
-                .map(|d| d.sample(rng))
-                .unwrap_or(m),
-            Dist::TruncNormal(m, sd, lo, hi) => {
-                let Ok(d) = rand_distr::Normal::new(m, sd) else {
-                    return m.clamp(lo, hi);
-                };
-                let mut x = m;
-                for _ in 0..TRUNC_NORMAL_TRIES {
-                    x = d.sample(rng);
-                    if (lo..=hi).contains(&x) {
-                        return x;
-                    }
-                }
-                x.clamp(lo, hi)
+            Dist::Uniform(lo, hi) => sample::uniform(rng, lo, hi),
+            Dist::Normal(m, sd) => sample::normal(rng, m, sd),
+            Dist::TruncNormal(m, sd, lo, hi) => sample::TruncNormal::new(m, sd, lo, hi).sample(rng),
+            Dist::Beta(a, b) => sample::beta(rng, a, b),
+            Dist::Triangular(lo, mode, hi) => sample::triangular(rng, lo, mode, hi),
+            Dist::LogNormal(mu, s) => sample::lognormal(rng, mu, s),
+            Dist::Choice(ref v) => {
+                // `check` guarantees a non-empty list; more than u32::MAX choices cannot be written
+                let k = u32::try_from(v.len()).unwrap_or(u32::MAX);
+                v[sample::below(rng, k) as usize]
             }
-            Dist::Beta(a, b) => rand_distr::Beta::new(a, b)
-                .map(|d| d.sample(rng))
-                .unwrap_or(a / (a + b)),
-            Dist::Triangular(lo, mode, hi) => {
-                if lo == hi {
-                    lo
-                } else {
-                    rand_distr::Triangular::new(lo, hi, mode)
-                        .map(|d| d.sample(rng))
-                        .unwrap_or(mode)
-                }
-            }
-            Dist::LogNormal(mu, s) => rand_distr::LogNormal::new(mu, s)
-                .map(|d| d.sample(rng))
-                .unwrap_or(mu.exp()),
-            Dist::Choice(ref v) => v[rng.random_range(0..v.len())],
         }
     }
 }
@@ -391,6 +374,112 @@ pub fn realise(
         drawn.push((path, v));
     }
     (out, drawn)
+}
+
+/// The typed scenario of one run: what [`realise`] followed by deserializing the whole realised tree
+/// gives (tested), at a fraction of the cost. `base` is the scenario deserialized from `tree` (its
+/// distributions at their nominal values). Only the top-level entries that hold a distribution (one
+/// country, one actor, the `world` block, ...) are deserialized again, from their realised subtree;
+/// everything else is cloned from `base`. A distribution anywhere else (a part of the schema this
+/// does not know) falls back to the whole tree. Returns the scenario and the `(path, value)` drawn,
+/// in document order.
+pub fn realise_scenario(
+    tree: &Node,
+    base: &Scenario,
+    streams: &mut dyn FnMut(&str) -> ChaCha8Rng,
+) -> Result<(Scenario, Vec<(String, f64)>), String> {
+    let nodes = dist_nodes(tree);
+    let mut s = base.clone();
+    let mut drawn = Vec::with_capacity(nodes.len());
+    // (top-level segments, realised copy of that subtree)
+    let mut parts: Vec<(&[Seg], Node)> = Vec::new();
+    for (segs, n) in &nodes {
+        let path = display_path(tree, segs);
+        let v = match from_node::<Dist>(n) {
+            Ok(d) => d.sample(&mut streams(&path)),
+            Err(_) => f64::NAN,
+        };
+        drawn.push((path, v));
+        let top = match segs.as_slice() {
+            [Seg::Field(f), Seg::Index(_), ..] if is_list_field(f) => &segs[..2],
+            [Seg::Field(f), _, ..] if is_block_field(f) => &segs[..1],
+            _ => return realise_whole(tree, base, streams),
+        };
+        if parts.last().is_none_or(|(t, _)| *t != top) {
+            let Some(sub) = tree.at(top) else {
+                return realise_whole(tree, base, streams);
+            };
+            parts.push((top, sub.clone()));
+        }
+        let (_, sub) = parts.last_mut().expect("pushed above");
+        if let Some(slot) = sub.at_mut(&segs[top.len()..]) {
+            *slot = Node::new(Kind::Float(v), n.span);
+        }
+    }
+    for (top, sub) in &parts {
+        let bad = |e: super::de::DeError| e.message;
+        match top {
+            [Seg::Field(f), Seg::Index(i)] => {
+                let i = *i;
+                match f.as_str() {
+                    "dimensions" => s.dimensions[i] = from_node(sub).map_err(bad)?,
+                    "countries" => s.countries[i] = from_node(sub).map_err(bad)?,
+                    "actors" => s.actors[i] = from_node(sub).map_err(bad)?,
+                    "issues" => s.issues[i] = from_node(sub).map_err(bad)?,
+                    "projects" => s.projects[i] = from_node(sub).map_err(bad)?,
+                    "routes" => s.routes[i] = from_node(sub).map_err(bad)?,
+                    "elections" => s.elections[i] = from_node(sub).map_err(bad)?,
+                    "events" => s.events[i] = from_node(sub).map_err(bad)?,
+                    "outcomes" => s.outcomes[i] = from_node(sub).map_err(bad)?,
+                    "outcome_classes" => s.outcome_classes[i] = from_node(sub).map_err(bad)?,
+                    _ => unreachable!("is_list_field"),
+                }
+            }
+            [Seg::Field(f)] => match f.as_str() {
+                "run" => s.run = from_node(sub).map_err(bad)?,
+                "process" => s.process = from_node(sub).map_err(bad)?,
+                "world" => s.world = from_node(sub).map_err(bad)?,
+                "record" => s.record = from_node(sub).map_err(bad)?,
+                _ => unreachable!("is_block_field"),
+            },
+            _ => unreachable!("tops are one or two segments"),
+        }
+    }
+    Ok((s, drawn))
+}
+
+/// Top-level list fields of [`Scenario`] whose elements [`realise_scenario`] re-reads one by one.
+fn is_list_field(f: &str) -> bool {
+    matches!(
+        f,
+        "dimensions"
+            | "countries"
+            | "actors"
+            | "issues"
+            | "projects"
+            | "routes"
+            | "elections"
+            | "events"
+            | "outcomes"
+            | "outcome_classes"
+    )
+}
+
+/// Top-level struct fields of [`Scenario`] that [`realise_scenario`] re-reads whole.
+fn is_block_field(f: &str) -> bool {
+    matches!(f, "run" | "process" | "world" | "record")
+}
+
+/// [`realise_scenario`]'s fallback: the whole realised tree deserialized.
+fn realise_whole(
+    tree: &Node,
+    base: &Scenario,
+    streams: &mut dyn FnMut(&str) -> ChaCha8Rng,
+) -> Result<(Scenario, Vec<(String, f64)>), String> {
+    let (t, drawn) = realise(tree, streams);
+    let mut s: Scenario = from_node(&t).map_err(|e| e.message)?;
+    s.extends = base.extends.clone();
+    Ok((s, drawn))
 }
 
 #[cfg(test)]

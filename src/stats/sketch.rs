@@ -1,15 +1,16 @@
 //! [`Sketch`]: a mergeable, fixed-range logarithmic-bucket quantile sketch
 //! (DDSketch-style) whose merge is exact integer addition of bucket counts.
 //!
-//! Bucketing uses a logarithm built only from IEEE-754 `+ − × ÷` (no libm), so
-//! the bucket a value lands in, and therefore the whole serialized state, is
-//! the same on every platform.
+//! Bucketing uses the project's portable logarithm ([`crate::portable::math::ln`], built only from
+//! IEEE-754 `+ − × ÷`, no libm), so the bucket a value lands in, and therefore the whole serialized
+//! state, is the same on every platform.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use super::f64_text;
+use crate::portable::math::ln;
 
 /// Default relative accuracy of [`Sketch`] quantiles.
 pub const DEFAULT_ALPHA: f64 = 0.005;
@@ -102,9 +103,9 @@ impl Sketch {
             return Err(SketchError(format!("alpha {alpha} not in [1e-4, 0.5]")));
         }
         let gamma = (1.0 + alpha) / (1.0 - alpha);
-        let ln_gamma = ln_det(gamma);
+        let ln_gamma = ln(gamma);
         let inv_ln_gamma = 1.0 / ln_gamma;
-        let raw_key = |x: f64| (ln_det(x) * inv_ln_gamma).ceil() as i32;
+        let raw_key = |x: f64| (ln(x) * inv_ln_gamma).ceil() as i32;
         Ok(Self {
             alpha,
             inv_ln_gamma,
@@ -129,7 +130,7 @@ impl Sketch {
     /// Bucket index of a magnitude `a >= ZERO_THRESHOLD`, clamped to the fixed range.
     #[inline]
     fn key(&self, a: f64) -> i32 {
-        let k = (ln_det(a) * self.inv_ln_gamma).ceil() as i32;
+        let k = (ln(a) * self.inv_ln_gamma).ceil() as i32;
         k.clamp(self.min_key, self.max_key)
     }
 
@@ -311,50 +312,6 @@ fn merge_store(a: &mut Vec<(i32, u64)>, b: &[(i32, u64)]) {
     *a = out;
 }
 
-/// Natural logarithm of a positive normal `x` using only IEEE `+ − × ÷`, so
-/// it gives the same bits on every platform (unlike libm's `ln`). Accurate to
-/// a few ulp, which is all bucketing needs.
-fn ln_det(x: f64) -> f64 {
-    debug_assert!(x.is_normal() && x > 0.0);
-    let bits = x.to_bits();
-    let mut e = ((bits >> 52) & 0x7ff) as i32 - 1023;
-    // Mantissa in [1, 2).
-    let mut m = f64::from_bits((bits & ((1u64 << 52) - 1)) | (1023u64 << 52));
-    if m > std::f64::consts::SQRT_2 {
-        m *= 0.5;
-        e += 1;
-    }
-    // ln m = 2 atanh(s) = 2s(1 + s²/3 + s⁴/5 + ...), s = (m-1)/(m+1),
-    // |s| <= 0.1716, s² <= 0.0295: terms through s²⁰/21 leave < 1e-18 relative.
-    let s = (m - 1.0) / (m + 1.0);
-    let s2 = s * s;
-    // Horner from the innermost term: the same operations, in the same order, as the nested form
-    // 1 + s²(1/3 + s²(1/5 + ... + s²(1/19 + s² / 21))) (written as a loop: rustfmt chokes on the nest).
-    const C: [f64; 10] = [
-        1.0 / 3.0,
-        1.0 / 5.0,
-        1.0 / 7.0,
-        1.0 / 9.0,
-        1.0 / 11.0,
-        1.0 / 13.0,
-        1.0 / 15.0,
-        1.0 / 17.0,
-        1.0 / 19.0,
-        1.0 / 21.0,
-    ];
-    let mut q = C[9];
-    for &c in C[..9].iter().rev() {
-        q = c + s2 * q;
-    }
-    let p = 1.0 + s2 * q;
-    // Split ln 2 into a high part with trailing zeros (exact products with e)
-    // and a small correction.
-    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
-    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
-    let ef = e as f64;
-    ef * LN2_HI + (ef * LN2_LO + 2.0 * s * p)
-}
-
 /// Serialized form of [`Sketch`]: only the real state, floats as exact text.
 #[derive(Serialize, Deserialize)]
 struct SketchRepr {
@@ -473,17 +430,17 @@ mod tests {
     }
 
     #[test]
-    fn ln_det_matches_libm() {
+    fn portable_ln_matches_libm() {
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         for _ in 0..100_000 {
             let x = 10f64.powf(rng.random::<f64>() * 40.0 - 20.0);
-            let (a, b) = (ln_det(x), x.ln());
+            let (a, b) = (ln(x), x.ln());
             assert!(
                 (a - b).abs() <= 4.0 * f64::EPSILON * b.abs().max(1.0),
                 "{x}: {a} vs {b}"
             );
         }
-        assert_eq!(ln_det(1.0), 0.0);
+        assert_eq!(ln(1.0), 0.0);
     }
 
     #[test]
@@ -678,10 +635,10 @@ mod perf {
         let t = Instant::now();
         let mut acc = 0.0;
         for i in 0..n {
-            acc += ln_det(1.0 + i as f64);
+            acc += ln(1.0 + i as f64);
         }
         let per = t.elapsed().as_nanos() as f64 / n as f64;
-        eprintln!("ln_det: {per:.1} ns/value ({acc})");
+        eprintln!("portable ln: {per:.1} ns/value ({acc})");
         let t = Instant::now();
         let mut acc = 0.0;
         for i in 0..n {
