@@ -1,4 +1,4 @@
-//! Initial opinions of a country's citizens (docs/model.md 7.1.1): a marginal distribution on
+//! Initial opinions of a country's citizens (docs/model.md 7.2.1): a marginal distribution on
 //! `[0, 1]` per dimension (truncated normal, uniform, beta, or a finite mixture of these) and an
 //! optional Gaussian copula (Nelsen 2006, *An Introduction to Copulas*, 2nd ed., Springer, ch. 5)
 //! that correlates the dimensions.

@@ -1,4 +1,4 @@
-//! Vector bounded confidence (docs/model.md 7.3): the Deffuant–Weisbuch rule with the confidence
+//! Vector bounded confidence (docs/model.md 7.3.1): the Deffuant–Weisbuch rule with the confidence
 //! test on the distance between whole opinion vectors (Deffuant, Neau, Amblard & Weisbuch 2000,
 //! "Mixing beliefs among interacting agents", Adv. Complex Syst. 3:87, section on vectors of
 //! opinions; Lorenz 2007, "Continuous opinion dynamics under bounded confidence: a survey",

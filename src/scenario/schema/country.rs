@@ -46,7 +46,7 @@ pub struct Population {
     #[serde(default)]
     pub network: Network,
     /// Correlation matrix between the initial opinions of the scenario's `dimensions` (in their order):
-    /// a Gaussian copula over the marginals (docs/model.md 7.1.1). Symmetric, unit diagonal, entries in
+    /// a Gaussian copula over the marginals (docs/model.md 7.2.1). Symmetric, unit diagonal, entries in
     /// [−1, 1], positive semi-definite. Default: none (dimensions drawn independently).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correlation: Option<Vec<Vec<f64>>>,
@@ -159,13 +159,13 @@ pub struct InitialOpinion {
     /// Short form: the standard deviation, ≥ 0 (with `mean`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sd: Option<Param>,
-    /// The marginal distribution of this dimension's initial opinions on [0, 1] (docs/model.md 7.1.1).
+    /// The marginal distribution of this dimension's initial opinions on [0, 1] (docs/model.md 7.2.1).
     /// Default: `TruncNormal(mean, sd)` from the short form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distribution: Option<Marginal>,
 }
 
-/// A distribution of initial opinions on [0, 1] (docs/model.md 7.1.1). Written with named fields
+/// A distribution of initial opinions on [0, 1] (docs/model.md 7.2.1). Written with named fields
 /// (`Uniform(lo: 0.2, hi: 0.8)`); each number is a parameter (fixed or uncertain).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,4 +1,4 @@
-//! Checks of the citizens' initial opinions (docs/model.md 7.1.1): each dimension's marginal
+//! Checks of the citizens' initial opinions (docs/model.md 7.2.1): each dimension's marginal
 //! distribution (the short form `mean`/`sd` or a `distribution`, not both) and the correlation
 //! matrix of the Gaussian copula (square over the scenario's dimensions, symmetric, unit diagonal,
 //! entries in [−1, 1], positive semi-definite), each problem located at the offending value. Called
