@@ -14,6 +14,7 @@
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+pub mod calibrate;
 pub mod compare;
 pub mod experiments;
 pub mod merge;
@@ -169,6 +170,18 @@ pub enum Command {
         after_help = "Examples:\n  crossroads discover outputs/baseline --outcome treaty_signed\n  crossroads discover outputs/baseline --outcome interim_month --value 24 --peel 0.05 --min-support 0.05"
     )]
     Discover(DiscoverArgs),
+    /// Calibrate the scenario's uncertain parameters to its observations (ABC-SMC): a weighted
+    /// posterior for `run --posterior`.
+    #[command(
+        after_help = "Examples:\n  crossroads calibrate scenarios/baseline.ron --until 2026-05\n  crossroads calibrate scenarios/baseline.ron --until 2026-05 --particles 2000 --min-acceptance 0.01 --out outputs/cal\n  crossroads run scenarios/baseline.ron --posterior outputs/baseline-calibration\n\nCtrl-C stops after the block in progress, keeps the finished generations (manifest partial) and exits 130."
+    )]
+    Calibrate(calibrate::CalibrateArgs),
+    /// Score a run folder's forecasts against observations made after its cutoff (Brier, log score,
+    /// CRPS, PIT, band coverage).
+    #[command(
+        after_help = "Examples:\n  crossroads score outputs/baseline --observations scenarios/baseline.ron\n  crossroads score outputs/posterior-run --observations observed.ron --after 2026-05"
+    )]
+    Score(calibrate::ScoreArgs),
 }
 
 #[derive(Args, Debug)]
@@ -337,6 +350,10 @@ pub struct RunArgs {
     /// (a probability, e.g. 0.05), at most `--runs`; the folder equals a fixed run of that many runs.
     #[arg(long, value_name = "W")]
     pub until_ci: Option<f64>,
+    /// Draw each run's uncertain parameters from the weighted posterior of a calibration folder
+    /// (`crossroads calibrate`) instead of their priors; run i's draw depends on (seed, i) alone.
+    #[arg(long, value_name = "DIR")]
+    pub posterior: Option<PathBuf>,
     /// Run even when one run's estimated work or the memory exceeds the limits (README, "Limits").
     #[arg(long)]
     pub allow_large: bool,
@@ -449,7 +466,8 @@ pub struct SlurmArgs {
 
 #[derive(Args, Debug)]
 pub struct PlotArgs {
-    /// An output folder written by `run`, `merge`, `compare`, `sweep`, `sensitivity` or `discover`.
+    /// An output folder written by `run`, `merge`, `compare`, `sweep`, `sensitivity`, `discover`,
+    /// `calibrate` or `score`.
     pub dir: PathBuf,
 }
 
@@ -504,6 +522,8 @@ fn dispatch() -> i32 {
         Command::Sweep(a) => experiments::exec_sweep(a),
         Command::Sensitivity(a) => experiments::exec_sensitivity(a),
         Command::Discover(a) => experiments::exec_discover(a),
+        Command::Calibrate(a) => calibrate::exec_calibrate(a),
+        Command::Score(a) => calibrate::exec_score(a),
     };
     match result {
         Ok(()) => {

@@ -182,6 +182,7 @@ pub fn template(
         events,
         error: None,
         until_ci: None,
+        posterior: None,
         files: vec![],
     }
 }

@@ -115,10 +115,29 @@ pub struct Manifest {
     /// `crossroads run --until-ci W`: how the number of runs was chosen (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until_ci: Option<UntilCi>,
+    /// `crossroads run --posterior DIR`: the calibration whose posterior gave the runs' parameters
+    /// (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<PosteriorRef>,
     /// Every file crossroads wrote into the folder (manifest.json aside), by name: size, SHA-256 and,
     /// for tables, data rows (docs/outputs.md, "files"). Empty in folders of older versions.
     #[serde(default)]
     pub files: Vec<FileRecord>,
+}
+
+/// The posterior a batch drew its uncertain parameters from (`run --posterior DIR`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PosteriorRef {
+    /// The calibration folder as given.
+    pub path: String,
+    /// Hex SHA-256 of its posterior.csv.
+    pub sha256: String,
+    /// Particles in posterior.csv.
+    pub particles: usize,
+    /// The parameters drawn from it (the others from their priors).
+    pub params: Vec<String>,
+    /// The calibration's cutoff month: observations up to it were used.
+    pub until: String,
 }
 
 /// The data rows of `name` as recorded in `files`.

@@ -1,7 +1,8 @@
 //! `--force`: replacing an output folder deletes only what crossroads wrote there.
 //!
 //! A folder is crossroads's when its manifest.json is a JSON object with a `crossroads_version` and a
-//! `kind` crossroads knows (none for a batch; `compare`, `sweep`, `sensitivity`, `discover`, `slurm`).
+//! `kind` crossroads knows (none for a batch; `compare`, `sweep`, `sensitivity`, `discover`, `slurm`,
+//! `calibration`, `score`).
 //! Its files are the manifest itself, the entries of the manifest's `files` whose size and SHA-256
 //! still match (a listed file changed since is treated as the user's), the temporary files of charts
 //! (`charts/.NAME.tmp`, `.report.html.tmp`) and, when the manifest says `running` (the command was
@@ -27,6 +28,10 @@ pub enum FolderKind {
     Sensitivity,
     Discover,
     Slurm,
+    /// `crossroads calibrate`.
+    Calibration,
+    /// `crossroads score`.
+    Score,
 }
 
 impl FolderKind {
@@ -39,6 +44,8 @@ impl FolderKind {
             Some("sensitivity") => FolderKind::Sensitivity,
             Some("discover") => FolderKind::Discover,
             Some("slurm") => FolderKind::Slurm,
+            Some("calibration") => FolderKind::Calibration,
+            Some("score") => FolderKind::Score,
             Some(_) => return None,
         })
     }
@@ -52,6 +59,8 @@ impl FolderKind {
             FolderKind::Sensitivity => "sensitivity",
             FolderKind::Discover => "discover",
             FolderKind::Slurm => "slurm",
+            FolderKind::Calibration => "calibration",
+            FolderKind::Score => "score",
         }
     }
 
@@ -72,6 +81,15 @@ impl FolderKind {
             FolderKind::Sensitivity => &["samples.csv", "sensitivity.csv", "report.html"],
             FolderKind::Discover => &["boxes.csv", "report.html"],
             FolderKind::Slurm => &["array.sbatch", "merge.sbatch", "submit.sh"],
+            FolderKind::Calibration => &[
+                "prior.csv",
+                "posterior.csv",
+                "predictive.csv",
+                "generations.csv",
+                "calibration.json",
+                "report.html",
+            ],
+            FolderKind::Score => &["score.csv", "report.html"],
         }
     }
 
