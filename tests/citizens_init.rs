@@ -103,15 +103,15 @@ fn each_marginal_matches_its_analytic_cdf_independent_and_under_the_copula() {
         &mixture_cdf,
     ];
     // A valid 4 × 4 correlation (exchangeable 0.4).
-    let mut r = vec![0.4; 16];
+    let mut r = [0.4; 16];
     for d in 0..4 {
         r[d * 4 + d] = 1.0;
     }
     let mut bad = Vec::new();
     for corr in [None, Some(&r[..])] {
         let p = draw(n, &margs, corr, 7);
-        for d in 0..4 {
-            let k = ks(&column(&p, d), cdfs[d]);
+        for (d, cdf) in cdfs.iter().enumerate() {
+            let k = ks(&column(&p, d), cdf);
             if k >= ks_crit(n as usize) {
                 bad.push(format!(
                     "dimension {d} (correlated: {}): KS {k} ≥ {}",

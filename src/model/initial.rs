@@ -66,7 +66,12 @@ impl Marg {
             }
             Marginal::Mixture(parts) => {
                 let total: f64 = parts.iter().map(|(w, _)| w.value()).sum();
-                if parts.iter().any(|(w, _)| !(w.value() >= 0.0)) || !(total > 0.0) {
+                if parts
+                    .iter()
+                    .any(|(w, _)| w.value().is_nan() || w.value() < 0.0)
+                    || total.is_nan()
+                    || total <= 0.0
+                {
                     return bad("Mixture needs weights ≥ 0 with a positive sum");
                 }
                 let mut cum = 0.0;
@@ -131,7 +136,7 @@ impl Marg {
         let u = u.clamp(0.0, 1.0);
         let x = match self {
             Marg::TruncNormal { mean, sd, .. } => {
-                if !(*sd > 0.0) || !mean.is_finite() || !sd.is_finite() {
+                if !sd.is_finite() || *sd <= 0.0 || !mean.is_finite() {
                     *mean
                 } else {
                     let (pa, pb) = (norm_cdf(-mean / sd), norm_cdf((1.0 - mean) / sd));

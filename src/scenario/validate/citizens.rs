@@ -125,14 +125,14 @@ pub(super) fn correlation(c: &mut Ctx, q: &str, pop: &Population) {
     if !ok {
         return;
     }
-    for i in 0..k {
-        for j in 0..i {
-            if (r[i][j] - r[j][i]).abs() > SYMMETRY_TOL {
+    for (i, row) in r.iter().enumerate() {
+        for (j, &v) in row.iter().enumerate().take(i) {
+            if (v - r[j][i]).abs() > SYMMETRY_TOL {
                 c.err(
                     &format!("{q}[{i}][{j}]"),
                     format!(
                         "`correlation` must be symmetric: [{i}][{j}] = {} but [{j}][{i}] = {}",
-                        r[i][j], r[j][i]
+                        v, r[j][i]
                     ),
                 );
                 ok = false;
