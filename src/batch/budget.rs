@@ -78,7 +78,9 @@ pub fn month_work(s: &Scenario) -> f64 {
             Network::ErdosRenyi { mean_degree } => upper(mean_degree).max(1.0),
         };
         per_tick += match &c.population.dynamics {
-            Dynamics::Deffuant { encounters, .. } => upper(encounters).max(0.0) * n * dims,
+            Dynamics::Deffuant { encounters, .. } | Dynamics::DeffuantVector { encounters, .. } => {
+                upper(encounters).max(0.0) * n * dims
+            }
             Dynamics::HegselmannKrause { steps, .. } => *steps as f64 * n * degree * dims,
             Dynamics::Frozen => 0.0,
         };

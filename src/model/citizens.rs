@@ -12,6 +12,8 @@ use rand_chacha::ChaCha8Rng;
 /// Compiled per-country dynamics and their scratch buffers.
 pub enum Rule {
     Deffuant(DwParams),
+    /// Vector bounded confidence ([`super::opinion_vector`]).
+    DeffuantVector(DwParams, crate::scenario::schema::Metric),
     Hk {
         epsilon: f64,
         steps: u32,
@@ -33,6 +35,16 @@ pub fn compile(w: &World) -> Result<Vec<Rule>, ModelError> {
                     DwParams::new(mu.value(), epsilon.value(), encounters.value())
                         .map_err(|e| ModelError(format!("country `{}`: {e}", c.id)))?,
                 ),
+                Dynamics::DeffuantVector {
+                    mu,
+                    epsilon,
+                    encounters,
+                    metric,
+                } => Rule::DeffuantVector(
+                    DwParams::new(mu.value(), epsilon.value(), encounters.value())
+                        .map_err(|e| ModelError(format!("country `{}`: {e}", c.id)))?,
+                    *metric,
+                ),
                 Dynamics::HegselmannKrause { epsilon, steps } => Rule::Hk {
                     epsilon: epsilon.value(),
                     steps: *steps,
@@ -50,6 +62,9 @@ pub fn step(w: &mut World, c: Ix, rule: &mut Rule, rng: &mut ChaCha8Rng) {
     match rule {
         Rule::Deffuant(p) => {
             opinion::deffuant_tick(&mut st.pop, &st.net, p, rng);
+        }
+        Rule::DeffuantVector(p, metric) => {
+            super::opinion_vector::deffuant_vector_tick(&mut st.pop, &st.net, p, *metric, rng);
         }
         Rule::Hk {
             epsilon,

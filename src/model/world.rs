@@ -198,21 +198,10 @@ impl<'s> World<'s> {
         let mut countries = Vec::with_capacity(s.countries.len());
         for c in &s.countries {
             let p = &c.population;
-            let mut init = vec![(0.5, 0.15); nd];
-            for o in &p.opinions {
-                init[ids.dim(&o.dimension)?] = (o.mean.value(), o.sd.value());
-            }
             let n = p.size;
             let fail = |e: &dyn std::fmt::Display| ModelError(format!("country `{}`: {e}", c.id));
             let mut rng = streams.get(&format!("population/{}", c.id));
-            let pop = Population::truncated_normal(
-                n,
-                &init,
-                (p.susceptibility.mean.value(), p.susceptibility.sd.value()),
-                (p.resilience.mean.value(), p.resilience.sd.value()),
-                &mut rng,
-            )
-            .map_err(|e| fail(&e))?;
+            let pop = super::initial::population_of(&ids, p, nd, &mut rng).map_err(|e| fail(&e))?;
             let mut rng = streams.get(&format!("network/{}", c.id));
             let net = match &p.network {
                 sc::Network::Complete => Ok(Network::complete(n)),

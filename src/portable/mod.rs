@@ -23,5 +23,6 @@
 //! This module sits below every stage (scenario, model, stats, experiments use it) and uses nothing
 //! of the crate.
 
+pub mod linalg;
 pub mod math;
 pub mod sample;

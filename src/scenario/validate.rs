@@ -17,6 +17,7 @@ use super::schema::*;
 use super::tree::{Kind, Node, Problem, Span};
 use std::collections::{HashMap, HashSet};
 
+mod citizens;
 mod macro_layer;
 mod voting;
 
@@ -790,9 +791,9 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
                     format!("dimension `{}` is given twice", o.dimension),
                 );
             }
-            c.param(&format!("{q}.mean"), &o.mean, UNIT);
-            c.param(&format!("{q}.sd"), &o.sd, NONNEG);
+            citizens::initial_opinion(&mut c, &q, o);
         }
+        citizens::correlation(&mut c, &format!("{p}.population.correlation"), pop);
         for (name, sp) in [
             ("susceptibility", &pop.susceptibility),
             ("resilience", &pop.resilience),
@@ -839,6 +840,16 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
             } => {
                 c.param(&format!("{dp}.mu"), mu, DEFFUANT_MU);
                 c.param(&format!("{dp}.epsilon"), epsilon, UNIT);
+                c.param(&format!("{dp}.encounters"), encounters, NONNEG);
+            }
+            Dynamics::DeffuantVector {
+                mu,
+                epsilon,
+                encounters,
+                ..
+            } => {
+                c.param(&format!("{dp}.mu"), mu, DEFFUANT_MU);
+                c.param(&format!("{dp}.epsilon"), epsilon, NONNEG);
                 c.param(&format!("{dp}.encounters"), encounters, NONNEG);
             }
             Dynamics::HegselmannKrause { epsilon, steps } => {

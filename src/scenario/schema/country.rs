@@ -45,6 +45,11 @@ pub struct Population {
     /// Social network built per run. Default: `WattsStrogatz(k: 6, p: 0.1)`.
     #[serde(default)]
     pub network: Network,
+    /// Correlation matrix between the initial opinions of the scenario's `dimensions` (in their order):
+    /// a Gaussian copula over the marginals (docs/model.md 7.2.1). Symmetric, unit diagonal, entries in
+    /// [−1, 1], positive semi-definite. Default: none (dimensions drawn independently).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlation: Option<Vec<Vec<f64>>>,
     /// Opinion-dynamics rule. Default: `Deffuant(mu: 0.3, epsilon: 0.25, encounters: 1.0)`.
     #[serde(default)]
     pub dynamics: Dynamics,
@@ -147,8 +152,33 @@ pub struct Spread {
 #[serde(deny_unknown_fields)]
 pub struct InitialOpinion {
     pub dimension: String,
-    pub mean: Param,
-    pub sd: Param,
+    /// Short form of `distribution: TruncNormal(mean, sd)`: the mean, in [0, 1] (give it with `sd`,
+    /// or give `distribution` instead).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean: Option<Param>,
+    /// Short form: the standard deviation, ≥ 0 (with `mean`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sd: Option<Param>,
+    /// The marginal distribution of this dimension's initial opinions on [0, 1] (docs/model.md 7.2.1).
+    /// Default: `TruncNormal(mean, sd)` from the short form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distribution: Option<Marginal>,
+}
+
+/// A distribution of initial opinions on [0, 1] (docs/model.md 7.2.1). Written with named fields
+/// (`Uniform(lo: 0.2, hi: 0.8)`); each number is a parameter (fixed or uncertain).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Marginal {
+    /// Normal(`mean`, `sd`) truncated to [0, 1]; `mean` in [0, 1], `sd` ≥ 0 (0: everyone at `mean`).
+    TruncNormal { mean: Param, sd: Param },
+    /// Uniform on [`lo`, `hi`], 0 ≤ lo ≤ hi ≤ 1 (`Uniform(lo: 0, hi: 1)`: the start of Deffuant et al.
+    /// 2000).
+    Uniform { lo: Param, hi: Param },
+    /// Beta(`a`, `b`) on [0, 1], a, b > 0.
+    Beta { a: Param, b: Param },
+    /// A finite mixture: `[(weight, distribution), ...]`, weights ≥ 0 with a positive sum (normalised).
+    Mixture(Vec<(Param, Marginal)>),
 }
 
 /// Social network topologies.
@@ -187,8 +217,30 @@ pub enum Dynamics {
     /// Hegselmann–Krause (2002): every citizen moves to the mean opinion of its neighbours (itself
     /// included) within `epsilon`; `steps` synchronous updates per tick.
     HegselmannKrause { epsilon: Param, steps: u32 },
+    /// Vector bounded confidence (Deffuant et al. 2000; Lorenz 2007): a random pair of neighbours
+    /// whose opinion vectors lie within `epsilon` of each other under `metric` (across all
+    /// dimensions) both move a share `mu` of the gap toward each other on every dimension.
+    /// `encounters` pairwise encounters per citizen per tick.
+    DeffuantVector {
+        mu: Param,
+        epsilon: Param,
+        encounters: Param,
+        /// Distance between two opinion vectors. Default: `Euclidean`.
+        #[serde(default)]
+        metric: Metric,
+    },
     /// Opinions move only by drift, actions and events.
     Frozen,
+}
+
+/// Distance between two citizens' opinion vectors in [`Dynamics::DeffuantVector`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Metric {
+    /// sqrt(Σ_d (x_d − y_d)²).
+    #[default]
+    Euclidean,
+    /// max_d |x_d − y_d| (a pair interacts only if it is within `epsilon` on every dimension).
+    Max,
 }
 
 impl Default for Dynamics {
