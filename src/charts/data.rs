@@ -430,9 +430,11 @@ impl OutputData {
         self.series.iter().filter(move |s| s.indicator == indicator)
     }
 
-    /// `YYYY-MM` of a tick, from the scenario start (tick 0 = the start month).
+    /// `YYYY-MM` of a tick: the month whose end it records (tick 1 = the start month, tick 0 = the
+    /// month before, its end being the initial state), as series.csv, events.csv and trace date it
+    /// (`scenario::schema::tick_month`).
     pub fn date_of_tick(&self, tick: i64) -> String {
-        date_add(&self.manifest.scenario.start, tick).unwrap_or_else(|| format!("month {tick}"))
+        date_add(&self.manifest.scenario.start, tick - 1).unwrap_or_else(|| format!("month {tick}"))
     }
 }
 

@@ -94,7 +94,7 @@ pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
                 lo,
                 hi,
                 max_tick,
-                start: data.manifest.scenario.start.clone(),
+                start: data.date_of_tick(0),
                 dates: (0..=max_tick as i64)
                     .map(|t| data.date_of_tick(t))
                     .collect(),

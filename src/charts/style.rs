@@ -347,8 +347,9 @@ pub fn month_label(date: &str) -> String {
     date.to_string()
 }
 
-/// Ticks (months since `start`) to label on a time axis from 0 to `horizon`: calendar-aligned steps
-/// of 1, 2, 3, 6, 12 or 24 months, the smallest giving at most `max_labels` labels.
+/// Ticks to label on a time axis from 0 to `horizon`, `start` being the date of tick 0
+/// (`OutputData::date_of_tick(0)`): calendar-aligned steps of 1, 2, 3, 6, 12 or 24 months, the
+/// smallest giving at most `max_labels` labels.
 pub fn month_ticks(start: &str, horizon: u32, max_labels: usize) -> Vec<i32> {
     let start_month = start
         .split_once('-')

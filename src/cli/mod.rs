@@ -283,6 +283,11 @@ pub struct RunArgs {
     /// (a probability, e.g. 0.05), at most `--runs`; the folder equals a fixed run of that many runs.
     #[arg(long, value_name = "W")]
     pub until_ci: Option<f64>,
+    /// Also write these series run by run to runs_series.csv: `all`, an indicator (`opinion`) or
+    /// `indicator:entity` (`opinion:armenia/peace_support`); repeatable, adds to the scenario's
+    /// `record.per_run`.
+    #[arg(long, value_name = "SEL")]
+    pub per_run_series: Vec<String>,
 }
 
 #[derive(Args, Debug)]

@@ -171,6 +171,28 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
     );
     let mut t = t;
     t.until_ci = until_ci;
+    let layout: Vec<crate::outputs::manifest::SeriesInfo> = sim
+        .layout()
+        .iter()
+        .map(|k| crate::outputs::manifest::SeriesInfo {
+            indicator: k.indicator.clone(),
+            entity: k.entity.clone(),
+        })
+        .collect();
+    let selectors: Vec<String> = s
+        .record
+        .per_run
+        .iter()
+        .chain(&args.per_run_series)
+        .cloned()
+        .collect();
+    t.per_run_series = crate::outputs::runs_series::select(&layout, &selectors).map_err(|e| {
+        CliError::usage(if args.per_run_series.is_empty() {
+            format!("{}: record.per_run: {e}", args.file.display())
+        } else {
+            e
+        })
+    })?;
     let dir = OutputDir::prepare(&out, args.force).map_err(output_error)?;
     let stop = install_stop_handler();
     let (first, end) = t.range();

@@ -4,7 +4,7 @@
 
 use super::{CliError, TraceArgs};
 use crate::model::{self, OutcomeValue, RunOptions, RunOutput};
-use crate::scenario::{self, schema::tick_date};
+use crate::scenario::{self, schema::tick_month};
 use std::fmt::Write as _;
 use std::io::Write as _;
 
@@ -76,7 +76,7 @@ fn story(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> String
     let mut ev = out.events.iter().peekable();
     let mut dec = out.decisions.iter().peekable();
     for tick in 1..=s.run.horizon {
-        let date = tick_date(&s.run.start, tick - 1);
+        let date = tick_month(&s.run.start, tick);
         let (tn, t0) = (
             value(tick, tension).unwrap_or(0.0),
             value(tick - 1, tension).unwrap_or(0.0),
@@ -153,12 +153,12 @@ fn json_lines(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> S
             .iter()
             .map(|(l, eu, p)| serde_json::json!({"option": l, "eu": eu, "p": p}))
             .collect();
-        let rec = serde_json::json!({"type": "decision", "tick": d.tick, "date": tick_date(&s.run.start, d.tick - 1),
+        let rec = serde_json::json!({"type": "decision", "tick": d.tick, "date": tick_month(&s.run.start, d.tick),
             "actor": d.actor, "options": options, "chosen": d.chosen});
         let _ = writeln!(t, "{rec}");
     }
     for e in &out.events {
-        let rec = serde_json::json!({"type": "event", "run": run, "tick": e.tick, "date": tick_date(&s.run.start, e.tick - 1),
+        let rec = serde_json::json!({"type": "event", "run": run, "tick": e.tick, "date": tick_month(&s.run.start, e.tick),
             "actor": e.actor, "action": e.action, "target": e.target, "magnitude": e.magnitude, "result": e.result});
         let _ = writeln!(t, "{rec}");
     }

@@ -28,6 +28,14 @@ pub enum Probe {
     PartySupport(Ix),
     Phase(Ix),
     Actions(Ix, usize),
+    /// Share of the actor's monthly budget spent this month (NaN with no budget).
+    BudgetUse(Ix),
+    /// 1 when the action entry's best option had a positive expected utility this month.
+    ActionPays(Ix, usize),
+    /// A party's vote share in an election, from the month it is held (NaN before).
+    VoteShare(Ix, usize),
+    /// 1 when the party won the election, 0 when not, from the month it is held (NaN before).
+    ElectionWon(Ix, usize),
 }
 
 /// The series layout of a scenario: keys (for series.csv) and probes (for the model), same order.
@@ -116,6 +124,34 @@ pub fn layout(s: &Scenario) -> (Vec<SeriesKey>, Vec<Probe>) {
                 "actions",
                 format!("{}/{}", actor.id, ACTION_NAMES[k]),
                 Probe::Actions(a, k),
+            );
+        }
+    }
+    for (a, actor) in s.actors.iter().enumerate() {
+        push("budget_use", actor.id.clone(), Probe::BudgetUse(a));
+    }
+    for (a, actor) in s.actors.iter().enumerate() {
+        for i in 0..actor.actions.len() {
+            push(
+                "action_pays",
+                format!("{}/actions[{i}]", actor.id),
+                Probe::ActionPays(a, i),
+            );
+        }
+    }
+    for (e, el) in s.elections.iter().enumerate() {
+        for (k, p) in el.parties.iter().enumerate() {
+            push(
+                "vote_share",
+                format!("{}/{p}", el.id),
+                Probe::VoteShare(e, k),
+            );
+        }
+        for (k, p) in el.parties.iter().enumerate() {
+            push(
+                "election_won",
+                format!("{}/{p}", el.id),
+                Probe::ElectionWon(e, k),
             );
         }
     }
@@ -214,6 +250,21 @@ impl Recorder {
             Probe::PartySupport(a) => self.support(w, a),
             Probe::Phase(p) => f64::from(u8::from(w.phase == p)),
             Probe::Actions(a, k) => f64::from(w.action_counts_tick[a * ACTION_KINDS + k]),
+            Probe::BudgetUse(a) => {
+                let st = &w.actors[a];
+                if st.budget > 0.0 {
+                    st.spent / st.budget
+                } else {
+                    f64::NAN
+                }
+            }
+            Probe::ActionPays(a, i) => f64::from(u8::from(w.action_pays[a][i])),
+            Probe::VoteShare(e, k) => w.election_results[e].as_ref().map_or(f64::NAN, |s| s[k]),
+            Probe::ElectionWon(e, k) => w.election_results[e].as_ref().map_or(f64::NAN, |s| {
+                let won =
+                    super::elections::winner(w.s.elections[e].threshold.value(), s) == Some(k);
+                f64::from(u8::from(won))
+            }),
         }
     }
 }

@@ -120,6 +120,9 @@ pub struct World<'s> {
     pub action_counts_tick: Vec<u32>,
     /// Vote shares per election once held: per party in the election's order.
     pub election_results: Vec<Option<Vec<f64>>>,
+    /// Per actor, per action entry: whether the entry's best feasible option had a positive
+    /// expected utility at this month's decision (recorded as the `action_pays` series).
+    pub action_pays: Vec<Vec<bool>>,
     /// Recorded events (only when requested).
     pub log: Option<Vec<Event>>,
     /// Per country: mean of `susceptibility × (1 − effective resilience)` (refreshed by
@@ -351,6 +354,11 @@ impl<'s> World<'s> {
             action_counts: vec![0; s.actors.len() * ACTION_KINDS],
             action_counts_tick: vec![0; s.actors.len() * ACTION_KINDS],
             election_results: vec![None; s.elections.len()],
+            action_pays: s
+                .actors
+                .iter()
+                .map(|a| vec![false; a.actions.len()])
+                .collect(),
             log: if record_events {
                 Some(Vec::new())
             } else {

@@ -6,6 +6,7 @@ use super::export::{EventsCsv, RunsCsv, ScenarioRon, SeriesCsv, Summary};
 use super::manifest::{
     ClassInfo, Manifest, OutcomeInfo, ParamInfo, ScenarioInfo, SeriesInfo, Status, now_utc,
 };
+use super::runs_series::RunsSeriesCsv;
 use super::{OutputDir, OutputError};
 use crate::batch::{Aggregates, BatchEnd, BatchSpec, Simulate, Stop, run_batch};
 use crate::model::RunOptions;
@@ -79,6 +80,15 @@ pub fn write_batch<S: Simulate + ?Sized>(
     } else {
         None
     };
+    let mut per_run = if m.per_run_series.is_empty() {
+        None
+    } else {
+        Some(RunsSeriesCsv::new(
+            dir.stream("runs_series.csv")?,
+            &m,
+            sim.ticks(),
+        )?)
+    };
     let spec = BatchSpec {
         seed: m.seed,
         first,
@@ -98,12 +108,18 @@ pub fn write_batch<S: Simulate + ?Sized>(
         if let Some(ev) = events.as_mut() {
             ev.rows(run, &out.events)?;
         }
+        if let Some(p) = per_run.as_mut() {
+            p.rows(run, &out)?;
+        }
         progress(run + 1 - first);
         Ok(())
     });
     runs.finish()?;
     if let Some(ev) = events {
         ev.finish()?;
+    }
+    if let Some(p) = per_run {
+        p.finish()?;
     }
     m.uncertain_params
         .extend(extra.into_iter().map(|path| ParamInfo {
@@ -178,6 +194,7 @@ pub fn template(
         series: vec![],
         events,
         error: None,
+        per_run_series: vec![],
         until_ci: None,
     }
 }

@@ -106,6 +106,10 @@ pub struct Manifest {
     /// Whether events.csv was written (`--events`).
     pub events: bool,
     pub error: Option<String>,
+    /// The series written per run to runs_series.csv (`record.per_run`, `--per-run-series`); absent
+    /// when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub per_run_series: Vec<SeriesInfo>,
     /// `crossroads run --until-ci W`: how the number of runs was chosen (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until_ci: Option<UntilCi>,

@@ -5,6 +5,7 @@
 //! - [`export`] turns aggregates and the manifest into bytes (pure functions, deterministic formatting).
 //! - [`experiment`] holds the manifests of experiment folders (sweep, sensitivity, discover) and the
 //!   table they stream row by row.
+//! - [`runs_series`] streams the opt-in per-run trajectories (runs_series.csv).
 //! - [`folder`] runs a batch into a folder; [`merge`] combines shard folders into one, byte-identical to
 //!   the batch run whole (manifest times, threads and shard aside).
 
@@ -13,6 +14,7 @@ pub mod export;
 pub mod folder;
 pub mod manifest;
 pub mod merge;
+pub mod runs_series;
 pub mod writer;
 
 pub use export::{Export, Summary};
