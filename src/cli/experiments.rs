@@ -1,10 +1,13 @@
 //! `crossroads sweep`, `crossroads sensitivity` and `crossroads discover`: experiments over many
 //! batches (see [`crate::experiments`] for the numerical cores and docs/outputs.md for the files).
 //!
-//! Every model evaluation is a batch of R runs with root seed S and runs `0..R` (common random
-//! numbers: every point shares the same run seeds), with the point's values applied as `--set`
-//! overrides on the scenario file. The folder is written as the work goes: manifest.json with status
-//! `running` first, then one row of points.csv / samples.csv per finished evaluation (flushed to its
+//! Every model evaluation is a batch of R runs with root seed S, with the point's values applied as
+//! `--set` overrides on the scenario file. A sweep's points all use runs `0..R` (common random
+//! numbers: points differ only through their values); a sensitivity design's block of evaluations
+//! around one base point uses runs `[b·R, (b+1)·R)` (common random numbers inside the block, new
+//! random histories across blocks: see [`crate::experiments::sensitivity`]).
+//!
+//! The folder is written as the work goes: manifest.json with status `running` first, then one row of points.csv / samples.csv per finished evaluation (flushed to its
 //! `.tmp` file), and at the end the final manifest (`complete`, `partial` after Ctrl-C, `failed`).
 //! On Ctrl-C the evaluation in progress stops (runs in flight finish) and is dropped. Charts and report.html
 //! are drawn from the folder's files by [`crate::report::experiments::plot_folder`], the function
@@ -42,6 +45,17 @@ impl Agg {
             Agg::Numeric(s) => s.mean().unwrap_or(f64::NAN),
         }
     }
+
+    /// The Monte Carlo variance of [`value`](Self::value): `p(1−p)/n`, or `sd²/n`.
+    pub fn noise(&self) -> f64 {
+        match self {
+            Agg::Binary(b) => b.probability().map_or(0.0, |p| p * (1.0 - p) / b.n as f64),
+            Agg::Numeric(s) => match s.count() {
+                0 => 0.0,
+                n => s.sd().powi(2) / n as f64,
+            },
+        }
+    }
 }
 
 /// The scenario's outcomes as the experiment manifests record them.
@@ -76,14 +90,16 @@ fn scenario_ref(file: &Path, r: &Resolved) -> ScenarioRef {
     }
 }
 
-/// Runs one point: the scenario with `sets`, runs `0..runs` of `seed`. A scenario the point's values
+/// Runs one point: the scenario with `sets`, runs `first..first + runs` of `seed`. A scenario the point's values
 /// make invalid is a usage error (exit 2), a failed run a failure (exit 1). `Ok(None)`: `stop` was
 /// raised during the point's batch (its runs in flight finished, no new ones started); the point is
 /// incomplete and is not reported.
+#[allow(clippy::too_many_arguments)]
 fn evaluate(
     file: &Path,
     sets: &[String],
     seed: u64,
+    first: u64,
     runs: u64,
     threads: usize,
     stop: &AtomicBool,
@@ -104,8 +120,8 @@ fn evaluate(
     let sim = ModelSim::new(&resolved);
     let spec = BatchSpec {
         seed,
-        first: 0,
-        end: runs,
+        first,
+        end: first + runs,
         threads,
         window: 0,
         opts: RunOptions::default(),
@@ -417,7 +433,15 @@ pub fn exec_sweep(args: SweepArgs) -> Result<(), CliError> {
         stop,
         |i| {
             let sets = [args.sets.clone(), sweep::sets(params, &points[i])].concat();
-            evaluate(&args.file, &sets, seed, plan.runs_per_point, threads, stop)
+            evaluate(
+                &args.file,
+                &sets,
+                seed,
+                0,
+                plan.runs_per_point,
+                threads,
+                stop,
+            )
         },
         |i, aggs| {
             table
@@ -543,12 +567,15 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
         "eval".to_string(),
         "base".to_string(),
         "block_row".to_string(),
+        "first_run".to_string(),
     ];
     header.extend(unc.iter().map(|p| p.path.clone()));
     header.extend(outs.iter().map(|o| o.id.clone()));
     let mut table = CsvStream::create(&dir, "samples.csv", &header).map_err(output_error)?;
     let block = if morris_method { k + 1 } else { k + 2 };
     let mut y: Vec<Vec<f64>> = vec![Vec::with_capacity(values.len()); outs.len()];
+    let mut noise: Vec<Vec<f64>> = vec![Vec::with_capacity(values.len()); outs.len()];
+    let first_run = |i: usize| sensitivity::first_run(i, block, args.runs_per_point);
     let stop = install_stop_handler();
     let end = run_design(
         values.len(),
@@ -561,17 +588,27 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
                     .zip(&values[i])
                     .map(|(p, x)| format!("{}={x:?}", p.path)),
             );
-            evaluate(&args.file, &sets, seed, args.runs_per_point, threads, stop)
+            evaluate(
+                &args.file,
+                &sets,
+                seed,
+                first_run(i),
+                args.runs_per_point,
+                threads,
+                stop,
+            )
         },
         |i, aggs| {
             let mut r = vec![
                 i.to_string(),
                 (i / block).to_string(),
                 (i % block).to_string(),
+                first_run(i).to_string(),
             ];
             r.extend(values[i].iter().map(|x| num(*x)));
-            for (o, a) in y.iter_mut().zip(&aggs) {
+            for ((o, z), a) in y.iter_mut().zip(noise.iter_mut()).zip(&aggs) {
                 o.push(a.value());
+                z.push(a.noise());
                 r.push(num(a.value()));
             }
             table.row(&r).map_err(output_error)
@@ -594,6 +631,8 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
                 "ST",
                 "ST_low",
                 "ST_high",
+                "resolved",
+                "note",
             ]
         };
         let mut rows = vec![cols.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
@@ -610,7 +649,8 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
                 }
             } else if let Some(d) = &saltelli {
                 let ix = sensitivity::sobol_indices(&y[o], d.k, args.bootstrap, seed);
-                for (p, x) in unc.iter().zip(ix) {
+                let res = sensitivity::resolution(&y[o], &noise[o], d.k, &ix, args.runs_per_point);
+                for ((p, x), r) in unc.iter().zip(ix).zip(res) {
                     rows.push(vec![
                         out.id.clone(),
                         p.path.clone(),
@@ -620,6 +660,8 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
                         num(x.st),
                         num(x.st_low),
                         num(x.st_high),
+                        u8::from(r.resolved).to_string(),
+                        r.note,
                     ]);
                 }
             }
