@@ -68,7 +68,7 @@ fn story(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> String
     };
     let _ = writeln!(
         t,
-        "Start {}: phase {}, tension {:.2}",
+        "Start (tick 0, the beginning of {}): phase {}, tension {:.2}",
         s.run.start,
         phase_at(0),
         value(0, tension).unwrap_or(0.0)
@@ -116,8 +116,13 @@ fn story(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> String
                     e.target, e.magnitude, e.result
                 ),
                 _ => format!(
-                    "  {} — {} → {} (magnitude {:.3}, {}).",
-                    e.actor, e.action, e.target, e.magnitude, e.result
+                    "  {} — {} → {} ({} {}, {}).",
+                    e.actor,
+                    e.action,
+                    e.target,
+                    crate::charts::style::num(e.magnitude),
+                    model::actions::magnitude_units(&e.action),
+                    e.result
                 ),
             };
             let _ = writeln!(t, "{line}");
