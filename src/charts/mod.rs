@@ -30,6 +30,7 @@ pub mod experiment_data;
 pub mod experiments;
 pub mod fans;
 pub mod forest;
+pub mod names;
 pub mod outcomes;
 pub mod overlay;
 pub mod stats;

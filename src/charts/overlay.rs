@@ -8,8 +8,8 @@
 use super::comparison::{CompareData, month_date};
 use super::data::{Series, SeriesPoint};
 use super::fans::{
-    KEY_INDICATORS, capitalise, entity_word, panel_grid, panel_month_keys, panel_title,
-    put_panel_title, time_panel, y_range,
+    KEY_INDICATORS, capitalise, entity_word, panel_grid, panel_month_keys, put_panel_title,
+    time_panel, y_range,
 };
 use super::forest::scenario_colour;
 use super::style::*;
@@ -70,7 +70,12 @@ pub fn charts(data: &CompareData) -> Result<Vec<Chart>, ChartError> {
                             .map(|x| (k, offset(k), x))
                     })
                     .collect();
-                traces.map(|t| (panel_title(ind, &s.entity), t))
+                traces.map(|t| {
+                    (
+                        super::names::Names(&data.manifest.labels).entity(ind, &s.entity),
+                        t,
+                    )
+                })
             })
             .collect();
         if panels.is_empty() {

@@ -367,9 +367,36 @@ pub fn month_ticks(start: &str, horizon: u32, max_labels: usize) -> Vec<i32> {
     vec![0, horizon as i32]
 }
 
+/// A colour scale from 0 to at least `max` with round ticks: `(top, ticks)` where the step is 1, 2,
+/// 2.5 or 5 times a power of ten giving at most `n` steps, `top` the first tick at or above `max`
+/// (`nice_scale(1.996, 4)` = `(2, [0, 0.5, 1, 1.5, 2])`, not 0 / 0.998 / 1.996).
+pub fn nice_scale(max: f64, n: usize) -> (f64, Vec<f64>) {
+    if !(max > 0.0) || !max.is_finite() {
+        return (1.0, vec![0.0, 0.5, 1.0]);
+    }
+    let raw = max / n.max(1) as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw * (1.0 - 1e-9))
+        .unwrap_or(10.0 * mag);
+    let k = (max / step - 1e-9).ceil().max(1.0) as usize;
+    let ticks: Vec<f64> = (0..=k).map(|i| i as f64 * step).collect();
+    (k as f64 * step, ticks)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colour_scales_have_round_ticks() {
+        assert_eq!(nice_scale(1.996, 4), (2.0, vec![0.0, 0.5, 1.0, 1.5, 2.0]));
+        assert_eq!(nice_scale(1.0, 4), (1.0, vec![0.0, 0.25, 0.5, 0.75, 1.0]));
+        let (top, t) = nice_scale(0.37, 4);
+        assert!((top - 0.4).abs() < 1e-12 && t.len() == 5, "{top} {t:?}");
+    }
 
     #[test]
     fn formats() {

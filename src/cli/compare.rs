@@ -143,6 +143,16 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
         finished_at: None,
         unmatched: cmp.unmatched(),
         error: None,
+        labels: {
+            let mut l = std::collections::BTreeMap::new();
+            for i in inputs.iter().rev() {
+                l.extend(match i {
+                    Input::Scenario(r) => crate::outputs::labels::labels(&r.scenario),
+                    Input::Folder(f) => f.manifest.labels.clone(),
+                });
+            }
+            l
+        },
     };
     // Ctrl-C from here on stops the batch: the finished runs are written as a partial comparison
     // (exit 130).

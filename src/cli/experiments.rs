@@ -813,6 +813,18 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
             traj.push(pasted);
         }
     }
+    // Quasi-p-values of every restriction of every box, and the recommended box
+    // (experiments::prim, "Choosing a box").
+    let full = traj.first().map(|b| b.limits.clone()).unwrap_or_default();
+    let qps: Vec<Vec<Option<f64>>> = traj
+        .iter()
+        .map(|b| {
+            (0..params.len())
+                .map(|j| prim::quasi_p(&x, &y, b, &full, j))
+                .collect()
+        })
+        .collect();
+    let recommended = prim::recommend(&traj, &qps);
     let mut header = vec![
         "step".to_string(),
         "stage".into(),
@@ -820,10 +832,15 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
         "density".into(),
         "support".into(),
         "n".into(),
+        "restricted".into(),
+        "recommended".into(),
     ];
     for p in &params {
         header.push(format!("{p}.lo"));
         header.push(format!("{p}.hi"));
+    }
+    for p in &params {
+        header.push(format!("{p}.qp"));
     }
     let out = args.out.clone().unwrap_or_else(|| {
         let mut name = args.dir.file_name().unwrap_or_default().to_os_string();
@@ -840,10 +857,15 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
             num(b.density),
             num(b.support),
             b.n.to_string(),
+            prim::restricted(b, &full).len().to_string(),
+            u8::from(recommended == Some(i)).to_string(),
         ];
         for (lo, hi) in &b.limits {
             r.push(num(*lo));
             r.push(num(*hi));
+        }
+        for q in &qps[i] {
+            r.push(q.map_or(String::new(), num));
         }
         table.row(&r).map_err(output_error)?;
     }
@@ -864,6 +886,7 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
         pasted: traj.len() > peeled,
         params,
         boxes: traj.len() as u64,
+        recommended: recommended.map(|r| r as u64),
         started_at,
         finished_at: Some(now_utc()),
         error: None,

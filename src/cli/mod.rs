@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 pub mod compare;
+pub mod drivers;
 pub mod experiments;
 pub mod merge;
 pub mod plot;
@@ -121,6 +122,42 @@ pub enum Command {
         after_help = "Examples:\n  crossroads discover outputs/baseline --outcome treaty_signed\n  crossroads discover outputs/baseline --outcome interim_month --value 24 --peel 0.05 --min-support 0.05"
     )]
     Discover(DiscoverArgs),
+    /// What drives each outcome in runs already made: given-data PAWN indices of the uncertain
+    /// parameters on a run folder's runs.csv, with bootstrap intervals and a dummy-input threshold.
+    #[command(
+        after_help = "Examples:\n  crossroads drivers outputs/baseline\n  crossroads drivers outputs/baseline --outcome treaty_signed --bootstrap 500\n\nNo new runs: the indices come from the folder's runs (Pianosi & Wagener 2015, 2018). An index whose interval lies within the dummy input's band cannot be told from an input with no effect."
+    )]
+    Drivers(DriversArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DriversArgs {
+    /// An output folder written by `run` or `merge` (its runs.csv and manifest.json).
+    pub dir: PathBuf,
+    /// Only this outcome (repeatable; default: every outcome).
+    #[arg(long)]
+    pub outcome: Vec<String>,
+    /// Conditioning slices per parameter.
+    #[arg(long, default_value_t = crate::experiments::pawn::DEFAULT_SLICES)]
+    pub slices: usize,
+    /// Bootstrap resamples of the runs for the 95% intervals.
+    #[arg(long, default_value_t = 200)]
+    pub bootstrap: usize,
+    /// Seed of the bootstrap and the dummy input (default: the folder's seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output folder (default: DIR-drivers, next to DIR).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace an existing output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Skip charts and report.html.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// No summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Args, Debug)]
@@ -409,6 +446,7 @@ pub fn main() -> i32 {
         Command::Sweep(a) => experiments::exec_sweep(a),
         Command::Sensitivity(a) => experiments::exec_sensitivity(a),
         Command::Discover(a) => experiments::exec_discover(a),
+        Command::Drivers(a) => drivers::exec(a),
     };
     match result {
         Ok(()) => EXIT_OK,

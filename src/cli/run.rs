@@ -171,6 +171,7 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
     );
     let mut t = t;
     t.until_ci = until_ci;
+    t.labels = crate::outputs::labels::labels(s);
     let layout: Vec<crate::outputs::manifest::SeriesInfo> = sim
         .layout()
         .iter()

@@ -720,6 +720,9 @@ pub struct CompareManifest {
     /// `(scenario, outcome)` of reference outcomes a scenario lacks (left out).
     pub unmatched: Vec<(String, String)>,
     pub error: Option<String>,
+    /// Display names of the scenarios' entities, `kind:id` → name (the first scenario's name wins).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 /// compare.json: the rows with the method used.

@@ -28,9 +28,9 @@ pub enum Probe {
     PartySupport(Ix),
     Phase(Ix),
     Actions(Ix, usize),
-    /// Share of the actor's monthly budget spent this month (NaN with no budget).
+    /// Share of the actor's monthly budget spent this month (NaN with no budget, and at tick 0).
     BudgetUse(Ix),
-    /// 1 when the action entry's best option had a positive expected utility this month.
+    /// 1 when the action entry's best option had a positive expected utility this month (NaN at tick 0).
     ActionPays(Ix, usize),
     /// A party's vote share in an election, from the month it is held (NaN before).
     VoteShare(Ix, usize),
@@ -250,6 +250,8 @@ impl Recorder {
             Probe::PartySupport(a) => self.support(w, a),
             Probe::Phase(p) => f64::from(u8::from(w.phase == p)),
             Probe::Actions(a, k) => f64::from(w.action_counts_tick[a * ACTION_KINDS + k]),
+            // Nothing is decided or spent before the first month: no value at tick 0.
+            Probe::BudgetUse(_) | Probe::ActionPays(..) if w.tick == 0 => f64::NAN,
             Probe::BudgetUse(a) => {
                 let st = &w.actors[a];
                 if st.budget > 0.0 {

@@ -10,7 +10,7 @@ use super::{OutputError, io_err};
 use serde::{Deserialize, Serialize};
 
 /// The `kind` values of experiment manifests.
-pub const KINDS: [&str; 3] = ["sweep", "sensitivity", "discover"];
+pub const KINDS: [&str; 4] = ["sweep", "sensitivity", "discover", "drivers"];
 
 /// The scenario an experiment ran.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -145,6 +145,36 @@ pub struct DiscoverManifest {
     pub params: Vec<String>,
     /// Rows of boxes.csv.
     pub boxes: u64,
+    /// The step of the recommended box (experiments::prim, "Choosing a box").
+    #[serde(default)]
+    pub recommended: Option<u64>,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub error: Option<String>,
+}
+
+/// manifest.json of a drivers folder (`crossroads drivers`: given-data PAWN on a run folder).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DriversManifest {
+    /// Always `drivers`.
+    pub kind: String,
+    pub crossroads_version: String,
+    pub status: Status,
+    /// The output folder of `crossroads run` whose runs.csv was read.
+    pub source: String,
+    /// The scenario of the source folder (from its manifest).
+    pub scenario: Option<ScenarioRef>,
+    /// Runs in the source's runs.csv.
+    pub runs: u64,
+    /// The source's root seed.
+    pub source_seed: u64,
+    /// Seed of the bootstrap and the dummy input.
+    pub seed: u64,
+    pub slices: usize,
+    pub bootstrap_resamples: usize,
+    /// The uncertain parameters (inputs), in the order of drivers.csv.
+    pub params: Vec<ParamInfo>,
+    pub outcomes: Vec<OutcomeRef>,
     pub started_at: String,
     pub finished_at: Option<String>,
     pub error: Option<String>,
@@ -162,7 +192,12 @@ macro_rules! manifest_export {
         }
     )*};
 }
-manifest_export!(SweepManifest, SensitivityManifest, DiscoverManifest);
+manifest_export!(
+    SweepManifest,
+    SensitivityManifest,
+    DiscoverManifest,
+    DriversManifest
+);
 
 /// A CSV number of an experiment table: shortest round-trip decimal, empty when not finite.
 pub fn num(x: f64) -> String {

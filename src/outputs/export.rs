@@ -130,6 +130,9 @@ pub struct BinarySummary {
     pub ci_low: f64,
     pub ci_high: f64,
     pub words: String,
+    /// The ICD 203 terms the 95% interval covers (`likely to very likely` when it spans two).
+    #[serde(default)]
+    pub interval_words: String,
 }
 
 /// A numeric outcome in summary.json.
@@ -170,6 +173,9 @@ pub struct ClassSummary {
     pub ci_low: f64,
     pub ci_high: f64,
     pub words: String,
+    /// The ICD 203 terms the 95% interval covers.
+    #[serde(default)]
+    pub interval_words: String,
 }
 
 /// Two binary items across runs (summary.json `joint`): the binary outcomes by id and the outcome
@@ -221,6 +227,7 @@ impl Summary {
                         ci_low: lo,
                         ci_high: hi,
                         words: words.into(),
+                        interval_words: crate::stats::icd203_span(lo, hi),
                     })
                 }
                 OutcomeAgg::Numeric(c) => {
@@ -258,6 +265,7 @@ impl Summary {
                     ci_low: lo,
                     ci_high: hi,
                     words: words.into(),
+                    interval_words: crate::stats::icd203_span(lo, hi),
                 }
             })
             .collect();

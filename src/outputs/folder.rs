@@ -195,6 +195,7 @@ pub fn template(
         events,
         error: None,
         per_run_series: vec![],
+        labels: Default::default(),
         until_ci: None,
     }
 }

@@ -106,6 +106,10 @@ pub struct Manifest {
     /// Whether events.csv was written (`--events`).
     pub events: bool,
     pub error: Option<String>,
+    /// Display names of the scenario's entities, keyed `kind:id` ([`super::labels`]); absent in
+    /// folders written before they were recorded.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub labels: std::collections::BTreeMap<String, String>,
     /// The series written per run to runs_series.csv (`record.per_run`, `--per-run-series`); absent
     /// when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -5,6 +5,7 @@
 //! - [`export`] turns aggregates and the manifest into bytes (pure functions, deterministic formatting).
 //! - [`experiment`] holds the manifests of experiment folders (sweep, sensitivity, discover) and the
 //!   table they stream row by row.
+//! - [`labels`] gives the manifest the scenario's display names of its entities.
 //! - [`runs_series`] streams the opt-in per-run trajectories (runs_series.csv).
 //! - [`folder`] runs a batch into a folder; [`merge`] combines shard folders into one, byte-identical to
 //!   the batch run whole (manifest times, threads and shard aside).
@@ -12,6 +13,7 @@
 pub mod experiment;
 pub mod export;
 pub mod folder;
+pub mod labels;
 pub mod manifest;
 pub mod merge;
 pub mod runs_series;

@@ -27,7 +27,7 @@ pub mod summary;
 
 pub use binary::{BinaryCount, Z95, wilson};
 pub use exact::ExactSum;
-pub use icd203::icd203_words;
+pub use icd203::{icd203_span, icd203_words};
 pub use moments::Moments;
 pub use quantile::{Histogram, freedman_diaconis_bins, histogram, quantile_exact};
 pub use quantiles::{EXACT_DISTINCT, Quantiles};
