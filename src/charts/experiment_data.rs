@@ -146,9 +146,15 @@ pub struct DiscoverData {
 impl DiscoverData {
     /// What the cases of interest are: the outcome, or `outcome >= value`.
     pub fn what(&self) -> String {
-        match self.manifest.value {
-            Some(v) => format!("{} >= {v}", self.manifest.outcome),
-            None => self.manifest.outcome.clone(),
+        let m = &self.manifest;
+        let name = if m.outcome_label.is_empty() {
+            m.outcome.clone()
+        } else {
+            super::style::quoted(&m.outcome_label)
+        };
+        match m.value {
+            Some(v) => format!("{name} >= {v}"),
+            None => name,
         }
     }
 }

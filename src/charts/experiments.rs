@@ -554,7 +554,7 @@ pub fn tornado_charts(
             .map(|&i| o.resolved.get(i).copied().flatten())
             .collect::<Vec<_>>();
         let any_unresolved = resolved.contains(&Some(false));
-        let title = format!("{name}: what drives “{}”?", o.label);
+        let title = format!("{name}: what drives {}?", quoted(&o.label));
         let d = TornadoDraw {
             title: title.clone(),
             footer: footer.to_string(),
@@ -711,7 +711,7 @@ pub fn drivers_charts(d: &super::experiment_data::DriversData) -> Result<Vec<Cha
             .unwrap_or_else(|| set.outcome.clone());
         let mut items = set.items.clone();
         items.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let title = format!("{name}: what drives “{label}”? (from the runs)");
+        let title = format!("{name}: what drives {}? (from the runs)", quoted(&label));
         let dd = DriversDraw {
             title: title.clone(),
             subtitle: format!(
@@ -749,9 +749,9 @@ impl Draw for Peeling {
         let body = frame(
             root,
             &self.title,
-            "Each dot is a box of the peeling trajectory, numbered by step (how many parameters it \
-             restricts in brackets); colour: support, the share of all runs inside. Ringed: the \
-             recommended box.",
+            "Each dot is a box of the peeling trajectory; labels: step (parameters restricted), \
+             where a parameter is added. Colour: support, the share of all runs inside. Ringed: \
+             the recommended box.",
             &self.footer,
         )?;
         let bar_w = 110u32;
@@ -777,6 +777,9 @@ impl Draw for Peeling {
         )))
         .d()?;
         let last = self.pts.len().saturating_sub(1);
+        // Labels: the first and last box, the recommended one, and each box that restricts one more
+        // parameter than the box before; one that would overlap the previous label is left out.
+        let mut placed: Vec<(i32, i32)> = Vec::new();
         for (k, &(cov, den, sup, dims)) in self.pts.iter().enumerate() {
             c.draw_series(std::iter::once(Circle::new(
                 (cov, den),
@@ -793,8 +796,13 @@ impl Draw for Peeling {
                 )))
                 .d()?;
             }
-            if k == 0 || k == last || k % 5 == 0 || rec {
-                let (px, py) = c.backend_coord(&(cov, den));
+            let new_dim = k > 0 && dims != self.pts[k - 1].3;
+            let (px, py) = c.backend_coord(&(cov, den));
+            let clear = placed
+                .iter()
+                .all(|&(x, y)| (x - px).abs() > 70 || (y - py).abs() > 18);
+            if rec || ((k == 0 || k == last || new_dim) && clear) {
+                placed.push((px, py));
                 let label = if rec {
                     format!("{k} ({dims}) recommended")
                 } else {

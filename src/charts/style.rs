@@ -367,6 +367,16 @@ pub fn month_ticks(start: &str, horizon: u32, max_labels: usize) -> Vec<i32> {
     vec![0, horizon as i32]
 }
 
+/// A label in quotation marks inside a sentence ("what drives “Deal reached”?"), unless it carries
+/// quotation marks of its own ('"Armenia" bloc vote share').
+pub fn quoted(label: &str) -> String {
+    if label.contains(['"', '“', '”']) {
+        label.to_string()
+    } else {
+        format!("“{label}”")
+    }
+}
+
 /// A colour scale from 0 to at least `max` with round ticks: `(top, ticks)` where the step is 1, 2,
 /// 2.5 or 5 times a power of ten giving at most `n` steps, `top` the first tick at or above `max`
 /// (`nice_scale(1.996, 4)` = `(2, [0, 0.5, 1, 1.5, 2])`, not 0 / 0.998 / 1.996).

@@ -877,6 +877,7 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
         source: args.dir.display().to_string(),
         scenario,
         outcome: args.outcome.clone(),
+        outcome_label: outcome["label"].as_str().unwrap_or_default().to_string(),
         value: args.value,
         cases_of_interest: y.iter().filter(|&&b| b).count() as u64,
         cases: y.len() as u64,

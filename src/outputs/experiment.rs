@@ -129,6 +129,9 @@ pub struct DiscoverManifest {
     /// The scenario of the source folder (from its manifest).
     pub scenario: Option<ScenarioRef>,
     pub outcome: String,
+    /// The outcome's label (from the source's manifest).
+    #[serde(default)]
+    pub outcome_label: String,
     /// For a numeric outcome: cases of interest are runs with a value `>= value`.
     pub value: Option<f64>,
     pub cases_of_interest: u64,

@@ -30,7 +30,7 @@ pub fn plot_folder(dir: &Path) -> Result<(Vec<PathBuf>, PathBuf), ChartError> {
 
 /// Wide tables scroll sideways instead of widening the page; long parameter paths wrap.
 const EXTRA_CSS: &str = ".scroll { overflow-x: auto; }\n.scroll table { width: auto; min-width: 100%; }\n\
-td code { overflow-wrap: anywhere; word-break: break-word; }\n\
+td code { overflow-wrap: break-word; }\n\
 td .why { font-size: .85rem; color: var(--muted); }\ntr.rec td { background: #fff4ec; }\n";
 
 /// The parts of a page that differ between the kinds of experiment.
@@ -130,6 +130,14 @@ pub fn render_html(d: &ExperimentData, charts: &[Chart]) -> String {
 
 fn code(s: &str) -> String {
     format!("<code>{}</code>", esc(s))
+}
+
+/// A parameter path as code that may break after its dots and before `[` (not inside a name).
+fn path(s: &str) -> String {
+    format!(
+        "<code>{}</code>",
+        esc(s).replace('.', ".<wbr>").replace('[', "<wbr>[")
+    )
 }
 
 fn sets(sets: &[String]) -> String {
@@ -323,7 +331,7 @@ fn sweep_page(s: &SweepData) -> Page {
     for p in &m.params {
         table_row(
             &mut params,
-            &[(code(&p.path), false), (num(p.lo), true), (num(p.hi), true)],
+            &[(path(&p.path), false), (num(p.lo), true), (num(p.hi), true)],
         );
     }
     params.push_str(TABLE_END);
@@ -336,7 +344,7 @@ fn sweep_page(s: &SweepData) -> Page {
          percentile of the runs.</p>"
     );
     let mut cols = vec![("Point".to_string(), true)];
-    cols.extend(m.params.iter().map(|p| (code(&p.path), true)));
+    cols.extend(m.params.iter().map(|p| (path(&p.path), true)));
     cols.extend(m.outcomes.iter().map(|o| (label_of(&o.label, &o.id), true)));
     table_head(&mut t, &cols);
     let col = |name: String| s.table.col(&name);
@@ -474,7 +482,7 @@ fn sensitivity_page(s: &SensitivityData) -> Page {
     for p in &m.params {
         table_row(
             &mut params,
-            &[(code(&p.path), false), (code(&p.distribution), false)],
+            &[(path(&p.path), false), (code(&p.distribution), false)],
         );
     }
     params.push_str(TABLE_END);
@@ -538,10 +546,15 @@ fn sensitivity_page(s: &SensitivityData) -> Page {
                 .find(|o| o.id == id)
                 .map_or_else(|| code(id), |o| label_of(&o.label, &o.id))
         };
+        let mut previous = String::new();
         for (r, txt) in ix.rows.iter().zip(&ix.text) {
+            // The outcome once, on the first row of its parameters.
+            let id = txt.first().cloned().unwrap_or_default();
+            let first = id != previous;
+            previous = id.clone();
             let mut cells = vec![
-                (label(txt.first().map_or("", String::as_str)), false),
-                (code(txt.get(1).map_or("", String::as_str)), false),
+                (if first { label(&id) } else { String::new() }, false),
+                (path(txt.get(1).map_or("", String::as_str)), false),
             ];
             if morris {
                 for n in ["mu_star", "mu", "sigma"] {
@@ -683,7 +696,7 @@ fn discover_page(d: &DiscoverData) -> Page {
             .unwrap_or((f64::NAN, f64::NAN));
         table_row(
             &mut params,
-            &[(code(p), false), (num(lo), true), (num(hi), true)],
+            &[(path(p), false), (num(lo), true), (num(hi), true)],
         );
     }
     params.push_str(TABLE_END);
@@ -722,9 +735,9 @@ fn discover_page(d: &DiscoverData) -> Page {
                 let cut_lo = lo != lo0;
                 let cut_hi = hi != hi0;
                 let cut = match (cut_lo, cut_hi) {
-                    (true, true) => format!("{} ≤ {} ≤ {}", num(lo), code(p), num(hi)),
-                    (true, false) => format!("{} ≥ {}", code(p), num(lo)),
-                    (false, true) => format!("{} ≤ {}", code(p), num(hi)),
+                    (true, true) => format!("{} ≤ {} ≤ {}", num(lo), path(p), num(hi)),
+                    (true, false) => format!("{} ≥ {}", path(p), num(lo)),
+                    (false, true) => format!("{} ≤ {}", path(p), num(hi)),
                     (false, false) => return None,
                 };
                 // The restriction's quasi-p-value; 0.05 or more: it may be dropped.
@@ -851,7 +864,7 @@ fn drivers_page(d: &DriversData) -> Page {
     for p in &m.params {
         table_row(
             &mut params,
-            &[(code(&p.path), false), (code(&p.distribution), false)],
+            &[(path(&p.path), false), (code(&p.distribution), false)],
         );
     }
     params.push_str(TABLE_END);
@@ -885,7 +898,7 @@ fn drivers_page(d: &DriversData) -> Page {
                 &mut t,
                 &[
                     (label.clone(), false),
-                    (code(p), false),
+                    (path(p), false),
                     (range_cell(*v, *lo, *hi), true),
                     (
                         if !v.is_finite() {

@@ -110,10 +110,10 @@ fn sentence(data: &OutputData, c: &Conditional) -> String {
         format!("{} of them ({})", c.both, pct(c.given_a))
     };
     format!(
-        "{} in {} runs; “{}” in {} ({} of all runs).",
+        "{} in {} runs; {} in {} ({} of all runs).",
         item_label(data, &c.a),
         c.a_count,
-        item_label(data, &c.b),
+        crate::charts::style::quoted(&item_label(data, &c.b)),
         share,
         pct(c.b_share)
     )
