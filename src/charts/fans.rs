@@ -72,10 +72,19 @@ pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
     let names = data.names();
     let mut out = Vec::new();
     for (ind, what, units, unit_range) in KEY_INDICATORS {
-        let series: Vec<&Series> = data
+        // A monthly flow (budget spent) has nothing at tick 0, before the first month: drawn from
+        // month 1.
+        let flow: Vec<Series> = data
             .series_of(ind)
-            .filter(|s| !s.points.is_empty())
+            .map(|s| {
+                let mut s = s.clone();
+                if FLOWS.contains(&ind) {
+                    s.points.retain(|p| p.tick >= 1);
+                }
+                s
+            })
             .collect();
+        let series: Vec<&Series> = flow.iter().filter(|s| !s.points.is_empty()).collect();
         if series.is_empty() {
             continue;
         }
@@ -301,6 +310,9 @@ pub fn y_range(series: &[&Series], unit_range: bool) -> (f64, f64) {
     let pad = (hi - lo) * 0.06;
     (if lo < 0.0 { lo - pad } else { lo }, hi + pad)
 }
+
+/// Indicators that measure what happened during a month (no value before the first).
+const FLOWS: [&str; 1] = ["budget_use"];
 
 /// The narrowest y span of a [0, 1] panel: a wobble of 0.01 is not drawn across the whole height.
 pub const MIN_UNIT_SPAN: f64 = 0.1;

@@ -27,19 +27,25 @@ pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
         return Ok(Vec::new());
     }
     let n = data.n_runs().max(1) as f64;
-    let Some((outcome, flags)) = data.manifest.outcomes.iter().filter(|o| o.is_binary()).find_map(|o| {
-        let col = data.runs.column(&o.id)?;
-        let runs = data.runs.column("run")?;
-        let hits = col.iter().filter(|v| v.is_some_and(|x| x >= 0.5)).count() as f64;
-        ((0.05..=0.95).contains(&(hits / n))).then(|| {
-            let flags: HashMap<u64, bool> = runs
-                .iter()
-                .zip(col)
-                .filter_map(|(r, v)| Some((r.map(|r| r as u64)?, v.is_some_and(|x| x >= 0.5))))
-                .collect();
-            (o, flags)
+    let Some((outcome, flags)) = data
+        .manifest
+        .outcomes
+        .iter()
+        .filter(|o| o.is_binary())
+        .find_map(|o| {
+            let col = data.runs.column(&o.id)?;
+            let runs = data.runs.column("run")?;
+            let hits = col.iter().filter(|v| v.is_some_and(|x| x >= 0.5)).count() as f64;
+            ((0.05..=0.95).contains(&(hits / n))).then(|| {
+                let flags: HashMap<u64, bool> = runs
+                    .iter()
+                    .zip(col)
+                    .filter_map(|(r, v)| Some((r.map(|r| r as u64)?, v.is_some_and(|x| x >= 0.5))))
+                    .collect();
+                (o, flags)
+            })
         })
-    }) else {
+    else {
         return Ok(Vec::new());
     };
     let keys: Vec<(String, String)> = per_run
@@ -69,11 +75,16 @@ pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
         else {
             continue;
         };
-        let Some(v) = rec.get(5).and_then(|v| v.parse::<f64>().ok()).filter(|v| v.is_finite())
+        let Some(v) = rec
+            .get(5)
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|v| v.is_finite())
         else {
             continue;
         };
-        let Some(&hit) = flags.get(&run) else { continue };
+        let Some(&hit) = flags.get(&run) else {
+            continue;
+        };
         if tick < ticks {
             values[k][usize::from(!hit)][tick].push(v);
         }
@@ -96,7 +107,10 @@ pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
         if bands.iter().all(|b| b.iter().all(Option::is_none)) {
             continue;
         }
-        panels.push((format!("{} ({})", names.entity(ind, ent), ind.replace('_', " ")), bands));
+        panels.push((
+            format!("{} ({})", names.entity(ind, ent), ind.replace('_', " ")),
+            bands,
+        ));
     }
     if panels.is_empty() {
         return Ok(Vec::new());
@@ -173,7 +187,10 @@ impl Draw for Split {
                 let mut poly: Vec<(f64, f64)> = pts.iter().map(|(t, b)| (*t as f64, b.2)).collect();
                 poly.extend(pts.iter().rev().map(|(t, b)| (*t as f64, b.0)));
                 chart
-                    .draw_series(std::iter::once(Polygon::new(poly, colour.mix(0.25).filled())))
+                    .draw_series(std::iter::once(Polygon::new(
+                        poly,
+                        colour.mix(0.25).filled(),
+                    )))
                     .d()?;
                 chart
                     .draw_series(LineSeries::new(

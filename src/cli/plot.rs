@@ -1,6 +1,6 @@
 //! `crossroads plot DIR`: rebuilds charts/ and report.html of an output folder from its files alone,
 //! by the folder's kind (manifest.json's top-level `kind`): `compare` for a comparison; `sweep`,
-//! `sensitivity` and `discover` for an experiment folder
+//! `sensitivity`, `discover` and `drivers` for an experiment folder
 //! ([`crate::report::experiments::plot_folder`]); else a batch of `run` or `merge`.
 
 use super::{CliError, PlotArgs};
@@ -40,13 +40,13 @@ pub fn exec(args: PlotArgs) -> Result<(), CliError> {
         }
         Kind::Named(Some(k)) => match k.as_str() {
             "compare" => crate::report::compare::plot_compare_folder(&args.dir),
-            "sweep" | "sensitivity" | "discover" => {
+            "sweep" | "sensitivity" | "discover" | "drivers" => {
                 crate::report::experiments::plot_folder(&args.dir)
             }
             other => {
                 return Err(CliError::usage(format!(
                     "crossroads plot: {}: unknown kind {other:?} (expected compare, sweep, \
-                     sensitivity or discover; a batch's manifest has no kind)",
+                     sensitivity, discover or drivers; a batch's manifest has no kind)",
                     manifest.display()
                 )));
             }

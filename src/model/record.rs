@@ -28,13 +28,13 @@ pub enum Probe {
     PartySupport(Ix),
     Phase(Ix),
     Actions(Ix, usize),
-    /// Share of the actor's monthly budget spent this month (NaN with no budget, and at tick 0).
+    /// Share of the actor's monthly budget spent this month (0 with no budget, and at tick 0).
     BudgetUse(Ix),
-    /// 1 when the action entry's best option had a positive expected utility this month (NaN at tick 0).
+    /// 1 when the action entry's best option had a positive expected utility this month (0 at tick 0).
     ActionPays(Ix, usize),
-    /// A party's vote share in an election, from the month it is held (NaN before).
+    /// A party's vote share in an election, from the month it is held (0 before).
     VoteShare(Ix, usize),
-    /// 1 when the party won the election, 0 when not, from the month it is held (NaN before).
+    /// 1 when the party won the election, from the month it is held (0 before, and for the others).
     ElectionWon(Ix, usize),
 }
 
@@ -250,19 +250,19 @@ impl Recorder {
             Probe::PartySupport(a) => self.support(w, a),
             Probe::Phase(p) => f64::from(u8::from(w.phase == p)),
             Probe::Actions(a, k) => f64::from(w.action_counts_tick[a * ACTION_KINDS + k]),
-            // Nothing is decided or spent before the first month: no value at tick 0.
-            Probe::BudgetUse(_) | Probe::ActionPays(..) if w.tick == 0 => f64::NAN,
+            // Nothing is decided or spent before the first month: 0 at tick 0 (the series stay finite).
+            Probe::BudgetUse(_) | Probe::ActionPays(..) if w.tick == 0 => 0.0,
             Probe::BudgetUse(a) => {
                 let st = &w.actors[a];
                 if st.budget > 0.0 {
                     st.spent / st.budget
                 } else {
-                    f64::NAN
+                    0.0
                 }
             }
             Probe::ActionPays(a, i) => f64::from(u8::from(w.action_pays[a][i])),
-            Probe::VoteShare(e, k) => w.election_results[e].as_ref().map_or(f64::NAN, |s| s[k]),
-            Probe::ElectionWon(e, k) => w.election_results[e].as_ref().map_or(f64::NAN, |s| {
+            Probe::VoteShare(e, k) => w.election_results[e].as_ref().map_or(0.0, |s| s[k]),
+            Probe::ElectionWon(e, k) => w.election_results[e].as_ref().map_or(0.0, |s| {
                 let won =
                     super::elections::winner(w.s.elections[e].threshold.value(), s) == Some(k);
                 f64::from(u8::from(won))

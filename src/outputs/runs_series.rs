@@ -65,8 +65,8 @@ pub fn select(series: &[SeriesInfo], selectors: &[String]) -> Result<Vec<SeriesI
 }
 
 /// runs_series.csv, streamed: `run, tick, date, indicator, entity, value`; per run, each selected
-/// series (manifest `per_run_series` order) from tick 0 to the horizon. A value the run did not
-/// produce (a vote share before the election) is an empty field.
+/// series (manifest `per_run_series` order) from tick 0 to the horizon. A non-finite value would be
+/// an empty field (the model's series are finite).
 pub struct RunsSeriesCsv {
     w: csv::Writer<Stream>,
     /// (column in a run's series row, indicator, entity).

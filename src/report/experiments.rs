@@ -646,7 +646,7 @@ fn discover_page(d: &DiscoverData) -> Page {
         "Cases of interest",
         format!(
             "runs with {}: {} of {} ({share})",
-            code(&what),
+            esc(&what),
             m.cases_of_interest,
             m.cases
         ),
@@ -741,12 +741,17 @@ fn discover_page(d: &DiscoverData) -> Page {
                     (false, false) => return None,
                 };
                 // The restriction's quasi-p-value; 0.05 or more: it may be dropped.
-                let qp = d.qps.get(i).and_then(|q| q.get(j)).copied().unwrap_or(f64::NAN);
+                let qp = d
+                    .qps
+                    .get(i)
+                    .and_then(|q| q.get(j))
+                    .copied()
+                    .unwrap_or(f64::NAN);
                 Some(if !qp.is_finite() {
                     cut
                 } else if qp >= crate::experiments::prim::QUASI_P_LEVEL {
                     format!(
-                        "{cut} <span class=\"why\">(quasi-p {}: not significant, may be dropped)</span>",
+                        "{cut} <span class=\"why\">(quasi-p {}: may be dropped)</span>",
                         p_text(qp)
                     )
                 } else {
