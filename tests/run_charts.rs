@@ -80,7 +80,8 @@ fn baseline_charts_and_replot() {
         "scenarios/baseline.ron",
         "40",
         &[
-            "outcome_probabilities",
+            // the baseline's binary outcomes fill two pages
+            "outcome_probabilities_1",
             "outcome_classes",
             "distributions_1",
             "timing",

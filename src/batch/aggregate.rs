@@ -266,8 +266,8 @@ impl Aggregates {
             if !hits[i] {
                 continue;
             }
-            for j in i + 1..m {
-                if hits[j] {
+            for (j, &hit) in hits.iter().enumerate().skip(i + 1) {
+                if hit {
                     self.pairs[pair_index(i, j, m)] += 1;
                 }
             }

@@ -54,7 +54,9 @@ pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
     let name = data.scenario_name();
     let pages = rows.len().div_ceil(PER_PAGE);
     let mut out = Vec::new();
-    for (i, page) in rows.chunks(PER_PAGE).enumerate() {
+    // Pages of equal size (27 rows: 14 and 13, not 22 and 5 stretched to the chart's height).
+    let per_page = rows.len().div_ceil(pages.max(1)).max(1);
+    for (i, page) in rows.chunks(per_page).enumerate() {
         let mut page = page.to_vec();
         if let Some(first) = page.first_mut() {
             first.first_of_actor = true;

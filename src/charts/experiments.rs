@@ -413,12 +413,17 @@ fn interval<DB: DrawingBackend>(
         C_INK.stroke_width(2),
     )))
     .d()?;
-    let tick = 0.06;
+    let tick = 0.12;
     for (end, clipped, dir) in [(a, lo < x0, -1.0), (b, hi > x1, 1.0)] {
         if clipped {
-            let w = 0.012 * (x1 - x0);
+            // An arrowhead ending at the axis, pointing out: the interval goes on beyond it.
+            let w = 0.015 * (x1 - x0);
             c.draw_series(std::iter::once(Polygon::new(
-                vec![(end, y + tick), (end + dir * w, y), (end, y - tick)],
+                vec![
+                    (end - dir * w, y + 2.0 * tick),
+                    (end, y),
+                    (end - dir * w, y - 2.0 * tick),
+                ],
                 C_INK.filled(),
             )))
             .d()?;
@@ -466,9 +471,11 @@ impl Draw for TornadoDraw {
             .iter()
             .map(|i| fit(root, &i.0, &lstyle, PARAM_LABEL_W - 16))
             .collect();
+        // "not resolved" is written right of the plot, clear of whiskers that reach the axis.
+        let any_faded = self.resolved.contains(&Some(false));
         let mut c = ChartBuilder::on(&body)
             .margin(8)
-            .margin_right(24)
+            .margin_right(if any_faded { 120 } else { 24 })
             .x_label_area_size(56)
             .y_label_area_size(PARAM_LABEL_W)
             .build_cartesian_2d(xmin..xmax, 0f64..n as f64)
@@ -525,9 +532,9 @@ impl Draw for TornadoDraw {
                 put(
                     root,
                     "not resolved",
-                    (px - 6, py),
+                    (px + 10, py),
                     &muted(LABEL_SIZE - 1.0),
-                    HPos::Right,
+                    HPos::Left,
                     VPos::Center,
                 )?;
             }
@@ -648,15 +655,7 @@ impl Draw for DriversDraw {
                 C_LIGHT.mix(0.7).filled(),
             )))
             .d()?;
-            let (px, py) = c.backend_coord(&(hi.min(xmax), n as f64));
-            put(
-                root,
-                "dummy band",
-                (px + 4, py + 4),
-                &muted(LABEL_SIZE - 2.0),
-                HPos::Left,
-                VPos::Top,
-            )?;
+            // Named in the subtitle: a label inside the plot would sit under the top bar.
         }
         for (k, it) in self.items.iter().enumerate() {
             let y = (n - 1 - k) as f64 + 0.5;
@@ -716,8 +715,9 @@ pub fn drivers_charts(d: &super::experiment_data::DriversData) -> Result<Vec<Cha
             title: title.clone(),
             subtitle: format!(
                 "Bar: PAWN index, how far the outcome's distribution moves when the parameter is \
-                 held within a slice of its range; line: bootstrap 95% interval; grey band: a dummy \
-                 input with no effect ({} runs). Blue: above the band.",
+                 held within a slice of its range; line: bootstrap 95% interval (resampling adds \
+                 noise to a distance, so a line can lie right of its bar); grey band: a dummy input \
+                 with no effect, resampled the same way ({} runs). Blue: interval above the band.",
                 set.runs
             ),
             footer: footer.clone(),

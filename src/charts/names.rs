@@ -52,8 +52,11 @@ impl Names<'_> {
             ("investor_confidence" | "growth" | "gdp", None) => self.of("country", entity),
             ("project_progress" | "project_operation", None) => self.of("project", entity),
             ("route_volume", None) => self.of("route", entity),
-            ("party_support" | "budget_use", None) => self.of("actor", entity),
-            ("issue_forecast" | "issue_spread", None) => self.of("issue", entity),
+            ("party_support" | "budget_use" | "poll" | "poll_decided", None) => {
+                self.of("actor", entity)
+            }
+            ("undecided", None) => self.of("country", entity),
+            ("issue_forecast" | "issue_median" | "issue_spread", None) => self.of("issue", entity),
             ("phase", None) => self.of("phase", entity),
             (_, None) => humanise(entity),
         }

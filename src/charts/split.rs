@@ -98,6 +98,8 @@ pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
         Some((at(0.25), at(0.5), at(0.75)))
     };
     let names = data.names();
+    // The indicator is named in a panel's title only when the panels show more than one.
+    let several = keys.iter().any(|(i, _)| *i != keys[0].0);
     let mut panels = Vec::new();
     for ((ind, ent), mut vals) in keys.iter().zip(values) {
         let bands: Bands = [
@@ -107,8 +109,13 @@ pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
         if bands.iter().all(|b| b.iter().all(Option::is_none)) {
             continue;
         }
+        let name = names.entity(ind, ent);
         panels.push((
-            format!("{} ({})", names.entity(ind, ent), ind.replace('_', " ")),
+            if several {
+                format!("{name} ({})", ind.replace('_', " "))
+            } else {
+                name
+            },
             bands,
         ));
     }
@@ -178,12 +185,17 @@ impl Draw for Split {
                 (lo - pad, hi + pad),
                 "",
             )?;
-            for (g, colour) in [(0usize, C_BLUE), (1, C_ORANGE)] {
-                let pts: Vec<(usize, (f64, f64, f64))> = bands[g]
+            let groups = [(0usize, C_BLUE), (1, C_ORANGE)];
+            let pts = |g: usize| -> Vec<(usize, (f64, f64, f64))> {
+                bands[g]
                     .iter()
                     .enumerate()
                     .filter_map(|(t, b)| b.map(|b| (t, b)))
-                    .collect();
+                    .collect()
+            };
+            // Both bands first, then both medians on top: a band never tints the other group's line.
+            for (g, colour) in groups {
+                let pts = pts(g);
                 let mut poly: Vec<(f64, f64)> = pts.iter().map(|(t, b)| (*t as f64, b.2)).collect();
                 poly.extend(pts.iter().rev().map(|(t, b)| (*t as f64, b.0)));
                 chart
@@ -192,9 +204,11 @@ impl Draw for Split {
                         colour.mix(0.25).filled(),
                     )))
                     .d()?;
+            }
+            for (g, colour) in groups {
                 chart
                     .draw_series(LineSeries::new(
-                        pts.iter().map(|(t, b)| (*t as f64, b.1)),
+                        pts(g).into_iter().map(|(t, b)| (t as f64, b.1)),
                         colour.stroke_width(3),
                     ))
                     .d()?;

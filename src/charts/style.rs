@@ -367,13 +367,34 @@ pub fn month_ticks(start: &str, horizon: u32, max_labels: usize) -> Vec<i32> {
     vec![0, horizon as i32]
 }
 
-/// A label in quotation marks inside a sentence ("what drives “Deal reached”?"), unless it carries
-/// quotation marks of its own ('"Armenia" bloc vote share').
+/// A label in quotation marks inside a sentence ("what drives “Deal reached”?"); quotation marks
+/// of its own become the inner, single ones ('"Armenia" bloc' → “‘Armenia’ bloc”).
 pub fn quoted(label: &str) -> String {
-    if label.contains(['"', '“', '”']) {
-        label.to_string()
-    } else {
-        format!("“{label}”")
+    let mut open = true;
+    let inner: String = label
+        .chars()
+        .map(|c| match c {
+            '"' => {
+                open = !open;
+                if open { '’' } else { '‘' }
+            }
+            '“' => '‘',
+            '”' => '’',
+            c => c,
+        })
+        .collect();
+    format!("“{inner}”")
+}
+
+#[cfg(test)]
+mod quote_tests {
+    #[test]
+    fn inner_quotes_become_single() {
+        assert_eq!(super::quoted("Deal reached"), "“Deal reached”");
+        assert_eq!(
+            super::quoted("\"Armenia\" bloc vote share"),
+            "“‘Armenia’ bloc vote share”"
+        );
     }
 }
 
@@ -381,7 +402,7 @@ pub fn quoted(label: &str) -> String {
 /// 2.5 or 5 times a power of ten giving at most `n` steps, `top` the first tick at or above `max`
 /// (`nice_scale(1.996, 4)` = `(2, [0, 0.5, 1, 1.5, 2])`, not 0 / 0.998 / 1.996).
 pub fn nice_scale(max: f64, n: usize) -> (f64, Vec<f64>) {
-    if !(max > 0.0) || !max.is_finite() {
+    if !max.is_finite() || max <= 0.0 {
         return (1.0, vec![0.0, 0.5, 1.0]);
     }
     let raw = max / n.max(1) as f64;

@@ -98,11 +98,22 @@ fn story(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> String
             let line = match e.action.as_str() {
                 "phase" => format!("  The process enters phase `{}`.", e.target),
                 "event" => format!("  Event `{}` happens.", e.target),
-                "election" => format!(
-                    "  Election `{}`: `{}` wins with {:.1}% of the vote.",
-                    e.target,
-                    e.result,
-                    e.magnitude * 100.0
+                "election" => match e.result.as_str() {
+                    "no_winner" => format!("  Election `{}`: no government forms.", e.target),
+                    "same_government" => format!(
+                        "  Election `{}`: the governing party leads again with {:.1}% of the vote.",
+                        e.target,
+                        e.magnitude * 100.0
+                    ),
+                    lead => format!(
+                        "  Election `{}`: `{lead}` leads the new government with {:.1}% of the vote.",
+                        e.target,
+                        e.magnitude * 100.0
+                    ),
+                },
+                "decide" => format!(
+                    "  {} decides on `{}`: {} (expected utility {:+.3}).",
+                    e.actor, e.target, e.result, e.magnitude
                 ),
                 "referendum" => format!(
                     "  Referendum in {}: {} with {:.1}% yes.",

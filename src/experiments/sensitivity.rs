@@ -5,7 +5,8 @@
 //!
 //! From `N` points of a `2k`-dimensional scrambled Sobol sequence, `A` is the first `k` columns and
 //! `B` the last `k` (with more than `SOBOL_MAX_DIM / 2` parameters, `A` and `B` come from two
-//! independently scrambled `k`-dimensional sequences). `A_B^i` is `A` with column `i` taken from
+//! independently scrambled `k`-dimensional sequences; with more than `SOBOL_MAX_DIM`, from two
+//! independent Latin hypercubes). `A_B^i` is `A` with column `i` taken from
 //! `B`. The design has `N (k + 2)` rows, in blocks of `k + 2` per base point `j`:
 //! `A_j, A_B^1_j, ..., A_B^k_j, B_j`.
 //!
@@ -76,6 +77,13 @@ pub fn saltelli_design(n: usize, k: usize, seed: u64) -> Result<SaltelliDesign, 
             .into_iter()
             .map(|p| (p[..k].to_vec(), p[k..].to_vec()))
             .unzip()
+    } else if k > SOBOL_MAX_DIM {
+        // Beyond the embedded Sobol direction numbers: two independent Latin hypercubes (the
+        // estimators need only independent A and B; the stratification is a bonus).
+        (
+            super::design::latin_hypercube(n, k, seed),
+            super::design::latin_hypercube(n, k, seed ^ 0x5A17_E111),
+        )
     } else {
         let sa = Sobol::scrambled(k, seed)?;
         let sb = Sobol::scrambled(k, seed ^ 0x5A17_E111)?;
@@ -137,7 +145,7 @@ pub fn resolution(
     let m = ab.iter().map(|&r| y[r]).sum::<f64>() / ab.len() as f64;
     let v = ab.iter().map(|&r| (y[r] - m).powi(2)).sum::<f64>() / ab.len() as f64;
     let sig2 = ab.iter().map(|&r| noise[r]).sum::<f64>() / ab.len() as f64;
-    if !(v > 0.0) {
+    if v.is_nan() || v <= 0.0 {
         return all(format!(
             "the outcome did not vary across the {} evaluations ({} runs each)",
             y.len(),
@@ -162,7 +170,7 @@ pub fn resolution(
                      results ({n} base points × {runs_per_point} runs): an effect rarer than that \
                       would not show"
                 )
-            } else if !(ix[i].st_low > 0.0) {
+            } else if ix[i].st_low.is_nan() || ix[i].st_low <= 0.0 {
                 format!(
                     "the total index's 95% interval reaches 0 ({differ} of {n} pairs differed): \
                       the effect cannot be told from zero with these runs"
@@ -353,6 +361,19 @@ mod tests {
         }
         // Many parameters: two independent sequences.
         assert_eq!(saltelli_design(4, 15, 1).unwrap().rows.len(), 4 * 17);
+        // More parameters than the Sobol directions (the baseline has 34): Latin hypercubes, every
+        // A column stratified, A and B independent.
+        let k = SOBOL_MAX_DIM + 13;
+        let d = saltelli_design(8, k, 1).unwrap();
+        assert_eq!(d.rows.len(), 8 * (k + 2));
+        for c in 0..k {
+            let mut strata: Vec<usize> = (0..8)
+                .map(|j| (d.rows[j * (k + 2)][c] * 8.0) as usize)
+                .collect();
+            strata.sort_unstable();
+            assert_eq!(strata, (0..8).collect::<Vec<_>>(), "column {c}");
+        }
+        assert_ne!(d.rows[0], d.rows[k + 1]);
     }
 
     #[test]

@@ -52,6 +52,20 @@ impl<'s> Ids<'s> {
     pub fn election(&self, id: &str) -> Result<Ix, ModelError> {
         find(&self.s.elections, id, |a| &a.id, "election")
     }
+    /// Bit mask of phases (bit `k` for phase `k`; validation keeps them among the first 64).
+    pub fn phase_mask(&self, ids: &[String]) -> Result<u64, ModelError> {
+        let mut m = 0u64;
+        for id in ids {
+            let k = self.phase(id)?;
+            if k >= 64 {
+                return Err(ModelError(format!(
+                    "phase `{id}` is beyond the 64 an `InPhase` indicator can name"
+                )));
+            }
+            m |= 1 << k;
+        }
+        Ok(m)
+    }
     /// Index of a power among the scenario's external powers (the influence matrix's rows).
     pub fn power(&self, id: &str) -> Result<Ix, ModelError> {
         self.s
@@ -70,10 +84,23 @@ impl<'s> Ids<'s> {
 /// An indicator with ids resolved.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Ind {
-    Opinion { c: Ix, d: Ix },
-    OpinionShare { c: Ix, d: Ix, threshold: f64 },
-    Polarization { c: Ix, d: Ix },
-    Influence { p: Ix, c: Ix },
+    Opinion {
+        c: Ix,
+        d: Ix,
+    },
+    OpinionShare {
+        c: Ix,
+        d: Ix,
+        threshold: f64,
+    },
+    Polarization {
+        c: Ix,
+        d: Ix,
+    },
+    Influence {
+        p: Ix,
+        c: Ix,
+    },
     Confidence(Ix),
     Growth(Ix),
     Gdp(Ix),
@@ -82,9 +109,15 @@ pub enum Ind {
     RouteVolume(Ix),
     Tension,
     IssueForecast(Ix),
+    IssueMedian(Ix),
     IssueSpread(Ix),
     PartySupport(Ix),
+    PollShare(Ix),
+    PollDecided(Ix),
+    Undecided(Ix),
     BudgetUse(Ix),
+    /// 1 while the process is in one of the phases of the bit mask (bit `k`: phase `k`), else 0.
+    InPhase(u64),
 }
 
 impl Ind {
@@ -119,9 +152,14 @@ impl Ind {
             Indicator::RouteVolume(r) => Ind::RouteVolume(ids.route(r)?),
             Indicator::Tension => Ind::Tension,
             Indicator::IssueForecast(i) => Ind::IssueForecast(ids.issue(i)?),
+            Indicator::IssueMedian(i) => Ind::IssueMedian(ids.issue(i)?),
             Indicator::IssueSpread(i) => Ind::IssueSpread(ids.issue(i)?),
             Indicator::PartySupport(p) => Ind::PartySupport(ids.actor(p)?),
+            Indicator::PollShare(p) => Ind::PollShare(ids.actor(p)?),
+            Indicator::PollDecided(p) => Ind::PollDecided(ids.actor(p)?),
+            Indicator::Undecided(c) => Ind::Undecided(ids.country(c)?),
             Indicator::BudgetUse(a) => Ind::BudgetUse(ids.actor(a)?),
+            Indicator::InPhase(ps) => Ind::InPhase(ids.phase_mask(ps)?),
         })
     }
 }

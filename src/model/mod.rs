@@ -13,6 +13,7 @@ pub mod drift;
 pub mod economy;
 pub mod elections;
 pub mod events;
+pub mod institutions;
 pub mod negotiation;
 pub mod network;
 pub mod opinion;
@@ -22,6 +23,7 @@ pub mod projects;
 pub mod record;
 pub mod rng;
 pub mod schedule;
+pub mod voters;
 pub mod world;
 
 use crate::scenario::Resolved;

@@ -7,7 +7,11 @@
 //! belonging to a country (1 for external powers), and `public = 1 − w + w × support` for states, with
 //! `w` the issue's `public_weight` and `support` the mean opinion of the state's country on the issue's
 //! `support_dimension` (1 when not set). The forecast (indicator `IssueForecast`) is the salience- and
-//! capability-weighted mean position; `IssueSpread` is the range of salient positions.
+//! capability-weighted mean position, `IssueMedian` the weighted median (the median voter position,
+//! BDM's own forecast); `IssueSpread` is the range of salient positions.
+//!
+//! Each issue's readings of the round (`probability`, `offers`, `compromise`: the printed equations
+//! or Scholz et al.'s program) come from its `bargaining:` block.
 //!
 //! Only states and external powers bargain. A party's positions are its platform: they do not move in
 //! bargaining, and a state takes them when the party comes to govern (see `elections`).
@@ -70,12 +74,42 @@ pub fn forecast(w: &World, i: Ix, who: Ix, boost: f64) -> (f64, f64) {
     (f, if hi >= lo { hi - lo } else { 0.0 })
 }
 
-/// Recomputes every issue's forecast and spread.
+/// Median voter position of issue `i` ([`bargaining::weighted_median`] with weights salience ×
+/// effective capability) over the states and external powers with salience on it; the status quo if
+/// none. `pos`, `sal`, `cap` are working buffers (cleared here).
+fn median(w: &World, i: Ix, pos: &mut Vec<f64>, sal: &mut Vec<f64>, cap: &mut Vec<f64>) -> f64 {
+    pos.clear();
+    sal.clear();
+    cap.clear();
+    for (a, st) in w
+        .actors
+        .iter()
+        .enumerate()
+        .filter(|(_, st)| bargains(st.kind))
+    {
+        for &(issue, p, s, c) in &st.positions {
+            if issue == i && s > 0.0 {
+                pos.push(p);
+                sal.push(s);
+                cap.push(capability(w, a, i, c, st.capability_boost));
+            }
+        }
+    }
+    if pos.is_empty() {
+        w.issues[i].status_quo
+    } else {
+        bargaining::weighted_median(pos, sal, cap)
+    }
+}
+
+/// Recomputes every issue's forecast, median and spread.
 pub fn refresh(w: &mut World) {
+    let (mut pos, mut sal, mut cap) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..w.issues.len() {
         let (f, s) = forecast(w, i, usize::MAX, 0.0);
         w.issues[i].forecast = f;
         w.issues[i].spread = s;
+        w.issues[i].median = median(w, i, &mut pos, &mut sal, &mut cap);
     }
 }
 
@@ -119,6 +153,9 @@ pub fn step(w: &mut World) {
             q: cfg.q.value(),
             step: cfg.step.value(),
             range,
+            probability: cfg.probability,
+            offers: cfg.offers,
+            compromise: cfg.compromise,
             ..BargainingParams::default()
         };
         new.clear();

@@ -107,18 +107,50 @@ pub fn compute(w: &World, tr: &Tracker) -> Result<Vec<OutcomeValue>, ModelError>
             ),
             OutcomeKind::ElectionWinner { election, party } => {
                 let (e, k) = party_in(w, election, party)?;
-                OutcomeValue::Bool(match &w.election_results[e] {
-                    Some(shares) => {
-                        super::elections::winner(w.s.elections[e].threshold.value(), shares)
-                            == Some(k)
-                    }
-                    None => false,
-                })
+                OutcomeValue::Bool(w.election_results[e].as_ref().and_then(|r| r.lead) == Some(k))
             }
             OutcomeKind::VoteShare { election, party } => {
                 let (e, k) = party_in(w, election, party)?;
-                OutcomeValue::Num(w.election_results[e].as_ref().map(|s| s[k]))
+                OutcomeValue::Num(w.election_results[e].as_ref().map(|r| r.shares[k]))
             }
+            OutcomeKind::Seats { election, party } => {
+                let (e, k) = party_in(w, election, party)?;
+                OutcomeValue::Num(
+                    w.election_results[e]
+                        .as_ref()
+                        .map(|r| f64::from(r.seats[k])),
+                )
+            }
+            OutcomeKind::EntersParliament { election, party } => {
+                let (e, k) = party_in(w, election, party)?;
+                OutcomeValue::Bool(w.election_results[e].as_ref().is_some_and(|r| r.entered[k]))
+            }
+            OutcomeKind::Governing { election, party } => {
+                let (e, k) = party_in(w, election, party)?;
+                OutcomeValue::Bool(
+                    w.election_results[e]
+                        .as_ref()
+                        .is_some_and(|r| r.governing[k]),
+                )
+            }
+            OutcomeKind::Turnout { election } => {
+                let e = ids.election(election)?;
+                OutcomeValue::Num(w.election_results[e].as_ref().map(|r| r.turnout))
+            }
+            OutcomeKind::Runoff { election } => {
+                let e = ids.election(election)?;
+                OutcomeValue::Bool(
+                    w.election_results[e]
+                        .as_ref()
+                        .is_some_and(|r| r.runoff.is_some()),
+                )
+            }
+            OutcomeKind::ReferendumYes { country } => {
+                OutcomeValue::Num(w.referendums[ids.country(country)?].map(|r| r.yes))
+            }
+            OutcomeKind::ReferendumQuorum { country } => OutcomeValue::Bool(
+                w.referendums[ids.country(country)?].is_some_and(|r| r.quorum_met),
+            ),
             OutcomeKind::Indicator {
                 at, above, below, ..
             } => {

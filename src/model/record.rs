@@ -24,8 +24,15 @@ pub enum Probe {
     RouteVolume(Ix),
     Tension,
     IssueForecast(Ix),
+    IssueMedian(Ix),
     IssueSpread(Ix),
     PartySupport(Ix),
+    /// A party's poll share among all respondents: (country, index among the country's parties).
+    Poll(Ix, usize),
+    /// A party's poll share among decided respondents.
+    PollDecided(Ix, usize),
+    /// A country's share of undecided respondents.
+    Undecided(Ix),
     Phase(Ix),
     Actions(Ix, usize),
     /// Share of the actor's monthly budget spent this month (0 with no budget, and at tick 0).
@@ -105,12 +112,28 @@ pub fn layout(s: &Scenario) -> (Vec<SeriesKey>, Vec<Probe>) {
     push("tension", "region".to_string(), Probe::Tension);
     for (i, issue) in s.issues.iter().enumerate() {
         push("issue_forecast", issue.id.clone(), Probe::IssueForecast(i));
+        push("issue_median", issue.id.clone(), Probe::IssueMedian(i));
         push("issue_spread", issue.id.clone(), Probe::IssueSpread(i));
     }
     for (a, actor) in s.actors.iter().enumerate() {
         if actor.kind == ActorKind::Party {
             push("party_support", actor.id.clone(), Probe::PartySupport(a));
         }
+    }
+    for (c, country) in s.countries.iter().enumerate() {
+        let parties = super::voters::country_parties(s, &country.id);
+        if parties.is_empty() {
+            continue;
+        }
+        for (k, &a) in parties.iter().enumerate() {
+            push("poll", s.actors[a].id.clone(), Probe::Poll(c, k));
+            push(
+                "poll_decided",
+                s.actors[a].id.clone(),
+                Probe::PollDecided(c, k),
+            );
+        }
+        push("undecided", country.id.clone(), Probe::Undecided(c));
     }
     for (p, phase) in s.process.phases.iter().enumerate() {
         push("phase", phase.id.clone(), Probe::Phase(p));
@@ -166,8 +189,8 @@ pub struct Recorder {
     cache: Vec<Option<Indicators>>,
     dims: usize,
     config: IndicatorConfig,
-    /// Per party actor: support this tick (computed once per country per tick).
-    support: Vec<Option<f64>>,
+    /// Per country: this tick's simulated poll (computed once per country per tick, when read).
+    polls: Vec<Option<super::voters::Poll>>,
     /// Per (country, dimension): the tick's mean opinion; `means_ok[c]` once country `c`'s are in.
     means: Vec<f64>,
     means_ok: Vec<bool>,
@@ -185,7 +208,7 @@ impl Recorder {
                 cluster_gap: s.record.cluster_gap,
                 min_cluster_share: s.record.cluster_min_share,
             },
-            support: vec![None; s.actors.len()],
+            polls: vec![None; s.countries.len()],
             means: vec![0.0; s.countries.len() * s.dimensions.len()],
             means_ok: vec![false; s.countries.len()],
         }
@@ -211,19 +234,26 @@ impl Recorder {
         row[d]
     }
 
+    fn poll(&mut self, w: &World, c: Ix) -> &super::voters::Poll {
+        self.polls[c].get_or_insert_with(|| super::voters::poll(w, c))
+    }
+
+    /// Party `a`'s support (see `World::party_supports`), from the tick's poll of its country.
     fn support(&mut self, w: &World, a: Ix) -> f64 {
-        if self.support[a].is_none() {
-            for (p, share) in w.party_supports(a) {
-                self.support[p] = Some(share);
-            }
-        }
-        self.support[a].unwrap_or(0.0)
+        let Some(c) = w.actors[a].country else {
+            return 0.0;
+        };
+        let Some(k) = w.voters[c].parties.iter().position(|&q| q == a) else {
+            return 0.0;
+        };
+        let p = self.poll(w, c);
+        f64::from(p.nearest[k]) / f64::from(p.n.max(1))
     }
 
     /// Appends the current state's row to `out`.
     pub fn record(&mut self, w: &World, out: &mut Vec<f64>) {
         self.cache.iter_mut().for_each(|x| *x = None);
-        self.support.iter_mut().for_each(|x| *x = None);
+        self.polls.iter_mut().for_each(|x| *x = None);
         self.means_ok.iter_mut().for_each(|x| *x = false);
         for k in 0..self.probes.len() {
             out.push(self.value(w, self.probes[k]));
@@ -246,8 +276,12 @@ impl Recorder {
             Probe::RouteVolume(r) => w.routes[r].volume,
             Probe::Tension => w.tension,
             Probe::IssueForecast(i) => w.issues[i].forecast,
+            Probe::IssueMedian(i) => w.issues[i].median,
             Probe::IssueSpread(i) => w.issues[i].spread,
             Probe::PartySupport(a) => self.support(w, a),
+            Probe::Poll(c, k) => self.poll(w, c).share(k),
+            Probe::PollDecided(c, k) => self.poll(w, c).decided_share(k),
+            Probe::Undecided(c) => self.poll(w, c).undecided(),
             Probe::Phase(p) => f64::from(u8::from(w.phase == p)),
             Probe::Actions(a, k) => f64::from(w.action_counts_tick[a * ACTION_KINDS + k]),
             // Nothing is decided or spent before the first month: 0 at tick 0 (the series stay finite).
@@ -261,12 +295,11 @@ impl Recorder {
                 }
             }
             Probe::ActionPays(a, i) => f64::from(u8::from(w.action_pays[a][i])),
-            Probe::VoteShare(e, k) => w.election_results[e].as_ref().map_or(0.0, |s| s[k]),
-            Probe::ElectionWon(e, k) => w.election_results[e].as_ref().map_or(0.0, |s| {
-                let won =
-                    super::elections::winner(w.s.elections[e].threshold.value(), s) == Some(k);
-                f64::from(u8::from(won))
-            }),
+            Probe::VoteShare(e, k) => w.election_results[e].as_ref().map_or(0.0, |r| r.shares[k]),
+            // The list leading the government, as the `ElectionWinner` outcome.
+            Probe::ElectionWon(e, k) => f64::from(u8::from(
+                w.election_results[e].as_ref().and_then(|r| r.lead) == Some(k),
+            )),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! 1. events fire (`events`)
 //! 2. actors decide, in a seeded random order (`decisions`)
 //! 3. actions resolve, in decision order (`actions/*`)
-//! 4. citizens interact (`opinion`) and drift (`drift`)
+//! 4. citizens interact (`opinion`) and drift (`drift`); party attachments update (`voters`)
 //! 5. bargaining rounds on negotiated issues (`negotiation`)
 //! 6. economy, tension and influence (`economy`), then projects and routes (`projects`)
 //! 7. elections held this month (`elections`)
@@ -12,8 +12,9 @@
 //! 9. recording (`record`, outcome trackers)
 //!
 //! Each mechanism draws from its own named stream (see [`super::rng`]): `schedule`, `decide/<actor>`,
-//! `act/<actor>`, `citizens/<country>`, `events`, `election/<id>`, `process`, plus `population/<country>`
-//! and `network/<country>` at initialisation.
+//! `act/<actor>`, `citizens/<country>`, `events`, `economy/<country>`, `election/<id>`, `process`,
+//! `choose/<actor>` (decided transitions and events), plus `population/<country>`, `network/<country>`
+//! and `voters/<country>` at initialisation.
 
 use super::decisions::{self, Plan, Scratch};
 use super::outcomes::{self, Tracker};
@@ -34,6 +35,8 @@ pub struct Rngs {
     events: ChaCha8Rng,
     elections: Vec<ChaCha8Rng>,
     process: ChaCha8Rng,
+    economy: Vec<ChaCha8Rng>,
+    choose: Vec<ChaCha8Rng>,
 }
 
 impl Rngs {
@@ -62,6 +65,16 @@ impl Rngs {
                 .map(|e| streams.get(&format!("election/{}", e.id)))
                 .collect(),
             process: streams.get("process"),
+            economy: s
+                .countries
+                .iter()
+                .map(|c| streams.get(&format!("economy/{}", c.id)))
+                .collect(),
+            choose: s
+                .actors
+                .iter()
+                .map(|a| streams.get(&format!("choose/{}", a.id)))
+                .collect(),
         }
     }
 }
@@ -205,7 +218,7 @@ fn step(
         a.spent = 0.0;
     }
     // 1. events
-    super::events::step(w, &t.events, &mut rngs.events);
+    super::events::step(w, &t.events, &mut rngs.events, &mut rngs.choose);
     w.refresh_derived();
     // 2. decisions, actors in a seeded random order (Fisher–Yates on the `schedule` stream)
     for i in (1..order.len()).rev() {
@@ -253,21 +266,22 @@ fn step(
         super::citizens::step(w, c, rule, rng);
     }
     super::drift::apply(w, &t.drift);
+    super::voters::step(w);
     w.refresh_derived();
     // 5. bargaining
     super::negotiation::step(w);
     // 6. economy, projects, routes
-    super::economy::step(w);
+    super::economy::step(w, &mut rngs.economy);
     super::projects::step(w);
     // 7. elections
     for (e, &m) in t.election_ticks.iter().enumerate() {
         if m == month {
-            let shares = super::elections::hold(w, e, &mut rngs.elections[e]);
-            w.election_results[e] = Some(shares);
+            let result = super::elections::hold(w, e, &mut rngs.elections[e]);
+            w.election_results[e] = Some(result);
         }
     }
     // 8. process
-    super::process::step(w, &t.rules, &mut rngs.process);
+    super::process::step(w, &t.rules, &mut rngs.process, &mut rngs.choose);
     super::negotiation::refresh(w); // an election may have changed a state's positions
     Ok(())
 }

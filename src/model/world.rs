@@ -18,8 +18,15 @@ pub struct CountryState {
     pub gdp: f64,
     /// GDP at the start (bargaining capabilities scale with GDP / GDP at start).
     pub gdp0: f64,
-    /// Baseline annual growth (scenario).
-    pub growth_base: f64,
+    /// Potential growth: the annual rate growth reverts to (`economy.potential_growth`).
+    pub potential: f64,
+    /// Deviation of growth from potential, annualised: an AR(1) process with its own shocks
+    /// (`economy::step`); starts at `growth − potential`.
+    pub gap: f64,
+    /// Stationary sd of `gap` (`economy.growth_sd`).
+    pub growth_sd: f64,
+    /// Value added from the routes crossing the country at the last economy step, M USD per year.
+    pub transit_value: f64,
     /// Current annualised growth (recomputed each tick by the economy).
     pub growth: f64,
     /// Growth added by investment, decaying.
@@ -68,6 +75,8 @@ pub struct IssueState {
     /// Extra convergence from mediation this tick (reset after the round).
     pub mediation: f64,
     pub forecast: f64,
+    /// Weighted median position (BDM's median-voter forecast), refreshed with `forecast`.
+    pub median: f64,
     pub spread: f64,
     /// The issue's width for the bargaining model: the spread of positions at the start.
     pub range: f64,
@@ -106,6 +115,10 @@ pub struct World<'s> {
     pub routes: Vec<RouteState>,
     pub tension: f64,
     pub tension0: f64,
+    /// Bounds of tension: it stays in `[tension_floor, 1]` (`world.tension_floor`).
+    pub tension_floor: f64,
+    /// Level tension decays toward (`world.tension_baseline`, default the floor).
+    pub tension_baseline: f64,
     /// Influence of power `p` in country `c` at `[p * countries + c]`, in [0, 1].
     pub influence: Vec<f64>,
     pub phase: Ix,
@@ -118,8 +131,12 @@ pub struct World<'s> {
     pub action_counts: Vec<u32>,
     /// Same, for the current tick only (recorded as the `actions` series).
     pub action_counts_tick: Vec<u32>,
-    /// Vote shares per election once held: per party in the election's order.
-    pub election_results: Vec<Option<Vec<f64>>>,
+    /// Each election's result once held (votes, seats, government; per list in the election's order).
+    pub election_results: Vec<Option<super::elections::ElectionResult>>,
+    /// Per country: the last referendum held there, if any.
+    pub referendums: Vec<Option<super::elections::ReferendumResult>>,
+    /// Per country: its citizens as voters (party attachment, poll and turnout parameters).
+    pub voters: Vec<super::voters::VoterState>,
     /// Per actor, per action entry: whether the entry's best feasible option had a positive
     /// expected utility at this month's decision (recorded as the `action_pays` series).
     pub action_pays: Vec<Vec<bool>>,
@@ -220,7 +237,10 @@ impl<'s> World<'s> {
                 net,
                 gdp: e.gdp_bn.value(),
                 gdp0: e.gdp_bn.value(),
-                growth_base: e.growth.value(),
+                potential: e.potential(),
+                gap: e.growth.value() - e.potential(),
+                growth_sd: e.growth_sd.value().max(0.0),
+                transit_value: 0.0,
                 growth: e.growth.value(),
                 invest_boost: 0.0,
                 shocks: Vec::new(),
@@ -281,6 +301,7 @@ impl<'s> World<'s> {
                 status_quo: i.status_quo.value(),
                 mediation: 0.0,
                 forecast: 0.0,
+                median: 0.0,
                 spread: 0.0,
                 range: 0.0,
                 support_dimension: i
@@ -333,6 +354,7 @@ impl<'s> World<'s> {
             })
             .collect::<Result<_, ModelError>>()?;
         let phase = ids.phase(&s.process.initial)?;
+        let floor = s.world.tension_floor.value().clamp(0.0, 1.0);
         let mut phase_first = vec![None; s.process.phases.len()];
         phase_first[phase] = Some(0);
         let mut w = World {
@@ -344,8 +366,10 @@ impl<'s> World<'s> {
             issues,
             projects,
             routes,
-            tension: s.world.tension.value().clamp(0.0, 1.0),
-            tension0: s.world.tension.value().clamp(0.0, 1.0),
+            tension: s.world.tension.value().clamp(floor, 1.0),
+            tension0: s.world.tension.value().clamp(floor, 1.0),
+            tension_floor: floor,
+            tension_baseline: s.world.baseline().clamp(floor, 1.0),
             influence,
             phase,
             phase_since: 0,
@@ -354,6 +378,8 @@ impl<'s> World<'s> {
             action_counts: vec![0; s.actors.len() * ACTION_KINDS],
             action_counts_tick: vec![0; s.actors.len() * ACTION_KINDS],
             election_results: vec![None; s.elections.len()],
+            referendums: vec![None; s.countries.len()],
+            voters: Vec::new(),
             action_pays: s
                 .actors
                 .iter()
@@ -369,11 +395,15 @@ impl<'s> World<'s> {
             mean_opinion: vec![0.0; s.countries.len() * nd],
             pressure: vec![0.0; s.countries.len() * nd],
         };
+        w.voters = super::voters::init(&w, streams)?;
         // A state governed by a party holds the party's goals and positions from the start.
         for c in 0..w.countries.len() {
             if let Some(p) = w.countries[c].government {
-                w.adopt_platform(c, p);
+                w.take_platform(c, p);
             }
+        }
+        for (c, v) in super::economy::transit_values(&w).into_iter().enumerate() {
+            w.countries[c].transit_value = v;
         }
         w.refresh_derived();
         for st in w.issues.iter_mut() {
@@ -425,8 +455,18 @@ impl<'s> World<'s> {
             .position(|a| a.kind == ActorKind::State && a.country == Some(c))
     }
 
-    /// The state actor of `c` takes party `p`'s goals and issue positions (after an election).
+    /// Party `p` comes to govern `c` after an election: the state actor takes the party's goals and
+    /// issue positions, unless `p` already governed (a re-elected government keeps the positions it
+    /// has bargained to).
     pub fn adopt_platform(&mut self, c: Ix, p: Ix) {
+        if self.countries[c].government == Some(p) {
+            return;
+        }
+        self.take_platform(c, p);
+    }
+
+    /// The state actor of `c` takes party `p`'s goals and issue positions.
+    fn take_platform(&mut self, c: Ix, p: Ix) {
         self.countries[c].government = Some(p);
         if let Some(st) = self.state_of(c) {
             let goals = self.actors[p].goals.clone();
@@ -464,8 +504,9 @@ impl<'s> World<'s> {
         self.powers.iter().position(|&x| x == a)
     }
 
+    /// Adds `delta` to tension, kept in its bounds `[tension_floor, 1]`.
     pub fn add_tension(&mut self, delta: f64) {
-        self.tension = (self.tension + delta).clamp(0.0, 1.0);
+        self.tension = (self.tension + delta).clamp(self.tension_floor, 1.0);
     }
 
     /// Whether project `p` operates.
@@ -499,38 +540,28 @@ impl<'s> World<'s> {
         cap.max(0.0)
     }
 
-    /// Support of every party of party `p`'s country now: the share of citizens whose nearest platform
-    /// (appeal included, no noise, everyone voting) is the party's. Returns (party, share) pairs.
+    /// Support of every party of party `p`'s country now: the share of citizens whose nearest party
+    /// (effective distance: platform distance, appeal and attachment; no noise, everyone voting) is the
+    /// party's (see `voters::poll`). Returns (party, share) pairs.
     pub fn party_supports(&self, p: Ix) -> Vec<(Ix, f64)> {
         let Some(c) = self.actors[p].country else {
             return vec![(p, 0.0)];
         };
-        let parties: Vec<Ix> = (0..self.actors.len())
-            .filter(|&q| {
-                self.actors[q].kind == ActorKind::Party && self.actors[q].country == Some(c)
-            })
-            .collect();
-        let pop = &self.countries[c].pop;
-        let mut wins = vec![0u32; parties.len()];
-        for row in pop.opinions.chunks_exact(pop.dims.max(1)) {
-            let mut best = (f64::INFINITY, usize::MAX);
-            for (k, &q) in parties.iter().enumerate() {
-                let a = &self.actors[q];
-                let u = super::elections::row_distance(row, &a.platform) - a.appeal;
-                if u < best.0 {
-                    best = (u, k);
-                }
-            }
-            if best.1 != usize::MAX {
-                wins[best.1] += 1;
-            }
-        }
-        let n = f64::from(pop.n.max(1));
-        parties
+        let poll = super::voters::poll(self, c);
+        let n = f64::from(poll.n.max(1));
+        self.voters[c]
+            .parties
             .iter()
-            .zip(wins)
-            .map(|(&q, k)| (q, f64::from(k) / n))
+            .zip(&poll.nearest)
+            .map(|(&q, &k)| (q, f64::from(k) / n))
             .collect()
+    }
+
+    /// The simulated poll of party `p`'s country and `p`'s place in it.
+    pub fn poll_of(&self, p: Ix) -> Option<(super::voters::Poll, usize)> {
+        let c = self.actors[p].country?;
+        let k = self.voters[c].parties.iter().position(|&q| q == p)?;
+        Some((super::voters::poll(self, c), k))
     }
 
     /// Support of party `p` now (see [`World::party_supports`]).
@@ -558,8 +589,19 @@ impl<'s> World<'s> {
             Ind::RouteVolume(r) => self.routes[r].volume,
             Ind::Tension => self.tension,
             Ind::IssueForecast(i) => self.issues[i].forecast,
+            Ind::IssueMedian(i) => self.issues[i].median,
             Ind::IssueSpread(i) => self.issues[i].spread,
             Ind::PartySupport(p) => self.party_support(p),
+            Ind::PollShare(p) => self.poll_of(p).map_or(0.0, |(q, k)| q.share(k)),
+            Ind::PollDecided(p) => self.poll_of(p).map_or(0.0, |(q, k)| q.decided_share(k)),
+            Ind::Undecided(c) => super::voters::poll(self, c).undecided(),
+            Ind::InPhase(m) => {
+                if self.phase < 64 && (m >> self.phase) & 1 == 1 {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
             Ind::BudgetUse(a) => {
                 let st = &self.actors[a];
                 if st.budget > 0.0 {

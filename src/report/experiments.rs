@@ -570,8 +570,8 @@ fn sensitivity_page(s: &SensitivityData) -> Page {
                 let note = txt.get(2).cloned().unwrap_or_default();
                 cells.push((
                     match at(r, c("resolved")) {
-                        v if v == 1.0 => "yes".into(),
-                        v if v == 0.0 => format!("no: <span class=\"why\">{}</span>", esc(&note)),
+                        1.0 => "yes".into(),
+                        0.0 => format!("no: <span class=\"why\">{}</span>", esc(&note)),
                         _ => "–".into(),
                     },
                     false,
@@ -665,9 +665,9 @@ fn discover_page(d: &DiscoverData) -> Page {
         match d.recommended {
             Some(r) => format!(
                 "step {r}: the box of highest density among those keeping at least half of the \
-                 cases of interest (coverage ≥ 0.5) whose restrictions are all significant \
-                 (quasi-p &lt; 0.05, Bryant &amp; Lempert 2010); step 0 when none is. A rule for a \
-                 first reading: look at the trade-off chart."
+                 cases of interest (coverage ≥ 0.5); its restrictions with a quasi-p-value of 0.05 \
+                 or more (Bryant &amp; Lempert 2010) may be dropped (marked in the trajectory). A \
+                 rule for a first reading: look at the trade-off chart."
             ),
             None => "– (a folder written before recommendations)".into(),
         },

@@ -198,15 +198,21 @@ fn action_kinds(data: &OutputData) -> Vec<(String, Vec<String>)> {
                 _ => return None,
             };
             let kinds = match field(a, "actions").map(|n| n.kind) {
-                Some(Kind::List(v)) => {
-                    v.iter()
-                        .map(|x| match &x.kind {
-                            Kind::Tuple { name: Some(n), .. }
-                            | Kind::Struct { name: Some(n), .. } => n.clone(),
-                            _ => String::new(),
-                        })
-                        .collect()
-                }
+                Some(Kind::List(v)) => v
+                    .iter()
+                    .map(|x| match &x.kind {
+                        Kind::Tuple { name: Some(n), .. } => n.clone(),
+                        Kind::Struct { name: Some(n), .. } => {
+                            let target = target_words(data, &|f| field(x, f));
+                            if target.is_empty() {
+                                n.clone()
+                            } else {
+                                format!("{n}\u{1}{target}")
+                            }
+                        }
+                        _ => String::new(),
+                    })
+                    .collect(),
                 _ => Vec::new(),
             };
             Some((id, kinds))
@@ -214,7 +220,45 @@ fn action_kinds(data: &OutputData) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
-/// "Russia · Disinformation (actions[0])".
+/// What an action entry aims at, for telling entries of one kind apart: "Armenia, support for the
+/// peace deal down" (countries, parties, routes, issues, projects; the dimension and direction).
+fn target_words(data: &OutputData, field: &dyn Fn(&str) -> Option<Node>) -> String {
+    let names = data.names();
+    let strs = |n: Option<Node>| -> Vec<String> {
+        match n.map(|n| n.kind) {
+            Some(Kind::List(v)) => v
+                .into_iter()
+                .filter_map(|x| match x.kind {
+                    Kind::Str(s) => Some(s),
+                    _ => None,
+                })
+                .collect(),
+            Some(Kind::Str(s)) => vec![s],
+            _ => Vec::new(),
+        }
+    };
+    let mut words: Vec<String> = Vec::new();
+    for (f, kind) in [
+        ("countries", "country"),
+        ("parties", "actor"),
+        ("routes", "route"),
+        ("issues", "issue"),
+    ] {
+        words.extend(strs(field(f)).iter().map(|id| names.of(kind, id)));
+    }
+    let mut w = words.join(", ");
+    if let Some(d) = strs(field("dimension")).first() {
+        let dir = match field("direction").map(|n| n.kind) {
+            Some(Kind::Ident(d)) => format!(" {}", d.to_lowercase()),
+            _ => String::new(),
+        };
+        let sep = if w.is_empty() { "" } else { ": " };
+        w = format!("{w}{sep}{}{dir}", names.of("dimension", d).to_lowercase());
+    }
+    w
+}
+
+/// "Russia · disinformation, Armenia: support for the peace deal down (actions[0])".
 fn lever_name(
     data: &OutputData,
     kinds: &[(String, Vec<String>)],
@@ -227,10 +271,16 @@ fn lever_name(
         .and_then(|i| i.parse::<usize>().ok())
         .and_then(|i| kinds.iter().find(|k| k.0 == actor)?.1.get(i).cloned())
         .unwrap_or_default();
+    let (kind, target) = kind.split_once('\u{1}').unwrap_or((kind.as_str(), ""));
+    let target = if target.is_empty() {
+        String::new()
+    } else {
+        format!(", {target}")
+    };
     format!(
-        "{} · {} ({entry})",
+        "{} · {}{target} ({entry})",
         data.names().of("actor", actor),
-        crate::charts::style::humanise(&snake(&kind)).to_lowercase()
+        crate::charts::style::humanise(&snake(kind)).to_lowercase()
     )
 }
 

@@ -54,10 +54,13 @@ impl de::Error for DeError {
         Self::custom(format_args!("expected {exp}, found {unexp}"))
     }
     fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
-        let mut e = Self::custom(format_args!(
-            "unknown field `{field}`, expected one of {}",
-            one_of(expected)
-        ));
+        let mut e = Self::custom(match super::replaced::hint(field) {
+            Some(hint) => format!("unknown field `{field}`: {hint}"),
+            None => format!(
+                "unknown field `{field}`, expected one of {}",
+                one_of(expected)
+            ),
+        });
         e.unknown_field = true;
         e
     }

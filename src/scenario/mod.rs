@@ -18,6 +18,7 @@ pub mod de;
 pub mod load;
 pub mod merge;
 pub mod param;
+pub mod replaced;
 pub mod schema;
 pub mod tree;
 pub mod validate;

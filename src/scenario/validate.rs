@@ -16,6 +16,9 @@ use super::schema::*;
 use super::tree::{Kind, Node, Problem, Span};
 use std::collections::{HashMap, HashSet};
 
+mod macro_layer;
+mod voting;
+
 /// The most memory one run may need (4 GiB); larger scenarios are rejected with the estimate.
 pub const MEMORY_LIMIT: u128 = 4 << 30;
 
@@ -138,11 +141,6 @@ const ANY: Bound = Bound {
 const DEFFUANT_MU: Bound = Bound {
     hi: 0.5,
     what: "in [0, 0.5] (Deffuant–Weisbuch convergence)",
-    ..PROB
-};
-const THRESHOLD: Bound = Bound {
-    hi_open: true,
-    what: "a share in [0, 1)",
     ..PROB
 };
 const TURNOUT: Bound = Bound {
@@ -437,13 +435,17 @@ impl<'a> Ctx<'a> {
             ProjectProgress(p) | ProjectOperation(p) => self.project(&format!("{path}[0]"), p),
             RouteVolume(r) => self.route(&format!("{path}[0]"), r),
             Tension => {}
-            IssueForecast(i) | IssueSpread(i) => self.issue(&format!("{path}[0]"), i),
-            PartySupport(p) => {
+            IssueForecast(i) | IssueMedian(i) | IssueSpread(i) => {
+                self.issue(&format!("{path}[0]"), i)
+            }
+            PartySupport(p) | PollShare(p) | PollDecided(p) => {
                 self.actor(&format!("{path}[0]"), p, Some(ActorKind::Party));
             }
+            Undecided(c) => self.country(&format!("{path}[0]"), c),
             BudgetUse(a) => {
                 self.actor(&format!("{path}[0]"), a, None);
             }
+            InPhase(ps) => macro_layer::in_phase_indicator(self, path, ps),
         }
     }
 
@@ -536,6 +538,7 @@ impl<'a> Ctx<'a> {
                 yes_above,
                 threshold,
                 turnout,
+                quorum,
                 pass,
                 fail,
             } => {
@@ -544,6 +547,7 @@ impl<'a> Ctx<'a> {
                 self.param(&format!("{path}.yes_above"), yes_above, SHARE);
                 self.param(&format!("{path}.threshold"), threshold, SHARE);
                 self.param(&format!("{path}.turnout"), turnout, TURNOUT);
+                self.param(&format!("{path}.quorum"), quorum, SHARE);
                 if let Some(p) = pass {
                     self.phase(&format!("{path}.pass"), p);
                 }
@@ -882,9 +886,7 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
             c.param(&format!("{p}.media_reach[{j}].reach"), &x.reach, SHARE);
         }
         c.param(&format!("{p}.risk_attitude"), &a.risk_attitude, SIGNED_UNIT);
-        c.param(&format!("{p}.rationality"), &a.rationality, NONNEG);
         c.param(&format!("{p}.perception"), &a.perception, NONNEG);
-        c.param(&format!("{p}.cost_weight"), &a.cost_weight, NONNEG);
         c.param(&format!("{p}.appeal"), &a.appeal, SIGNED_UNIT);
         for (j, act) in a.actions.iter().enumerate() {
             action(&mut c, &format!("{p}.actions[{j}]"), act);
@@ -895,23 +897,7 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
     for (k, i) in s.issues.iter().enumerate() {
         let p = format!("issues[{k}]");
         c.param(&format!("{p}.status_quo"), &i.status_quo, POSITION);
-        let b = &i.bargaining;
-        if b.every == 0 {
-            c.err(
-                &format!("{p}.bargaining.every"),
-                "`every` must be at least 1 month",
-            );
-        }
-        c.param(&format!("{p}.bargaining.q"), &b.q, PROB);
-        c.param(&format!("{p}.bargaining.step"), &b.step, UNIT);
-        c.param(
-            &format!("{p}.bargaining.public_weight"),
-            &b.public_weight,
-            UNIT,
-        );
-        if let Some(d) = &b.support_dimension {
-            c.dim(&format!("{p}.bargaining.support_dimension"), d);
-        }
+        bargaining(&mut c, &format!("{p}.bargaining"), &i.bargaining);
     }
 
     // Projects and routes.
@@ -969,10 +955,12 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
                 }
             }
         }
-        c.param(&format!("{p}.threshold"), &e.threshold, THRESHOLD);
+        c.param(&format!("{p}.threshold"), &e.threshold, SHARE);
         c.param(&format!("{p}.turnout"), &e.turnout, TURNOUT);
         c.param(&format!("{p}.noise"), &e.noise, NONNEG);
+        voting::institutions(&mut c, &p, e);
     }
+    voting::voters(&mut c);
 
     // Process.
     if s.process.phases.is_empty() {
@@ -1035,7 +1023,6 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
         ("confidence_growth", &w.confidence_growth, ANY),
         ("growth_tension", &w.growth_tension, NONNEG),
         ("growth_reversion", &w.growth_reversion, SHARE),
-        ("trade_dividend", &w.trade_dividend, ANY),
         ("pressure_memory", &w.pressure_memory, SHARE),
         ("appeal_decay", &w.appeal_decay, SHARE),
     ] {
@@ -1085,8 +1072,17 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
                 }
             }
             OutcomeKind::ProjectMonth { project } => c.project(&format!("{q}.project"), project),
+            OutcomeKind::Turnout { election } | OutcomeKind::Runoff { election } => {
+                c.election(&format!("{q}.election"), election);
+            }
+            OutcomeKind::ReferendumYes { country } | OutcomeKind::ReferendumQuorum { country } => {
+                c.country(&format!("{q}.country"), country);
+            }
             OutcomeKind::ElectionWinner { election, party }
-            | OutcomeKind::VoteShare { election, party } => {
+            | OutcomeKind::VoteShare { election, party }
+            | OutcomeKind::Seats { election, party }
+            | OutcomeKind::EntersParliament { election, party }
+            | OutcomeKind::Governing { election, party } => {
                 if let Some(e) = c.election(&format!("{q}.election"), election) {
                     if !e.parties.contains(party) {
                         c.err(
@@ -1191,6 +1187,9 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
         }
     }
 
+    // The macro layer: economy, tension, decisions, decided transitions and events.
+    macro_layer::check(&mut c);
+
     // Memory.
     let bytes = estimate_bytes(s);
     if bytes > MEMORY_LIMIT {
@@ -1212,6 +1211,21 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
     }
 
     c.out
+}
+
+/// An issue's `bargaining:` block at path `p`: the round's numbers in range, the support dimension
+/// known. (Its readings — `probability`, `offers`, `compromise` — are enums: an unknown variant is
+/// already a located error of the deserializer.)
+fn bargaining(c: &mut Ctx, p: &str, b: &Bargaining) {
+    if b.every == 0 {
+        c.err(&format!("{p}.every"), "`every` must be at least 1 month");
+    }
+    c.param(&format!("{p}.q"), &b.q, PROB);
+    c.param(&format!("{p}.step"), &b.step, UNIT);
+    c.param(&format!("{p}.public_weight"), &b.public_weight, UNIT);
+    if let Some(d) = &b.support_dimension {
+        c.dim(&format!("{p}.support_dimension"), d);
+    }
 }
 
 fn action(c: &mut Ctx, p: &str, a: &ActionSpec) {
@@ -1274,11 +1288,6 @@ fn action(c: &mut Ctx, p: &str, a: &ActionSpec) {
             }
             c.param(&format!("{p}.cost"), &x.cost, NONNEG);
             c.param(&format!("{p}.convergence"), &x.convergence, SHARE);
-            c.param(
-                &format!("{p}.tension_reduction"),
-                &x.tension_reduction,
-                UNIT,
-            );
             c.param(&format!("{p}.influence_gain"), &x.influence_gain, UNIT);
         }
         ActionSpec::PartySupport(x) => {

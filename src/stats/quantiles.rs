@@ -100,7 +100,7 @@ impl Quantiles {
                     Err(i) => list.insert(i, (x, 1)),
                 }
                 if list.len() > EXACT_DISTINCT {
-                    self.to_sketch();
+                    self.spill_to_sketch();
                 }
             }
             None => self.sketch.add(x),
@@ -126,7 +126,7 @@ impl Quantiles {
     }
 
     /// Drops the exact list for the sketch of the same values.
-    fn to_sketch(&mut self) {
+    fn spill_to_sketch(&mut self) {
         if let Some(list) = self.exact.take() {
             for (v, c) in list {
                 self.sketch.add_n(v, c);
@@ -155,11 +155,11 @@ impl Quantiles {
             (Some(a), Some(b)) => {
                 *a = merge_lists(a, b);
                 if a.len() > EXACT_DISTINCT {
-                    self.to_sketch();
+                    self.spill_to_sketch();
                 }
             }
             (Some(_), None) => {
-                self.to_sketch();
+                self.spill_to_sketch();
                 self.sketch.merge(&other.sketch);
             }
             (None, Some(b)) => {

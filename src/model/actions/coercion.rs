@@ -1,7 +1,10 @@
 //! Economic coercion (sanctions, bans, energy prices).
 //!
-//! The target's annualised growth drops by `growth_loss` (a drag that decays with
-//! `world.growth_reversion`); the source pays `cost` from its budget. With probability `backfire` the
+//! The target's growth drag gains `growth_reversion × growth_loss` and loses a share
+//! `growth_reversion` a month (`economy`): coercion sustained month after month takes `growth_loss`
+//! off annualised growth, and one month of it lowers the GDP level by `growth_loss / 12` in total (the
+//! perceived growth effect is `−growth_loss`, the drag summed over the months it lasts); the source
+//! pays `cost` from its budget. With probability `backfire` the
 //! coercion backfires: every citizen's opinion on `dimension` moves by `shift` *against* `direction`
 //! and the source loses `backlash` influence in the target; otherwise opinions move by `shift` in
 //! `direction` and the source gains `influence_gain` leverage.
@@ -44,7 +47,8 @@ pub fn resolve(w: &mut World, actor: Ix, x: &Coercion, t: usize, rng: &mut ChaCh
             target,
         };
     };
-    w.countries[c].coercion_drag += x.growth_loss.value();
+    let rev = w.s.world.growth_reversion.value().clamp(0.0, 1.0);
+    w.countries[c].coercion_drag += rev * x.growth_loss.value();
     let backfired = chance(rng, x.backfire.value());
     let sign = if backfired {
         -x.direction.sign()

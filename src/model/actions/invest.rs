@@ -3,9 +3,16 @@
 //! Committed amount `A = cost × max(0, 1 − hold_back × tension)`: investors hold back when risk is high.
 //! Project: `A` joins the project's funds (construction draws on them, see `projects`); the investor
 //! gains `influence_gain × A / cost` in the host country and the host's investor confidence rises by
-//! `confidence_gain × A / cost`. Country: annualised growth rises by
-//! `growth_multiplier × 12 A / (1000 × GDP)` (A in millions, GDP in billions; the boost decays with
-//! `world.growth_reversion`), plus the same confidence and influence gains.
+//! `confidence_gain × A / cost`. The investor perceives the progress its money adds this month,
+//! `min((F + A)/cost, rate, 1 − progress) − min(F/cost, rate, 1 − progress)` with `F` the funds already
+//! there (0 while construction cannot proceed), both as `ProjectProgress` and as `ProjectOperation`
+//! (a share of progress is valued as that share of the finished project's operation). Country:
+//! the growth boost moves toward `B = growth_multiplier × 12 A / (1000 × GDP)` (A in millions, GDP in
+//! billions): it gains `growth_reversion × B` and loses a share `growth_reversion` a month
+//! (`economy`), so investment sustained month after month adds `B` to annualised growth and one
+//! month's investment raises the GDP level by `growth_multiplier × A` in total; plus the same
+//! confidence and influence gains. The perceived growth effect is `B`, the growth the boost adds summed
+//! over the months it lasts.
 
 use super::{Effect, Outcome};
 use crate::model::compile::{Ind, Ix};
@@ -54,14 +61,20 @@ pub fn expected(w: &World, actor: Ix, x: &Invest, t: usize, out: &mut Vec<Effect
             let can_build = w.all_hold(&w.projects[p].preconditions)
                 && w.tension < spec.security_threshold.value();
             let cost = spec.cost.value().max(1e-9);
-            let dp = if can_build {
-                ((w.projects[p].funds + a) / cost)
+            let progress = |funds: f64| {
+                (funds / cost)
                     .min(spec.build_rate.value())
                     .min(1.0 - w.projects[p].progress)
+                    .max(0.0)
+            };
+            let funds = w.projects[p].funds;
+            let dp = if can_build {
+                (progress(funds + a) - progress(funds)).max(0.0)
             } else {
                 0.0
             };
-            out.push((Ind::ProjectProgress(p), dp.max(0.0), 0.0));
+            out.push((Ind::ProjectProgress(p), dp, 0.0));
+            out.push((Ind::ProjectOperation(p), dp, 0.0));
             host
         }
         Some(Target::Country(c)) => {
@@ -103,7 +116,9 @@ pub fn resolve(w: &mut World, actor: Ix, x: &Invest, t: usize, _rng: &mut ChaCha
         }
         Some(Target::Country(c)) => {
             let gdp = w.countries[c].gdp.max(1e-9);
-            w.countries[c].invest_boost += x.growth_multiplier.value() * 12.0 * a / (1000.0 * gdp);
+            let rev = w.s.world.growth_reversion.value().clamp(0.0, 1.0);
+            w.countries[c].invest_boost +=
+                rev * x.growth_multiplier.value() * 12.0 * a / (1000.0 * gdp);
             (c, w.s.countries[c].id.clone())
         }
         None => {

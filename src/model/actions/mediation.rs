@@ -1,9 +1,14 @@
 //! Mediation on a negotiated issue.
 //!
 //! This month's bargaining round on the issue closes an extra share `convergence` of each actor's
-//! remaining gap to the forecast (summed over mediators, capped at 1; see `bargaining`), tension falls by
-//! `tension_reduction`, and the mediator (if an external power) gains `influence_gain` in the country of
-//! each state or party with a position on the issue. Feasible only while the positions differ.
+//! remaining gap to the forecast (summed over mediators, capped at 1; see `bargaining`); tension loses a
+//! share `tension_relief × standing` of its excess over the baseline,
+//! `T ← T − tension_relief × standing × max(0, T − tension_baseline)` (diminishing returns: the less
+//! tension there is to remove, the less a month of mediation removes, and it never pushes tension below
+//! the baseline); and the mediator (if an external power) gains `influence_gain` in the country of each
+//! state holding a position on the issue. `standing` is the action's own `standing`, else an external
+//! power's mean influence in those countries (0 if there are none). Feasible only while the positions
+//! differ.
 
 use super::{Effect, Outcome};
 use crate::model::compile::{Ind, Ix};
@@ -33,9 +38,31 @@ fn parties_countries(w: &World, i: Ix) -> Vec<Ix> {
     cs
 }
 
+/// The mediator's standing with the parties to issue `i`, [0, 1].
+pub fn standing(w: &World, actor: Ix, x: &Mediation, i: Ix) -> f64 {
+    if let Some(s) = &x.standing {
+        return s.value().clamp(0.0, 1.0);
+    }
+    let Some(p) = w.power_row(actor) else {
+        return 0.0;
+    };
+    let cs = parties_countries(w, i);
+    if cs.is_empty() {
+        return 0.0;
+    }
+    cs.iter().map(|&c| w.influence(p, c)).sum::<f64>() / cs.len() as f64
+}
+
+/// Tension a month of this mediation removes now (≥ 0).
+fn relief(w: &World, actor: Ix, x: &Mediation, i: Ix) -> f64 {
+    x.tension_relief.value().clamp(0.0, 1.0)
+        * standing(w, actor, x, i)
+        * (w.tension - w.tension_baseline).max(0.0)
+}
+
 pub fn expected(w: &World, actor: Ix, x: &Mediation, t: usize, out: &mut Vec<Effect>) {
     let Some(i) = issue(w, x, t) else { return };
-    out.push((Ind::Tension, -x.tension_reduction.value(), 0.0));
+    out.push((Ind::Tension, -relief(w, actor, x, i), 0.0));
     out.push((
         Ind::IssueSpread(i),
         -x.convergence.value().clamp(0.0, 1.0) * w.issues[i].spread,
@@ -63,7 +90,8 @@ pub fn resolve(
         };
     };
     w.issues[i].mediation = (w.issues[i].mediation + x.convergence.value()).clamp(0.0, 1.0);
-    w.add_tension(-x.tension_reduction.value());
+    let r = relief(w, actor, x, i);
+    w.add_tension(-r);
     if let Some(p) = w.power_row(actor) {
         for c in parties_countries(w, i) {
             w.add_influence(p, c, x.influence_gain.value());

@@ -61,7 +61,7 @@ param_default! {
     d_invest_cost = 20.0; d_invest_mult = 0.5; d_invest_conf = 0.002; d_invest_infl = 0.01; d_invest_hold = 1.0;
     d_coerce_cost = 5.0; d_coerce_loss = 0.01; d_coerce_shift = 0.01; d_coerce_backfire = 0.3;
     d_coerce_backlash = 0.03; d_coerce_infl = 0.01;
-    d_med_cost = 2.0; d_med_conv = 0.2; d_med_tension = 0.02; d_med_infl = 0.005;
+    d_med_cost = 2.0; d_med_conv = 0.2; d_med_relief = 0.5; d_med_infl = 0.005;
     d_party_cost = 2.0; d_party_gain = 0.01; d_party_expose = 0.05; d_party_backlash = 0.03;
     d_mil_cost = 10.0; d_mil_tension = 0.05; d_mil_clash = 0.03; d_mil_cap = 0.1; d_mil_decay = 0.1;
     d_transit_cost = 1.0; d_transit_gain = 0.1;
@@ -179,8 +179,9 @@ pub struct Coercion {
 }
 
 /// Mediation on a negotiated issue: this month's bargaining round closes an extra share `convergence`
-/// of each actor's gap to the forecast, tension falls by `tension_reduction`, and the mediator gains
-/// `influence_gain` in the countries of the actors on the issue.
+/// of each actor's gap to the forecast, tension loses a share `tension_relief × standing` of its excess
+/// over `world.tension_baseline`, and the mediator gains `influence_gain` in the countries of the
+/// actors on the issue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Mediation {
@@ -191,9 +192,14 @@ pub struct Mediation {
     /// Default 0.2.
     #[serde(default = "d_med_conv")]
     pub convergence: Param,
-    /// Default 0.02.
-    #[serde(default = "d_med_tension")]
-    pub tension_reduction: Param,
+    /// Share of the tension above the baseline a mediator of full standing removes in a month, [0, 1]
+    /// (replaces the former absolute `tension_reduction`). Default 0.5.
+    #[serde(default = "d_med_relief")]
+    pub tension_relief: Param,
+    /// The mediator's standing with the parties, [0, 1]. Default: an external power's mean influence in
+    /// the countries of the states holding a position on the issue; required for other mediators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standing: Option<Param>,
     /// Default 0.005.
     #[serde(default = "d_med_infl")]
     pub influence_gain: Param,

@@ -40,10 +40,12 @@ pub struct Actor {
     /// it), positive risk-seeking. Default: -0.2.
     #[serde(default = "default_risk")]
     pub risk_attitude: Param,
-    /// Rationality: the logit choice's precision (0 = random among options; large = always the best).
-    /// Default: 5.
-    #[serde(default = "default_rationality")]
-    pub rationality: Param,
+    /// Logit temperature, in utility units: options are chosen with probability proportional to
+    /// `exp(EU / temperature)` ("do nothing" has EU 0), so a utility gap of one temperature multiplies
+    /// the odds by e; 0 always takes the best option. Replaces the former `rationality`. Default:
+    /// `world.temperature` (docs/model.md 7.7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<Param>,
     /// How many actions the actor may take in one month while budget lasts. Default: 3.
     #[serde(default = "default_max_actions")]
     pub max_actions: u32,
@@ -51,10 +53,11 @@ pub struct Actor {
     /// `perception` (1 = accurate). Default: 1.
     #[serde(default = "one")]
     pub perception: Param,
-    /// Utility lost per budget unit spent (an opportunity cost). Default: 0 (the monthly budget is
-    /// only a constraint).
-    #[serde(default)]
-    pub cost_weight: Param,
+    /// Opportunity cost of money: utility lost per budget unit (million USD) spent, so an action is
+    /// worth taking only if its expected effects outweigh its cost. Default: `world.cost_weight`
+    /// (docs/model.md 7.7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_weight: Option<Param>,
     /// Action repertoire. Default: none.
     #[serde(default)]
     pub actions: Vec<ActionSpec>,
@@ -62,9 +65,6 @@ pub struct Actor {
 
 fn default_risk() -> Param {
     Param::Fixed(-0.2)
-}
-fn default_rationality() -> Param {
-    Param::Fixed(5.0)
 }
 fn default_max_actions() -> u32 {
     3

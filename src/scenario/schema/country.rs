@@ -17,6 +17,10 @@ pub struct Country {
     /// goals and positions until an election).
     #[serde(default)]
     pub government: Option<String>,
+    /// Citizens as voters: party attachment, undecided respondents, turnout weights. Default: see
+    /// [`super::Voters`] (no attachment; turnout is each election's `turnout`).
+    #[serde(default)]
+    pub voters: super::Voters,
 }
 
 /// The citizen layer of a country.
@@ -164,8 +168,17 @@ pub struct DriftTerm {
 pub struct Economy {
     /// Nominal GDP at the start, billions of USD.
     pub gdp_bn: Param,
-    /// Baseline annual real growth rate (0.05 = 5%/yr) in calm conditions.
+    /// Annual real growth rate at the start (0.05 = 5%/yr): the latest observed rate.
     pub growth: Param,
+    /// Potential growth: the annual rate growth reverts to (e.g. a medium-term projection of the IMF
+    /// or the World Bank), docs/model.md 7.10. Default: `growth` (no reversion to another rate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub potential_growth: Option<Param>,
+    /// Standard deviation of the growth deviation from potential in its stationary state (annualised,
+    /// 0.02 = 2 points). Default: 0.02 (annual growth in the three South Caucasus economies varied by
+    /// about 2 to 2.5 points a year in 2010–2019, World Bank WDI; docs/model.md 7.10).
+    #[serde(default = "d_growth_sd")]
+    pub growth_sd: Param,
     /// Investor confidence at the start, in [0, 1]. Default: 0.5.
     #[serde(default = "half")]
     pub investor_confidence: Param,
@@ -176,6 +189,19 @@ pub struct Economy {
 
 fn half() -> Param {
     Param::Fixed(0.5)
+}
+fn d_growth_sd() -> Param {
+    Param::Fixed(0.02)
+}
+
+impl Economy {
+    /// Potential growth: `potential_growth`, or `growth` when not given.
+    pub fn potential(&self) -> f64 {
+        self.potential_growth
+            .as_ref()
+            .unwrap_or(&self.growth)
+            .value()
+    }
 }
 
 /// A trade share with one power.

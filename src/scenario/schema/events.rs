@@ -57,6 +57,11 @@ pub struct EventSpec {
     /// Fire at most once per run. Default: false.
     #[serde(default)]
     pub once: bool,
+    /// The actor who decides whether the event happens (e.g. a government calling a referendum): when
+    /// it would fire, it fires only if the actor chooses it, by a logit on the expected utility of its
+    /// effects under the actor's goals (docs/model.md 7.18). Default: none (it fires on its trigger).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
     pub effects: Vec<Effect>,
 }
 
@@ -88,8 +93,9 @@ pub enum Effect {
     /// The process moves to a phase.
     SetPhase(String),
     /// Citizens vote on a dimension: yes if their opinion is above `yes_above` (default 0.5); passes if
-    /// the yes share among voters exceeds `threshold` (default 0.5); each citizen votes with probability
-    /// `turnout` (default 0.6); the process moves to `pass` or `fail` (if given).
+    /// the yes share among voters exceeds `threshold` (default 0.5) and the yes votes are at least
+    /// `quorum` of the electorate (default 0); each citizen votes with probability `turnout` (default
+    /// 0.6); the process moves to `pass` or `fail` (if given).
     Referendum {
         country: String,
         dimension: String,
@@ -99,6 +105,9 @@ pub enum Effect {
         threshold: Param,
         #[serde(default = "sixty")]
         turnout: Param,
+        /// Yes votes needed as a share of all citizens (registered voters), [0, 1]. Default: 0.
+        #[serde(default)]
+        quorum: Param,
         pass: Option<String>,
         fail: Option<String>,
     },

@@ -35,10 +35,24 @@ pub enum Indicator {
     Tension,
     /// Forecast (salience- and capability-weighted mean position) of a negotiated issue, 0..100.
     IssueForecast(String),
+    /// Median voter position of a negotiated issue, 0..100: the position of the states and external
+    /// powers with salience that the salience- and capability-weighted majority prefers to every other
+    /// (the weighted median; Bueno de Mesquita's forecast, docs/model.md 7.9).
+    IssueMedian(String),
     /// Spread (max - min) of the positions of actors with salience on an issue, 0..100.
     IssueSpread(String),
     /// A party's support among citizens (share who would vote for it now), [0, 1].
     PartySupport(String),
+    /// A simulated poll: share of all respondents (the country's citizens, undecided included) who name
+    /// the party, [0, 1].
+    PollShare(String),
+    /// A simulated poll: the party's share among the respondents who name a party, [0, 1].
+    PollDecided(String),
+    /// A simulated poll: share of a country's respondents who name no party, [0, 1].
+    Undecided(String),
     /// Share of an actor's monthly budget spent this month, [0, 1].
     BudgetUse(String),
+    /// 1 while the process is in one of these phases, else 0 (a goal on it makes an actor value a
+    /// phase, e.g. the treaty signed).
+    InPhase(Vec<String>),
 }

@@ -13,6 +13,7 @@ mod indicator;
 mod mechanisms;
 mod outcome;
 mod sweep;
+mod voters;
 mod world;
 
 pub use actions::*;
@@ -23,6 +24,7 @@ pub use indicator::*;
 pub use mechanisms::*;
 pub use outcome::*;
 pub use sweep::*;
+pub use voters::*;
 pub use world::*;
 
 pub use super::param::{Dist, Param};

@@ -49,10 +49,27 @@ pub enum OutcomeKind {
     },
     /// Numeric: months from the start until the project became operational (empty if never).
     ProjectMonth { project: String },
-    /// Binary: `party` won `election` (largest share after the threshold).
+    /// Binary: `party` won `election`: it leads the government the election formed (the list with a
+    /// seat majority, the coalition member with the most votes, the second-round winner or the
+    /// minority government; see `elections[].formation`).
     ElectionWinner { election: String, party: String },
     /// Numeric: `party`'s vote share in `election`, [0, 1].
     VoteShare { election: String, party: String },
+    /// Numeric: `party`'s seats after `election` (bonus and opposition seats included).
+    Seats { election: String, party: String },
+    /// Binary: `party`'s list took part in the seat distribution of `election`.
+    EntersParliament { election: String, party: String },
+    /// Binary: `party` is in the government `election` formed (alone, as a coalition member or as the
+    /// second-round winner).
+    Governing { election: String, party: String },
+    /// Numeric: share of citizens who voted in `election` (first round), [0, 1].
+    Turnout { election: String },
+    /// Binary: `election` went to a second round.
+    Runoff { election: String },
+    /// Numeric: yes share among voters in the last referendum held in `country`, [0, 1].
+    ReferendumYes { country: String },
+    /// Binary: the last referendum held in `country` met its quorum (false if none was held).
+    ReferendumQuorum { country: String },
     /// Numeric: an indicator at a time; binary if `above` or `below` is given.
     Indicator {
         indicator: Indicator,
@@ -83,6 +100,10 @@ impl OutcomeKind {
             OutcomeKind::PhaseReached { .. }
             | OutcomeKind::ProjectOperational { .. }
             | OutcomeKind::ElectionWinner { .. }
+            | OutcomeKind::EntersParliament { .. }
+            | OutcomeKind::Governing { .. }
+            | OutcomeKind::Runoff { .. }
+            | OutcomeKind::ReferendumQuorum { .. }
             | OutcomeKind::FinalPhase(_) => true,
             OutcomeKind::Indicator { above, below, .. } => above.is_some() || below.is_some(),
             _ => false,
