@@ -83,20 +83,28 @@ fn auto_shard_without_or_with_a_bad_index_is_a_usage_error() {
 fn slurm_writes_deterministic_scripts() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("job");
-    let generate = || {
+    let generate = |force: bool| {
         crossroads()
             .args([
                 "slurm", TINY, "--runs", "100", "--shards", "4", "--cpus", "2",
             ])
             .args(["--set", "run.horizon=12", "--out"])
             .arg(&out)
+            .args(force.then_some("--force"))
             .assert()
             .success()
             .stdout(contains("sbatch --parsable --array=2,5"));
         ["array.sbatch", "merge.sbatch", "submit.sh"].map(|f| std::fs::read(out.join(f)).unwrap())
     };
-    let first = generate();
-    assert_eq!(first, generate());
+    let first = generate(false);
+    // An existing folder needs --force, like every command's; --force rewrites the same scripts.
+    crossroads()
+        .args(["slurm", TINY, "--runs", "100", "--shards", "4", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(contains("--force"));
+    assert_eq!(first, generate(true));
     let array = String::from_utf8(first[0].clone()).unwrap();
     assert!(array.contains("#SBATCH --array=0-3"), "{array}");
     assert!(array.contains("--shard auto/4"), "{array}");

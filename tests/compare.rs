@@ -201,8 +201,17 @@ fn overlays_show_both_scenarios_and_plot_rebuilds_the_folder_byte_for_byte() {
     for (b, a) in before.iter().zip(&after) {
         assert!(b.1 == a.1, "{} differs after plot", b.0);
     }
-    // Without compare.json the rows come from compare.csv: the page is rebuilt with every outcome.
+    // Without compare.json (a folder of an older version, whose manifest lists no such file) the
+    // rows come from compare.csv: the page is rebuilt with every outcome. (A listed file that is
+    // missing is refused: see tests/safety_cli.rs.)
     std::fs::remove_file(out.join("compare.json")).unwrap();
+    let mpath = out.join("manifest.json");
+    let mut m: serde_json::Value = serde_json::from_slice(&std::fs::read(&mpath).unwrap()).unwrap();
+    m["files"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|f| f["name"] != "compare.json");
+    std::fs::write(&mpath, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
     std::fs::remove_file(out.join("report.html")).unwrap();
     crossroads().arg("plot").arg(&out).assert().success();
     let page = std::fs::read_to_string(out.join("report.html")).unwrap();

@@ -60,6 +60,9 @@ fn extends_round_trip() {
     bp.media_reach = vec![Reach {
         country: "beta".into(),
         reach: Param::Fixed(0.1),
+        trust: Param::Fixed(0.5),
+        trust_dimension: None,
+        trust_slope: Param::Fixed(0.0),
     }];
     want.countries[1].population.size = 1000;
     want.events.retain(|e| e.id != "vote");

@@ -69,7 +69,8 @@ fn assert_down(a: &Resolved, b: &Resolved, id: &str) {
     );
 }
 
-const DISINFO: &str = r#"actors.north.actions=[Disinformation(countries: ["land"], dimension: "peace", direction: Down, cost: 10.0)]"#;
+// A message at 0.45, within the default latitude of acceptance (0.25) of most citizens (mean 0.6).
+const DISINFO: &str = r#"actors.north.actions=[Disinformation(countries: ["land"], dimension: "peace", direction: Down, position: 0.45, cost: 10.0, shift: 0.05)]"#;
 
 #[test]
 fn disinformation_lowers_support_on_the_targeted_dimension() {
@@ -77,9 +78,14 @@ fn disinformation_lowers_support_on_the_targeted_dimension() {
     let on = load(&[DISINFO]);
     assert_down(&off, &on, "peace_end");
     // More budget buys more campaigns a month and pushes further: three campaign entries of cost 10
-    // each, up to three actions a month; a budget of 10 pays for one a month, 30 for all three. (With
-    // `max_actions = 1` or a single entry, budget could not matter and this would fail.)
-    const THREE: &str = r#"actors.north.actions=[Disinformation(countries: ["land"], dimension: "peace", direction: Down, cost: 10.0), Disinformation(countries: ["land"], dimension: "peace", direction: Down, cost: 10.0), Disinformation(countries: ["land"], dimension: "peace", direction: Down, cost: 10.0)]"#;
+    // each (the message and effect size of DISINFO), up to three actions a month; a budget of 10 pays
+    // for one a month, 30 for all three. (With `max_actions = 1` or a single entry, budget could not
+    // matter and this would fail.) Undetectable here: with detection, three campaigns a month are
+    // caught more often and lose the source trust and influence (docs/model.md 7.8.0; tests/persuasion.rs
+    // tests that side). Measured as the mean over the run: the capped move (never past the message)
+    // saturates, so a fast push reaches its plateau sooner and the end values converge (bounded
+    // confidence can even leave the fast push's far camp apart, a little higher at the end).
+    const THREE: &str = r#"actors.north.actions=[Disinformation(countries: ["land"], dimension: "peace", direction: Down, position: 0.45, cost: 10.0, shift: 0.05, detection: 0.0), Disinformation(countries: ["land"], dimension: "peace", direction: Down, position: 0.45, cost: 10.0, shift: 0.05, detection: 0.0), Disinformation(countries: ["land"], dimension: "peace", direction: Down, position: 0.45, cost: 10.0, shift: 0.05, detection: 0.0)]"#;
     let less = load(&[
         THREE,
         "actors.north.budget=10",
@@ -90,16 +96,18 @@ fn disinformation_lowers_support_on_the_targeted_dimension() {
         "actors.north.budget=30",
         "actors.north.max_actions=3",
     ]);
-    assert_down(&less, &more, "peace_end");
+    assert_down(&less, &more, "peace_mean");
     assert_up(&less, &more, "disinfo_count");
 }
 
 #[test]
 fn counter_disinformation_blunts_disinformation() {
     let attack = load(&[DISINFO]);
+    // shields only (no added detection capacity), through west's own media
     let defended = load(&[
         DISINFO,
-        r#"actors.west.actions=[CounterDisinformation(countries: ["land"], resilience_gain: 0.5, decay: 0.01)]"#,
+        r#"actors.west.actions=[CounterDisinformation(countries: ["land"], resilience_gain: 0.5, decay: 0.01, vigilance_gain: 0.0)]"#,
+        r#"actors.west.media_reach=[(country: "land", reach: 0.8)]"#,
     ]);
     assert_up(&attack, &defended, "peace_end");
 }
@@ -186,7 +194,7 @@ fn transit_opening_raises_route_volume() {
 fn party_support_raises_the_partys_vote_share() {
     let off = load(&[]);
     let on = load(&[
-        r#"actors.north.actions=[PartySupport(parties: ["party_b"], appeal_gain: 0.05, exposure: 0.0)]"#,
+        r#"actors.north.actions=[PartySupport(parties: ["party_b"], appeal_gain: 0.05)]"#,
         "actors.north.goals=[(indicator: PartySupport(\"party_b\"), weight: 10.0)]",
     ]);
     assert_up(&off, &on, "b_share");

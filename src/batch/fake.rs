@@ -28,6 +28,8 @@ pub struct FakeSim {
     pub panic_at: Option<u64>,
     /// Return a model error in this run.
     pub fail_at: Option<u64>,
+    /// Make this run's numeric outcome infinite (a value that overflowed).
+    pub non_finite_at: Option<u64>,
     /// Sleep this long in every run.
     pub sleep: Duration,
     /// Sleep up to this long, pseudo-randomly per run (to shuffle completion order).
@@ -54,6 +56,7 @@ impl Default for FakeSim {
             horizon: 6,
             panic_at: None,
             fail_at: None,
+            non_finite_at: None,
             sleep: Duration::ZERO,
             jitter: Duration::ZERO,
         }
@@ -78,6 +81,38 @@ impl Simulate for FakeSim {
         if !nap.is_zero() {
             std::thread::sleep(nap);
         }
+        self.output(seed, run, opts)
+    }
+
+    fn run_until(
+        &self,
+        seed: u64,
+        run: u64,
+        opts: &RunOptions,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Option<RunOutput>, ModelError> {
+        if self.panic_at == Some(run) {
+            panic!("fake model bug in run {run}");
+        }
+        if self.fail_at == Some(run) {
+            return Err(ModelError(format!("impossible state in run {run}")));
+        }
+        // The nap in slices of a millisecond, asking `stop` between them (as the model does between
+        // months).
+        let nap = self.sleep + self.jitter.mul_f64(unit(seed, run, 999));
+        let t0 = std::time::Instant::now();
+        while t0.elapsed() < nap {
+            if stop() {
+                return Ok(None);
+            }
+            std::thread::sleep((nap - t0.elapsed()).min(Duration::from_millis(1)));
+        }
+        self.output(seed, run, opts).map(Some)
+    }
+}
+
+impl FakeSim {
+    fn output(&self, seed: u64, run: u64, opts: &RunOptions) -> Result<RunOutput, ModelError> {
         let u = |k| unit(seed, run, k);
         let budget = 80.0 + 40.0 * u(1);
         let series = (0..self.ticks())
@@ -89,7 +124,11 @@ impl Simulate for FakeSim {
             })
             .collect();
         let deal = u(2) < 0.4;
-        let month = (u(3) >= 0.2).then(|| (1.0 + 5.0 * u(4)).floor());
+        let month = if self.non_finite_at == Some(run) {
+            Some(f64::INFINITY)
+        } else {
+            (u(3) >= 0.2).then(|| (1.0 + 5.0 * u(4)).floor())
+        };
         let events = if opts.events {
             vec![
                 Event {

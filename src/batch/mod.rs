@@ -9,8 +9,14 @@
 //!   flat in the number of runs.
 //! - The consumer sees runs strictly in order; a failure (panic or model error) at run `k` ends the
 //!   batch with runs `< k` delivered and nothing after.
+//! - A run whose sampled parameters, outcomes or series hold a NaN or an infinity fails (with its run
+//!   index and seed, like a model error) instead of reaching the aggregates as a missing value.
+//! - The stop flag (Ctrl-C, SIGTERM) is checked before each month of a run, so even one long run ends
+//!   within a month's work: runs in flight are abandoned, the runs delivered stay.
+//! - [`budget`] estimates a batch's time per run and memory before it starts.
 
 pub mod aggregate;
+pub mod budget;
 #[doc(hidden)]
 pub mod fake;
 mod reorder;
@@ -29,6 +35,20 @@ pub trait Simulate: Sync {
     fn ticks(&self) -> u32;
     /// Runs run `run` of root seed `seed`.
     fn run(&self, seed: u64, run: u64, opts: &RunOptions) -> Result<RunOutput, ModelError>;
+    /// Like [`Simulate::run`], abandoning the run (`Ok(None)`) as soon as `stop` answers true (the
+    /// model asks before each month). The default asks only before the run.
+    fn run_until(
+        &self,
+        seed: u64,
+        run: u64,
+        opts: &RunOptions,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Option<RunOutput>, ModelError> {
+        if stop() {
+            return Ok(None);
+        }
+        self.run(seed, run, opts).map(Some)
+    }
 }
 
 /// The real model behind [`Simulate`].
@@ -60,6 +80,15 @@ impl Simulate for ModelSim<'_> {
     }
     fn run(&self, seed: u64, run: u64, opts: &RunOptions) -> Result<RunOutput, ModelError> {
         model::run_one(self.resolved, seed, run, opts)
+    }
+    fn run_until(
+        &self,
+        seed: u64,
+        run: u64,
+        opts: &RunOptions,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Option<RunOutput>, ModelError> {
+        model::run_one_until(self.resolved, seed, run, opts, stop)
     }
 }
 
@@ -223,6 +252,32 @@ pub enum Stop {
     /// The stop flag was raised (Ctrl-C): finished runs were delivered, no new ones started.
     Interrupted,
     Failed(Failure),
+}
+
+/// The first value of a run's output that is not finite, as a message (none: all finite).
+pub fn non_finite(out: &RunOutput, layout: &[SeriesKey], ticks: u32) -> Option<String> {
+    if let Some((p, v)) = out.params.iter().find(|(_, v)| !v.is_finite()) {
+        return Some(format!("the sampled parameter {p} is {v}"));
+    }
+    if let Some((k, v)) = out.outcomes.iter().enumerate().find_map(|(k, v)| match v {
+        model::OutcomeValue::Num(Some(x)) if !x.is_finite() => Some((k, *x)),
+        _ => None,
+    }) {
+        return Some(format!("outcome {} (in scenario order) is {v}", k + 1));
+    }
+    let width = layout.len().max(1);
+    if let Some(i) = out.series.iter().position(|v| !v.is_finite()) {
+        let (t, k) = (i / width, i % width);
+        let key = layout
+            .get(k)
+            .map_or(String::new(), |k| format!(" {} {}", k.indicator, k.entity));
+        return Some(format!(
+            "the series{key} became {} at month {t} (of {})",
+            out.series[i],
+            ticks.saturating_sub(1)
+        ));
+    }
+    None
 }
 
 /// The result of [`run_batch`].

@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
-type Slot = Result<RunOutput, Failure>;
+/// A finished run, a failed one, or one abandoned when the stop flag was raised (`None`).
+type Slot = Result<Option<RunOutput>, Failure>;
 
 struct State {
     /// Next run index a worker may take.
@@ -64,8 +65,13 @@ fn worker<S: Simulate + ?Sized>(
             st.max_in_flight = st.max_in_flight.max((st.next - st.delivered) as usize);
             i
         };
-        let slot = match catch_unwind(AssertUnwindSafe(|| sim.run(spec.seed, i, &spec.opts))) {
-            Ok(Ok(out)) if out.series.len() != sim.ticks() as usize * sim.layout().len() => {
+        let stopped = || stop.load(Ordering::SeqCst);
+        let ran = catch_unwind(AssertUnwindSafe(|| {
+            sim.run_until(spec.seed, i, &spec.opts, &stopped)
+        }));
+        let slot = match ran {
+            Ok(Ok(None)) => Ok(None),
+            Ok(Ok(Some(out))) if out.series.len() != sim.ticks() as usize * sim.layout().len() => {
                 Err(Failure {
                     run: i,
                     seed: spec.seed,
@@ -79,7 +85,18 @@ fn worker<S: Simulate + ?Sized>(
                     ),
                 })
             }
-            Ok(Ok(out)) => Ok(out),
+            Ok(Ok(Some(out))) => match super::non_finite(&out, sim.layout(), sim.ticks()) {
+                Some(what) => Err(Failure {
+                    run: i,
+                    seed: spec.seed,
+                    kind: FailureKind::Model,
+                    message: format!(
+                        "a value is not finite (NaN or infinite): {what}; a scenario value may be \
+                         too large for the model"
+                    ),
+                }),
+                None => Ok(Some(out)),
+            },
             Ok(Err(e)) => Err(Failure {
                 run: i,
                 seed: spec.seed,
@@ -110,7 +127,10 @@ where
             let mut st = sh.state.lock().unwrap_or_else(|e| e.into_inner());
             loop {
                 if let Some(s) = st.done.remove(&i) {
-                    st.delivered = i + 1;
+                    // An abandoned run is not delivered: the batch ends before it.
+                    if !matches!(s, Ok(None)) {
+                        st.delivered = i + 1;
+                    }
                     break s;
                 }
                 // Interrupted and the run we wait for was never started: finished runs are all in.
@@ -129,7 +149,9 @@ where
         };
         sh.space.notify_all();
         match slot {
-            Ok(out) => {
+            // Abandoned at the stop flag: the runs before it are all delivered.
+            Ok(None) => return Stop::Interrupted,
+            Ok(Some(out)) => {
                 if let Err(message) = consume(i, out) {
                     return Stop::Failed(Failure {
                         run: i,

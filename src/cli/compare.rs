@@ -4,14 +4,15 @@
 //! `crossroads plot` takes on a comparison folder).
 
 use super::run::{install_stop_handler, outcome_infos, output_error, progress_bar, threads_arg};
-use super::{CliError, CompareArgs, EXIT_INTERRUPTED};
+use super::{CliError, CompareArgs, EXIT_INTERRUPTED, term};
+use crate::batch::budget::Plan;
 use crate::batch::{BatchSpec, Stop, run_batch};
 use crate::experiments::compare::{
     CompareManifest, Comparison, FolderRuns, InputInfo, MultiSim, Row, SeriesFold, csv_bytes,
     json_bytes, series_csv,
 };
 use crate::model::{OutcomeValue, RunOptions};
-use crate::outputs::OutputDir;
+use crate::outputs::FolderKind;
 use crate::outputs::manifest::{Status, now_utc};
 use crate::scenario::Resolved;
 use std::path::PathBuf;
@@ -41,13 +42,20 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
     }
     let threads = threads_arg(args.threads)?;
     let mut inputs = Vec::new();
+    // Every file and folder read: the output folder may be none of them.
+    let mut read: Vec<PathBuf> = Vec::new();
     for p in &args.inputs {
         if p.is_dir() {
+            // The folder must be what its manifest says (rows, sizes, SHA-256) before it is paired.
+            crate::outputs::verify::folder(p).map_err(output_error)?;
             inputs.push(Input::Folder(Box::new(
                 FolderRuns::open(p).map_err(CliError::usage)?,
             )));
+            read.push(p.clone());
         } else {
-            inputs.push(Input::Scenario(Box::new(crate::scenario::load(p, &[])?)));
+            let sources = crate::scenario::Sources::read(p)?;
+            inputs.push(Input::Scenario(Box::new(sources.load(&[])?)));
+            read.extend(sources.paths());
         }
     }
     // Seed and runs: the flags, else the folders' (which must agree), else the reference scenario's.
@@ -84,6 +92,14 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
     if runs == 0 {
         return Err(CliError::usage("--runs must be at least 1"));
     }
+    let mut plan = Plan::default();
+    for i in &inputs {
+        if let Input::Scenario(r) = i {
+            plan = plan.and(Plan::batch(&r.scenario, runs, threads, true));
+        }
+    }
+    plan.check("compare", args.allow_large)
+        .map_err(CliError::usage)?;
 
     let mut names: Vec<String> = inputs
         .iter()
@@ -153,12 +169,13 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
             }
             l
         },
+        files: vec![],
     };
     // Ctrl-C from here on stops the batch: the finished runs are written as a partial comparison
     // (exit 130).
     let stop = install_stop_handler();
-    let dir = OutputDir::prepare(&out, args.force).map_err(output_error)?;
-    dir.export(&m).map_err(output_error)?;
+    let dir = super::open_folder(&out, FolderKind::Compare, args.force, &read)?;
+    dir.manifest(&mut m).map_err(output_error)?;
 
     // Scenario inputs run together per run index; folder inputs are read in step.
     let (scenarios, mut folders): (Vec<_>, Vec<_>) = inputs
@@ -241,7 +258,7 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
     drop(folds);
     for (k, f) in &folders {
         let Input::Folder(f) = f else { unreachable!() };
-        series_parts.push((*k, f.series_csv().map_err(CliError::failure)?));
+        series_parts.push((*k, f.series_csv().map_err(CliError::usage)?));
     }
     series_parts.sort_by_key(|(k, _)| *k);
     let named: Vec<(String, Vec<u8>)> = series_parts
@@ -257,14 +274,19 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
         .map_err(output_error)?;
     dir.write("compare.json", &json_bytes(&m, &rows))
         .map_err(output_error)?;
-    dir.export(&m).map_err(output_error)?;
+    dir.manifest(&mut m).map_err(output_error)?;
     // Charts and report.html from the files just written: what `crossroads plot DIR` does.
-    crate::report::compare::plot_compare_folder(dir.path()).map_err(|e| {
+    let drawn = crate::report::compare::plot_compare_folder(dir.path()).map_err(|e| {
         CliError::failure(format!("{}: writing charts and report: {e}", out.display()))
     })?;
+    super::record_drawn(&dir, &drawn)?;
     if !args.quiet {
-        print!("{}", table(&rows, &m));
-        println!("\noutputs: {} ({})", out.display(), m.status.as_str());
+        term::out(&table(&rows, &m))?;
+        term::outln(&format!(
+            "\noutputs: {} ({})",
+            out.display(),
+            m.status.as_str()
+        ))?;
     }
     match m.status {
         Status::Complete => Ok(()),

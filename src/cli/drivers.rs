@@ -2,14 +2,16 @@
 //! manifest.json and runs.csv, computes the given-data PAWN index of every uncertain parameter on
 //! every outcome with bootstrap intervals and a dummy-input threshold
 //! ([`crate::experiments::pawn`]), and writes an experiment folder (kind `drivers`): manifest.json,
-//! drivers.csv, charts/ and report.html (docs/outputs.md, "Experiment folders").
+//! drivers.csv, charts/ and report.html (docs/outputs.md, "Experiment folders"). The run folder is
+//! verified against its manifest first (`outputs::verify`), and `--out` is never the run folder
+//! itself, inside it or holding it (`outputs::place`).
 
 use super::run::output_error;
-use super::{CliError, DriversArgs};
+use super::{CliError, DriversArgs, term};
 use crate::experiments::pawn;
 use crate::outputs::experiment::{CsvStream, DriversManifest, OutcomeRef, ScenarioRef, num};
-use crate::outputs::manifest::{Manifest, ParamInfo, now_utc};
-use crate::outputs::{OutputDir, Status};
+use crate::outputs::manifest::{ParamInfo, now_utc};
+use crate::outputs::{FolderKind, Status};
 
 /// The columns of drivers.csv.
 pub const DRIVERS_COLUMNS: [&str; 12] = [
@@ -34,18 +36,16 @@ pub fn exec(args: DriversArgs) -> Result<(), CliError> {
         return Err(bad("--slices must be at least 2".into()));
     }
     let mpath = args.dir.join("manifest.json");
-    let text = std::fs::read_to_string(&mpath).map_err(|e| {
-        bad(format!(
-            "{}: {e} (not an output folder of crossroads run?)",
-            mpath.display()
-        ))
-    })?;
-    let m: Manifest = serde_json::from_str(&text).map_err(|e| {
-        bad(format!(
-            "{}: not the manifest of a run folder: {e}",
-            mpath.display()
-        ))
-    })?;
+    // The folder must be a batch and what its manifest says (runs.csv's rows, numbers in parameter
+    // and outcome columns) before PAWN reads it.
+    let v = crate::outputs::verify::folder(&args.dir).map_err(output_error)?;
+    let Some(m) = v.batch else {
+        return Err(bad(format!(
+            "{}: a {} folder; drivers reads the folder of `crossroads run` (or `merge`)",
+            args.dir.display(),
+            v.kind.as_str()
+        )));
+    };
     if m.uncertain_params.is_empty() {
         return Err(bad(format!(
             "{}: the batch sampled no uncertain parameters: nothing can drive its outcomes",
@@ -118,7 +118,51 @@ pub fn exec(args: DriversArgs) -> Result<(), CliError> {
         name.push("-drivers");
         args.dir.with_file_name(name)
     });
-    let dir = OutputDir::prepare(&out, args.force).map_err(output_error)?;
+    let dir = super::open_folder(
+        &out,
+        FolderKind::Drivers,
+        args.force,
+        std::slice::from_ref(&args.dir),
+    )?;
+    let mut manifest = DriversManifest {
+        kind: "drivers".into(),
+        crossroads_version: env!("CARGO_PKG_VERSION").into(),
+        status: Status::Running,
+        source: args.dir.display().to_string(),
+        scenario: Some(ScenarioRef {
+            path: m.scenario.path.clone(),
+            name: m.scenario.name.clone(),
+            description: m.scenario.description.clone(),
+            sha256: m.scenario.sha256.clone(),
+        }),
+        runs: x.len() as u64,
+        source_seed: m.seed,
+        seed,
+        slices: args.slices,
+        bootstrap_resamples: args.bootstrap,
+        params: m
+            .uncertain_params
+            .iter()
+            .map(|p| ParamInfo {
+                path: p.path.clone(),
+                distribution: p.distribution.clone(),
+            })
+            .collect(),
+        outcomes: outcomes
+            .iter()
+            .map(|o| OutcomeRef {
+                id: o.id.clone(),
+                label: o.label.clone(),
+                units: o.units.clone(),
+                kind_type: o.kind_type.clone(),
+            })
+            .collect(),
+        started_at,
+        finished_at: None,
+        error: None,
+        files: vec![],
+    };
+    dir.manifest(&mut manifest).map_err(output_error)?;
     let mut table = CsvStream::create(&dir, "drivers.csv", &DRIVERS_COLUMNS.map(String::from))
         .map_err(output_error)?;
     for (o, ys) in outcomes.iter().zip(&y) {
@@ -159,56 +203,26 @@ pub fn exec(args: DriversArgs) -> Result<(), CliError> {
         row("(dummy)", dummy.as_ref(), String::new()).map_err(output_error)?;
     }
     table.finish().map_err(output_error)?;
-    let manifest = DriversManifest {
-        kind: "drivers".into(),
-        crossroads_version: env!("CARGO_PKG_VERSION").into(),
-        status: Status::Complete,
-        source: args.dir.display().to_string(),
-        scenario: Some(ScenarioRef {
-            path: m.scenario.path.clone(),
-            name: m.scenario.name.clone(),
-            description: m.scenario.description.clone(),
-            sha256: m.scenario.sha256.clone(),
-        }),
-        runs: x.len() as u64,
-        source_seed: m.seed,
-        seed,
-        slices: args.slices,
-        bootstrap_resamples: args.bootstrap,
-        params: m
-            .uncertain_params
-            .iter()
-            .map(|p| ParamInfo {
-                path: p.path.clone(),
-                distribution: p.distribution.clone(),
-            })
-            .collect(),
-        outcomes: outcomes
-            .iter()
-            .map(|o| OutcomeRef {
-                id: o.id.clone(),
-                label: o.label.clone(),
-                units: o.units.clone(),
-                kind_type: o.kind_type.clone(),
-            })
-            .collect(),
-        started_at,
-        finished_at: Some(now_utc()),
-        error: None,
-    };
-    dir.export(&manifest).map_err(output_error)?;
+    manifest.status = Status::Complete;
+    manifest.finished_at = Some(now_utc());
+    dir.manifest(&mut manifest).map_err(output_error)?;
     if !args.no_charts {
-        crate::report::experiments::plot_folder(dir.path())
-            .map_err(|e| CliError::failure(format!("writing charts and report: {e}")))?;
+        let drawn = crate::report::experiments::plot_folder(dir.path()).map_err(|e| {
+            CliError::failure(format!(
+                "{}: writing charts and report: {e}",
+                dir.path().display()
+            ))
+        })?;
+        super::record_drawn(&dir, &drawn)?;
     }
     if !args.quiet {
-        eprintln!(
+        term::errln(&format!(
             "PAWN indices of {} parameters on {} outcomes ({} runs) written to {}",
             m.uncertain_params.len(),
             outcomes.len(),
             x.len(),
             dir.path().display()
-        );
+        ));
     }
     Ok(())
 }

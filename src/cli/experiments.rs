@@ -14,7 +14,8 @@
 //! `crossroads plot` calls.
 
 use super::run::{install_stop_handler, output_error, progress_bar_of, threads_arg};
-use super::{CliError, DiscoverArgs, EXIT_INTERRUPTED, SensitivityArgs, SweepArgs};
+use super::{CliError, DiscoverArgs, EXIT_INTERRUPTED, SensitivityArgs, SweepArgs, term};
+use crate::batch::budget::Plan;
 use crate::batch::{BatchSpec, ModelSim, Stop, run_batch};
 use crate::experiments::{dist, morris, prim, sensitivity, sweep};
 use crate::model::{OutcomeValue, RunOptions};
@@ -23,12 +24,22 @@ use crate::outputs::experiment::{
     SweepParam, num, points_header,
 };
 use crate::outputs::manifest::{ParamInfo, now_utc};
-use crate::outputs::{OutputDir, Status};
-use crate::scenario::Resolved;
+use crate::outputs::{FolderKind, OutputDir, Status};
 use crate::scenario::schema::SweepSpec;
+use crate::scenario::{Resolved, Sources};
 use crate::stats::{BinaryCount, Summary};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The most points a sweep design may have (any design; a grid's limit is the scenario format's).
+pub const MAX_SWEEP_POINTS: usize = crate::scenario::schema::SWEEP_MAX_GRID_POINTS as usize;
+/// The most model evaluations a sensitivity design may have (`N (k + 2)` or `r (k + 1)`).
+pub const MAX_EVALUATIONS: usize = 1_000_000;
+/// The most Morris trajectories (`--samples` with `--method morris`): their greedy selection among
+/// 4r candidates grows with r³.
+pub const MAX_MORRIS_TRAJECTORIES: usize = 500;
+/// The most bootstrap resamples (`--bootstrap`).
+pub const MAX_BOOTSTRAP: usize = 10_000;
 
 /// One outcome's aggregate over the R runs of a point.
 #[derive(Debug, Clone)]
@@ -90,13 +101,14 @@ fn scenario_ref(file: &Path, r: &Resolved) -> ScenarioRef {
     }
 }
 
-/// Runs one point: the scenario with `sets`, runs `first..first + runs` of `seed`. A scenario the point's values
-/// make invalid is a usage error (exit 2), a failed run a failure (exit 1). `Ok(None)`: `stop` was
-/// raised during the point's batch (its runs in flight finished, no new ones started); the point is
-/// incomplete and is not reported.
+/// Runs one point: the scenario (read once, when the command started) with `sets`, runs
+/// `first..first + runs` of `seed`. A scenario the point's values make invalid is a usage error
+/// (exit 2), a failed run a failure (exit 1). `Ok(None)`: `stop` was raised during the point's batch
+/// (its runs in flight were abandoned, no new ones started); the point is incomplete and is not
+/// reported.
 #[allow(clippy::too_many_arguments)]
 fn evaluate(
-    file: &Path,
+    sources: &Sources,
     sets: &[String],
     seed: u64,
     first: u64,
@@ -104,7 +116,8 @@ fn evaluate(
     threads: usize,
     stop: &AtomicBool,
 ) -> Result<Option<Vec<Agg>>, CliError> {
-    let resolved = crate::scenario::load(file, sets)?;
+    let file = Path::new(sources.name());
+    let resolved = sources.load(sets)?;
     let mut aggs: Vec<Agg> = resolved
         .scenario
         .outcomes
@@ -208,18 +221,22 @@ fn opt(x: Option<f64>) -> String {
     x.map_or(String::new(), num)
 }
 
-fn out_dir(out: &Option<PathBuf>, default: String, force: bool) -> Result<OutputDir, CliError> {
-    let p = out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("outputs").join(default));
-    OutputDir::prepare(&p, force).map_err(output_error)
+fn out_path(out: &Option<PathBuf>, default: String) -> PathBuf {
+    out.clone()
+        .unwrap_or_else(|| PathBuf::from("outputs").join(default))
 }
 
-/// Charts and report.html from the folder's files: the code path of `crossroads plot`.
+/// Charts and report.html from the folder's files: the code path of `crossroads plot`; recorded in
+/// the manifest.
 fn plot(dir: &OutputDir) -> Result<usize, CliError> {
-    crate::report::experiments::plot_folder(dir.path())
-        .map(|(paths, _)| paths.len() / 2)
-        .map_err(|e| CliError::failure(format!("writing charts and report: {e}")))
+    let drawn = crate::report::experiments::plot_folder(dir.path()).map_err(|e| {
+        CliError::failure(format!(
+            "{}: writing charts and report: {e}",
+            dir.path().display()
+        ))
+    })?;
+    super::record_drawn(dir, &drawn)?;
+    Ok(drawn.0.len() / 2)
 }
 
 /// The exit of an experiment that did not complete: 130 after Ctrl-C, the failure's code otherwise.
@@ -371,12 +388,26 @@ fn point_row(i: usize, values: &[f64], aggs: &[Agg]) -> Vec<String> {
 /// `crossroads sweep`.
 pub fn exec_sweep(args: SweepArgs) -> Result<(), CliError> {
     let threads = threads_arg(args.threads)?;
-    let base = crate::scenario::load(&args.file, &args.sets)?;
+    // The scenario is read once: every point applies its values to this copy.
+    let sources = Sources::read(&args.file)?;
+    let base = sources.load(&args.sets)?;
     let plan = sweep_plan(&args, base.scenario.sweep.as_ref())?;
     if plan.runs_per_point == 0 {
         return Err(CliError::usage("--runs-per-point must be at least 1"));
     }
+    if plan.kind != sweep::DesignKind::Grid && plan.samples > MAX_SWEEP_POINTS {
+        return Err(CliError::usage(format!(
+            "--samples {}: a {} design has at most {MAX_SWEEP_POINTS} points",
+            plan.samples,
+            plan.kind.as_str()
+        )));
+    }
     let seed = args.seed.unwrap_or(base.scenario.run.seed);
+    let out = out_path(&args.out, format!("{}-sweep", base.scenario.run.name));
+    super::check_out(&out, &sources.paths())?;
+    Plan::batch(&base.scenario, plan.runs_per_point, threads, false)
+        .check(&args.file.display().to_string(), args.allow_large)
+        .map_err(CliError::usage)?;
     let params = &plan.params;
     let points = sweep::points(params, plan.kind, plan.samples, seed).map_err(CliError::usage)?;
     // Check every path at both ends of its range up front (a bad path is a usage error before any run).
@@ -385,16 +416,12 @@ pub fn exec_sweep(args: SweepArgs) -> Result<(), CliError> {
             .iter()
             .map(|p| if end == 0 { p.lo } else { p.hi })
             .collect();
-        crate::scenario::load(
-            &args.file,
-            &[args.sets.clone(), sweep::sets(params, &corner)].concat(),
-        )?;
+        let s = sources.load(&[args.sets.clone(), sweep::sets(params, &corner)].concat())?;
+        Plan::batch(&s.scenario, plan.runs_per_point, threads, false)
+            .check(&args.file.display().to_string(), args.allow_large)
+            .map_err(CliError::usage)?;
     }
-    let dir = out_dir(
-        &args.out,
-        format!("{}-sweep", base.scenario.run.name),
-        args.force,
-    )?;
+    let dir = super::open_folder(&out, FolderKind::Sweep, args.force, &sources.paths())?;
     let mut m = SweepManifest {
         kind: "sweep".into(),
         crossroads_version: env!("CARGO_PKG_VERSION").into(),
@@ -422,8 +449,9 @@ pub fn exec_sweep(args: SweepArgs) -> Result<(), CliError> {
         started_at: now_utc(),
         finished_at: None,
         error: None,
+        files: vec![],
     };
-    dir.export(&m).map_err(output_error)?;
+    dir.manifest(&mut m).map_err(output_error)?;
     let mut table = CsvStream::create(&dir, "points.csv", &points_header(&m.params, &m.outcomes))
         .map_err(output_error)?;
     let stop = install_stop_handler();
@@ -433,15 +461,7 @@ pub fn exec_sweep(args: SweepArgs) -> Result<(), CliError> {
         stop,
         |i| {
             let sets = [args.sets.clone(), sweep::sets(params, &points[i])].concat();
-            evaluate(
-                &args.file,
-                &sets,
-                seed,
-                0,
-                plan.runs_per_point,
-                threads,
-                stop,
-            )
+            evaluate(&sources, &sets, seed, 0, plan.runs_per_point, threads, stop)
         },
         |i, aggs| {
             table
@@ -455,19 +475,19 @@ pub fn exec_sweep(args: SweepArgs) -> Result<(), CliError> {
     m.status = end.status();
     m.error = end.error();
     m.finished_at = Some(now_utc());
-    dir.export(&m).map_err(output_error)?;
+    dir.manifest(&mut m).map_err(output_error)?;
     let charts = if args.no_charts || m.status == Status::Failed {
         0
     } else {
         plot(&dir)?
     };
     if let End::Complete = end {
-        eprintln!(
+        term::errln(&format!(
             "{} points × {} runs written to {} ({charts} charts)",
             points.len(),
             plan.runs_per_point,
             dir.path().display()
-        );
+        ));
         return Ok(());
     }
     Err(unfinished(end, done, m.points, "points", dir.path(), ""))
@@ -481,7 +501,9 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
         ));
     }
     let threads = threads_arg(args.threads)?;
-    let base = crate::scenario::load(&args.file, &args.sets)?;
+    // The scenario is read once: every evaluation applies its values to this copy.
+    let sources = Sources::read(&args.file)?;
+    let base = sources.load(&args.sets)?;
     let seed = args.seed.unwrap_or(base.scenario.run.seed);
     let unc = base.uncertain();
     let k = unc.len();
@@ -500,6 +522,32 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
             )));
         }
     };
+    // Sizes first: the designs are built in memory.
+    let per = if morris_method { k + 1 } else { k + 2 };
+    if args.samples.saturating_mul(per) > MAX_EVALUATIONS {
+        return Err(CliError::usage(format!(
+            "--samples {}: {} × {per} evaluations is more than the {MAX_EVALUATIONS} allowed",
+            args.samples, args.samples
+        )));
+    }
+    if morris_method && args.samples > MAX_MORRIS_TRAJECTORIES {
+        return Err(CliError::usage(format!(
+            "--samples {}: Morris screening takes at most {MAX_MORRIS_TRAJECTORIES} trajectories \
+             (10 to 50 are usual)",
+            args.samples
+        )));
+    }
+    if args.bootstrap > MAX_BOOTSTRAP {
+        return Err(CliError::usage(format!(
+            "--bootstrap {}: at most {MAX_BOOTSTRAP} resamples (200 to 1000 are usual)",
+            args.bootstrap
+        )));
+    }
+    let out = out_path(&args.out, format!("{}-sensitivity", base.scenario.run.name));
+    super::check_out(&out, &sources.paths())?;
+    Plan::batch(&base.scenario, args.runs_per_point, threads, false)
+        .check(&args.file.display().to_string(), args.allow_large)
+        .map_err(CliError::usage)?;
     let (saltelli, mdesign) = if morris_method {
         let candidates = morris::CANDIDATES_PER_TRAJECTORY * args.samples;
         let d = morris::morris_design(args.samples, k, candidates, seed);
@@ -523,11 +571,7 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
         })
         .collect();
     let outs = outcome_refs(&base);
-    let dir = out_dir(
-        &args.out,
-        format!("{}-sensitivity", base.scenario.run.name),
-        args.force,
-    )?;
+    let dir = super::open_folder(&out, FolderKind::Sensitivity, args.force, &sources.paths())?;
     let mut m = SensitivityManifest {
         kind: "sensitivity".into(),
         crossroads_version: env!("CARGO_PKG_VERSION").into(),
@@ -559,8 +603,9 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
         finished_at: None,
         note: None,
         error: None,
+        files: vec![],
     };
-    dir.export(&m).map_err(output_error)?;
+    dir.manifest(&mut m).map_err(output_error)?;
 
     // samples.csv: one row per evaluation in design order, with the model outputs.
     let mut header = vec![
@@ -589,7 +634,7 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
                     .map(|(p, x)| format!("{}={x:?}", p.path)),
             );
             evaluate(
-                &args.file,
+                &sources,
                 &sets,
                 seed,
                 first_run(i),
@@ -685,19 +730,19 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
     m.status = end.status();
     m.error = end.error();
     m.finished_at = Some(now_utc());
-    dir.export(&m).map_err(output_error)?;
+    dir.manifest(&mut m).map_err(output_error)?;
     let charts = if args.no_charts || m.status == Status::Failed {
         0
     } else {
         plot(&dir)?
     };
     if let End::Complete = end {
-        eprintln!(
+        term::errln(&format!(
             "{} evaluations × {} runs written to {} ({charts} charts)",
             values.len(),
             args.runs_per_point,
             dir.path().display()
-        );
+        ));
         return Ok(());
     }
     Err(unfinished(
@@ -714,32 +759,28 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
 pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
     let started_at = now_utc();
     let bad = |m: String| CliError::usage(m);
+    // The folder must be a batch and what its manifest says (runs.csv's rows, 0/1 in binary columns,
+    // numbers in parameter columns) before PRIM reads it.
+    let v = crate::outputs::verify::folder(&args.dir).map_err(output_error)?;
     let mpath = args.dir.join("manifest.json");
-    let text = std::fs::read_to_string(&mpath).map_err(|e| {
-        bad(format!(
-            "{}: {e} (not an output folder of crossroads run?)",
-            mpath.display()
-        ))
-    })?;
-    let m: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| bad(format!("{}: {e}", mpath.display())))?;
-    let params: Vec<String> = m["uncertain_params"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|p| p["path"].as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default();
+    let Some(m) = v.batch else {
+        return Err(bad(format!(
+            "{}: a {} folder; discover reads the folder of `crossroads run` (or `merge`)",
+            args.dir.display(),
+            v.kind.as_str()
+        )));
+    };
+    let params: Vec<String> = m.uncertain_params.iter().map(|p| p.path.clone()).collect();
     if params.is_empty() {
         return Err(bad(format!(
             "{}: the batch sampled no uncertain parameters",
             args.dir.display()
         )));
     }
-    let outcome = m["outcomes"]
-        .as_array()
-        .and_then(|a| a.iter().find(|o| o["id"].as_str() == Some(&args.outcome)))
+    let outcome = m
+        .outcomes
+        .iter()
+        .find(|o| o.id == args.outcome)
         .ok_or_else(|| {
             bad(format!(
                 "--outcome {:?}: no such outcome in {}",
@@ -747,12 +788,25 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
                 mpath.display()
             ))
         })?;
-    let binary = outcome["type"].as_str() == Some("binary");
-    if !binary && args.value.is_none() {
-        return Err(bad(format!(
-            "--outcome {:?} is numeric: give --value V (cases of interest: value >= V)",
-            args.outcome
-        )));
+    let binary = outcome.is_binary();
+    match (binary, args.value) {
+        (false, None) => {
+            return Err(bad(format!(
+                "--outcome {:?} is numeric: give --value V (cases of interest: value >= V)",
+                args.outcome
+            )));
+        }
+        (true, Some(_)) => {
+            return Err(bad(format!(
+                "--value applies to numeric outcomes; {:?} is binary (its cases of interest are the \
+                 runs where it happened): leave --value out",
+                args.outcome
+            )));
+        }
+        (false, Some(x)) if !x.is_finite() => {
+            return Err(bad(format!("--value {x}: expected a finite number")));
+        }
+        _ => {}
     }
     if !(0.0 < args.peel
         && args.peel < 0.5
@@ -763,13 +817,11 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
             "--peel must be in (0, 0.5), --paste in [0, 0.5) and --min-support in [0, 1)".into(),
         ));
     }
-    let scenario = m.get("scenario").and_then(|s| {
-        Some(ScenarioRef {
-            path: s["path"].as_str()?.to_string(),
-            name: s["name"].as_str()?.to_string(),
-            description: s["description"].as_str().unwrap_or_default().to_string(),
-            sha256: s["sha256"].as_str().unwrap_or_default().to_string(),
-        })
+    let scenario = Some(ScenarioRef {
+        path: m.scenario.path.clone(),
+        name: m.scenario.name.clone(),
+        description: m.scenario.description.clone(),
+        sha256: m.scenario.sha256.clone(),
     });
     let rpath = args.dir.join("runs.csv");
     let mut rd =
@@ -781,13 +833,14 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
     let col = |name: &str| head.iter().position(|h| h == name);
     let pcols: Vec<usize> = params
         .iter()
-        .map(|p| col(p).ok_or_else(|| bad(format!("{}: no column {p}", rpath.display()))))
+        .map(|p| col(p).ok_or_else(|| bad(format!("{}:1: no column {p}", rpath.display()))))
         .collect::<Result<_, _>>()?;
     let ocol = col(&args.outcome)
-        .ok_or_else(|| bad(format!("{}: no column {}", rpath.display(), args.outcome)))?;
+        .ok_or_else(|| bad(format!("{}:1: no column {}", rpath.display(), args.outcome)))?;
     let (mut x, mut y) = (Vec::new(), Vec::new());
     for rec in rd.records() {
         let rec = rec.map_err(|e| bad(format!("{}: {e}", rpath.display())))?;
+        // Verified: parameter cells are numbers or empty (a parameter a run did not report).
         let row: Option<Vec<f64>> = pcols.iter().map(|&c| rec[c].parse().ok()).collect();
         let Some(row) = row else { continue };
         let v = &rec[ocol];
@@ -847,7 +900,36 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
         name.push(format!("-discover-{}", args.outcome));
         args.dir.with_file_name(name)
     });
-    let dir = OutputDir::prepare(&out, args.force).map_err(output_error)?;
+    let dir = super::open_folder(
+        &out,
+        FolderKind::Discover,
+        args.force,
+        std::slice::from_ref(&args.dir),
+    )?;
+    let mut manifest = DiscoverManifest {
+        kind: "discover".into(),
+        crossroads_version: env!("CARGO_PKG_VERSION").into(),
+        status: Status::Running,
+        source: args.dir.display().to_string(),
+        scenario,
+        outcome: args.outcome.clone(),
+        outcome_label: outcome.label.clone(),
+        value: args.value,
+        cases_of_interest: y.iter().filter(|&&b| b).count() as u64,
+        cases: y.len() as u64,
+        peel_alpha: args.peel,
+        min_support: args.min_support,
+        paste_alpha: args.paste,
+        pasted: traj.len() > peeled,
+        params,
+        boxes: 0,
+        recommended: None,
+        started_at,
+        finished_at: None,
+        error: None,
+        files: vec![],
+    };
+    dir.manifest(&mut manifest).map_err(output_error)?;
     let mut table = CsvStream::create(&dir, "boxes.csv", &header).map_err(output_error)?;
     for (i, b) in traj.iter().enumerate() {
         let mut r = vec![
@@ -870,29 +952,11 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
         table.row(&r).map_err(output_error)?;
     }
     table.finish().map_err(output_error)?;
-    let manifest = DiscoverManifest {
-        kind: "discover".into(),
-        crossroads_version: env!("CARGO_PKG_VERSION").into(),
-        status: Status::Complete,
-        source: args.dir.display().to_string(),
-        scenario,
-        outcome: args.outcome.clone(),
-        outcome_label: outcome["label"].as_str().unwrap_or_default().to_string(),
-        value: args.value,
-        cases_of_interest: y.iter().filter(|&&b| b).count() as u64,
-        cases: y.len() as u64,
-        peel_alpha: args.peel,
-        min_support: args.min_support,
-        paste_alpha: args.paste,
-        pasted: traj.len() > peeled,
-        params,
-        boxes: traj.len() as u64,
-        recommended: recommended.map(|r| r as u64),
-        started_at,
-        finished_at: Some(now_utc()),
-        error: None,
-    };
-    dir.export(&manifest).map_err(output_error)?;
+    manifest.status = Status::Complete;
+    manifest.boxes = traj.len() as u64;
+    manifest.recommended = recommended.map(|r| r as u64);
+    manifest.finished_at = Some(now_utc());
+    dir.manifest(&mut manifest).map_err(output_error)?;
     if !args.no_charts {
         plot(&dir)?;
     }
@@ -900,14 +964,14 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
         .last()
         .map(|b| (b.coverage, b.density, b.support))
         .unwrap_or_default();
-    eprintln!(
+    term::errln(&format!(
         "{} boxes written to {} (last: coverage {:.2}, density {:.2}, support {:.2})",
         traj.len(),
         dir.path().display(),
         last.0,
         last.1,
         last.2
-    );
+    ));
     Ok(())
 }
 

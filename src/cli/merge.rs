@@ -1,19 +1,37 @@
-//! `crossroads merge`: combine shard folders into one, byte-identical to the batch run whole.
+//! `crossroads merge`: combine shard folders into one, byte-identical to the batch run whole. Every
+//! shard is verified against its manifest first (`outputs::verify`); the merged folder may not be,
+//! hold or lie inside a shard.
 
 use super::run::{output_error, render_extras};
-use super::{CliError, MergeArgs};
-use crate::outputs::merge_folders;
+use super::{CliError, MergeArgs, term};
+use crate::outputs::merge::merge_to;
+use crate::outputs::{FolderKind, Target};
 
 pub fn exec(args: MergeArgs) -> Result<(), CliError> {
-    let m = merge_folders(&args.dirs, &args.out, args.force).map_err(output_error)?;
-    if !args.no_charts {
-        render_extras(&args.out).map_err(CliError::failure)?;
+    super::check_out(&args.out, &args.dirs)?;
+    let command = crate::outputs::lock::this_command();
+    super::run::install_signal_handler();
+    let (m, dir) = merge_to(
+        &args.dirs,
+        &Target {
+            path: &args.out,
+            kind: FolderKind::Batch,
+            force: args.force,
+            inputs: &args.dirs,
+            command: &command,
+        },
+    )
+    .map_err(output_error)?;
+    for n in dir.notes() {
+        term::errln(n);
     }
-    println!(
+    if !args.no_charts {
+        render_extras(&dir)?;
+    }
+    term::outln(&format!(
         "merged {} shards: {} runs in {}",
         args.dirs.len(),
         m.completed_runs,
         args.out.display()
-    );
-    Ok(())
+    ))
 }

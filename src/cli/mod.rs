@@ -2,8 +2,14 @@
 //! its arguments into calls on the library (scenario -> model -> batch -> outputs -> charts).
 //!
 //! Exit codes (documented in README.md): 0 success; 2 bad input or usage (invalid scenario, unknown
-//! option, existing output folder without `--force`, shards that do not belong together); 1 internal
-//! failure (a model panic, an IO error while writing); 130 interrupted by Ctrl-C (outputs marked partial).
+//! option, existing output folder without `--force`, an output folder that is an input or in use,
+//! work beyond the limits without `--allow-large`, shards that do not belong together, an input folder
+//! that is not what its manifest says); 1 internal failure (a model panic, a run whose values are not
+//! finite, an IO error while writing, stdout that cannot be written); 130 interrupted by Ctrl-C or
+//! SIGTERM (outputs marked partial).
+//!
+//! Nothing here prints with `println!` (which panics when stdout is closed or full): [`term`] writes.
+//! A panic anywhere ends as exit 1 with its folder's manifest `failed`.
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -15,6 +21,7 @@ pub mod merge;
 pub mod plot;
 pub mod run;
 pub mod slurm;
+pub mod term;
 pub mod trace;
 pub mod validate;
 
@@ -47,6 +54,47 @@ impl CliError {
             message: message.into(),
         }
     }
+}
+
+/// Creates the output folder of a command (see [`crate::outputs::writer`]): placed away from its
+/// `inputs`, locked, replaced only as `--force` allows; prints the notes (foreign entries kept, a stale
+/// lock taken over) on stderr.
+pub fn open_folder(
+    path: &std::path::Path,
+    kind: crate::outputs::FolderKind,
+    force: bool,
+    inputs: &[PathBuf],
+) -> Result<crate::outputs::OutputDir, CliError> {
+    let command = crate::outputs::lock::this_command();
+    // From here a signal must end the folder (see run::install_signal_handler).
+    run::install_signal_handler();
+    let dir = crate::outputs::OutputDir::create(&crate::outputs::Target {
+        path,
+        kind,
+        force,
+        inputs,
+        command: &command,
+    })
+    .map_err(run::output_error)?;
+    for n in dir.notes() {
+        term::errln(n);
+    }
+    Ok(dir)
+}
+
+/// Records the charts and report.html just drawn into `dir` in its manifest.
+pub fn record_drawn(
+    dir: &crate::outputs::OutputDir,
+    drawn: &(Vec<PathBuf>, PathBuf),
+) -> Result<(), CliError> {
+    let mut all = drawn.0.clone();
+    all.push(drawn.1.clone());
+    dir.record_written(&all).map_err(run::output_error)
+}
+
+/// Checks `--out` against the inputs before any work (the folder itself is created later).
+pub fn check_out(path: &std::path::Path, inputs: &[PathBuf]) -> Result<(), CliError> {
+    crate::outputs::place::check_out(path, inputs).map_err(run::output_error)
 }
 
 impl From<crate::scenario::Diags> for CliError {
@@ -192,12 +240,15 @@ pub struct SweepArgs {
     /// Fixed overrides applied at every point (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
-    /// Replace an existing output folder.
+    /// Replace an existing output folder (only the files crossroads wrote there are deleted).
     #[arg(long)]
     pub force: bool,
     /// Skip charts.
     #[arg(long)]
     pub no_charts: bool,
+    /// Run even when one run's estimated work or the memory exceeds the limits (README, "Limits").
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 #[derive(Args, Debug)]
@@ -229,12 +280,15 @@ pub struct SensitivityArgs {
     /// Fixed overrides (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
-    /// Replace an existing output folder.
+    /// Replace an existing output folder (only the files crossroads wrote there are deleted).
     #[arg(long)]
     pub force: bool,
     /// Skip charts.
     #[arg(long)]
     pub no_charts: bool,
+    /// Run even when one run's estimated work or the memory exceeds the limits (README, "Limits").
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 #[derive(Args, Debug)]
@@ -260,7 +314,7 @@ pub struct DiscoverArgs {
     /// Output folder (default: DIR-discover-<outcome>, next to DIR).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Replace an existing output folder.
+    /// Replace an existing output folder (only the files crossroads wrote there are deleted).
     #[arg(long)]
     pub force: bool,
     /// Skip charts.
@@ -304,7 +358,7 @@ pub struct RunArgs {
     /// takes I from SLURM_ARRAY_TASK_ID, else JOB_COMPLETION_INDEX, else PARALLEL_SEQ − 1.
     #[arg(long, value_name = "I/N|auto/N")]
     pub shard: Option<String>,
-    /// Replace an existing output folder.
+    /// Replace an existing output folder (only the files crossroads wrote there are deleted).
     #[arg(long)]
     pub force: bool,
     /// No progress bar and no summary table.
@@ -325,6 +379,9 @@ pub struct RunArgs {
     /// `record.per_run`.
     #[arg(long, value_name = "SEL")]
     pub per_run_series: Vec<String>,
+    /// Run even when one run's estimated work or the memory exceeds the limits (README, "Limits").
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 #[derive(Args, Debug)]
@@ -344,12 +401,15 @@ pub struct CompareArgs {
     /// Output folder (default: outputs/compare-<A>-vs-<B>...).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Replace an existing output folder.
+    /// Replace an existing output folder (only the files crossroads wrote there are deleted).
     #[arg(long)]
     pub force: bool,
     /// No progress bar and no table.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run even when one run's estimated work or the memory exceeds the limits (README, "Limits").
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 #[derive(Args, Debug)]
@@ -371,6 +431,9 @@ pub struct TraceArgs {
     /// Show, for each decision, the alternatives weighed with expected utilities and probabilities.
     #[arg(long)]
     pub explain: bool,
+    /// Run even when the run's estimated work exceeds the limit (README, "Limits").
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 #[derive(Args, Debug)]
@@ -381,7 +444,7 @@ pub struct MergeArgs {
     /// Output folder for the merged batch.
     #[arg(long)]
     pub out: PathBuf,
-    /// Replace an existing output folder.
+    /// Replace an existing output folder (only the files crossroads wrote there are deleted).
     #[arg(long)]
     pub force: bool,
     /// Skip charts and report.html.
@@ -417,6 +480,13 @@ pub struct SlurmArgs {
     /// Override one parameter, e.g. `actors.russia.budget=20` (repeatable; passed to every shard).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
+    /// Replace an existing scripts folder (only the files crossroads wrote there are deleted; shards/,
+    /// logs/ and merged/ are kept).
+    #[arg(long)]
+    pub force: bool,
+    /// Pass --allow-large to every shard (README, "Limits").
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 #[derive(Args, Debug)]
@@ -425,14 +495,44 @@ pub struct PlotArgs {
     pub dir: PathBuf,
 }
 
-/// Parses the command line, runs the command, prints errors, returns the exit code.
+/// Parses the command line, runs the command, prints errors, returns the exit code. Never panics:
+/// a panic inside a command is reported as an internal failure (exit 1), its output folder ended
+/// `failed`.
 pub fn main() -> i32 {
+    crate::outputs::defer_to_caller();
+    match std::panic::catch_unwind(dispatch) {
+        Ok(code) => code,
+        Err(p) => {
+            let msg = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "(no message)".into());
+            let message = format!("internal error: crossroads panicked: {msg}");
+            crate::outputs::abandon_all(crate::outputs::Status::Failed, &message, false);
+            term::errln(&message);
+            EXIT_FAILURE
+        }
+    }
+}
+
+fn dispatch() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
-            let _ = e.print();
-            return code;
+            let text = e.to_string();
+            if e.use_stderr() {
+                term::errln(text.trim_end());
+                return EXIT_USAGE;
+            }
+            // --help, --version: on stdout, which may be closed or full.
+            return match term::out(&text) {
+                Ok(()) => EXIT_OK,
+                Err(f) => {
+                    term::errln(&f.message);
+                    f.code
+                }
+            };
         }
     };
     let result = match cli.command {
@@ -449,10 +549,24 @@ pub fn main() -> i32 {
         Command::Drivers(a) => drivers::exec(a),
     };
     match result {
-        Ok(()) => EXIT_OK,
+        Ok(()) => {
+            crate::outputs::abandon_all(
+                crate::outputs::Status::Failed,
+                "the command ended without finishing this folder",
+                false,
+            );
+            EXIT_OK
+        }
         Err(e) => {
+            // A folder the command left unfinished (an IO error such as a full disk) ends `failed`
+            // with this message.
+            crate::outputs::abandon_all(
+                crate::outputs::Status::Failed,
+                e.message.trim_end(),
+                false,
+            );
             if !e.message.is_empty() {
-                eprintln!("{}", e.message.trim_end());
+                term::errln(e.message.trim_end());
             }
             e.code
         }

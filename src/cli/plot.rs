@@ -2,69 +2,89 @@
 //! by the folder's kind (manifest.json's top-level `kind`): `compare` for a comparison; `sweep`,
 //! `sensitivity`, `discover` and `drivers` for an experiment folder
 //! ([`crate::report::experiments::plot_folder`]); else a batch of `run` or `merge`.
+//!
+//! The folder is verified against its manifest first (`outputs::verify`: a truncated, edited or
+//! malformed table, an unknown status, a folder still being written are refused with exit 2), locked
+//! while the charts are drawn, and the charts and report.html are recorded in its manifest.
 
-use super::{CliError, PlotArgs};
-use std::path::Path;
+use super::run::output_error;
+use super::{CliError, PlotArgs, term};
+use crate::experiments::compare::CompareManifest;
+use crate::outputs::experiment::{
+    DiscoverManifest, DriversManifest, SensitivityManifest, SweepManifest,
+};
+use crate::outputs::{FolderKind, ManifestDoc, OutputDir};
 
-/// What manifest.json says the folder is.
-enum Kind {
-    /// No readable manifest: left to the batch path, which reports the problem.
-    Unreadable,
-    /// A JSON manifest without `crossroads_version`: not written by crossroads.
-    Foreign,
-    /// `kind` when present (a batch's manifest has none).
-    Named(Option<String>),
-}
-
-fn folder_kind(dir: &Path) -> Kind {
-    let Ok(text) = std::fs::read_to_string(dir.join("manifest.json")) else {
-        return Kind::Unreadable;
+/// The folder's manifest, typed by its kind (for rewriting it with the charts).
+fn typed(v: &crate::outputs::verify::Verified) -> Result<Box<dyn ManifestDoc>, CliError> {
+    let text = &v.manifest_text;
+    let bad = |e: serde_json::Error| {
+        CliError::usage(format!(
+            "crossroads plot: {}: {e}",
+            v.dir.join("manifest.json").display()
+        ))
     };
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return Kind::Unreadable;
-    };
-    if v.get("crossroads_version").is_none() {
-        return Kind::Foreign;
-    }
-    Kind::Named(v.get("kind").and_then(|k| k.as_str()).map(String::from))
+    Ok(match v.kind {
+        FolderKind::Batch => match &v.batch {
+            Some(m) => m.boxed(),
+            None => return Err(CliError::usage("crossroads plot: not a batch folder")),
+        },
+        FolderKind::Compare => {
+            Box::new(serde_json::from_str::<CompareManifest>(text).map_err(bad)?)
+        }
+        FolderKind::Sweep => Box::new(serde_json::from_str::<SweepManifest>(text).map_err(bad)?),
+        FolderKind::Sensitivity => {
+            Box::new(serde_json::from_str::<SensitivityManifest>(text).map_err(bad)?)
+        }
+        FolderKind::Discover => {
+            Box::new(serde_json::from_str::<DiscoverManifest>(text).map_err(bad)?)
+        }
+        FolderKind::Drivers => {
+            Box::new(serde_json::from_str::<DriversManifest>(text).map_err(bad)?)
+        }
+        FolderKind::Slurm => {
+            return Err(CliError::usage(format!(
+                "crossroads plot: {}: a folder of Slurm scripts has no charts; plot its merged/ folder",
+                v.dir.display()
+            )));
+        }
+    })
 }
 
 pub fn exec(args: PlotArgs) -> Result<(), CliError> {
-    let manifest = args.dir.join("manifest.json");
-    let plotted = match folder_kind(&args.dir) {
-        Kind::Foreign => {
-            return Err(CliError::usage(format!(
-                "crossroads plot: {}: not a crossroads output folder (no crossroads_version)",
-                manifest.display()
-            )));
-        }
-        Kind::Named(Some(k)) => match k.as_str() {
-            "compare" => crate::report::compare::plot_compare_folder(&args.dir),
-            "sweep" | "sensitivity" | "discover" | "drivers" => {
-                crate::report::experiments::plot_folder(&args.dir)
-            }
-            other => {
-                return Err(CliError::usage(format!(
-                    "crossroads plot: {}: unknown kind {other:?} (expected compare, sweep, \
-                     sensitivity, discover or drivers; a batch's manifest has no kind)",
-                    manifest.display()
-                )));
-            }
-        },
-        Kind::Named(None) | Kind::Unreadable => crate::report::plot_folder(&args.dir),
+    let prefix = |e: CliError| CliError {
+        code: e.code,
+        message: format!("crossroads plot: {}", e.message),
     };
-    let (charts, report) = plotted.map_err(|e| {
+    let v = crate::outputs::verify::folder(&args.dir)
+        .map_err(output_error)
+        .map_err(prefix)?;
+    let manifest = typed(&v)?;
+    let command = crate::outputs::lock::this_command();
+    super::run::install_signal_handler();
+    let dir = OutputDir::reopen(&args.dir, manifest, &command)
+        .map_err(output_error)
+        .map_err(prefix)?;
+    let plotted = match v.kind {
+        FolderKind::Compare => crate::report::compare::plot_compare_folder(&args.dir),
+        FolderKind::Sweep
+        | FolderKind::Sensitivity
+        | FolderKind::Discover
+        | FolderKind::Drivers => crate::report::experiments::plot_folder(&args.dir),
+        _ => crate::report::plot_folder(&args.dir),
+    };
+    let drawn = plotted.map_err(|e| {
         if e.is_usage() {
             CliError::usage(format!("crossroads plot: {e}"))
         } else {
             CliError::failure(format!("crossroads plot: {e}"))
         }
     })?;
-    println!(
+    super::record_drawn(&dir, &drawn)?;
+    term::outln(&format!(
         "wrote {} chart files to {} and {}",
-        charts.len(),
+        drawn.0.len(),
         args.dir.join("charts").display(),
-        report.display()
-    );
-    Ok(())
+        drawn.1.display()
+    ))
 }

@@ -1,13 +1,14 @@
 //! `crossroads run`: load the scenario, run the batch into the output folder, print the summary table.
 
-use super::{CliError, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, RunArgs};
+use super::{CliError, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, RunArgs, term};
+use crate::batch::budget::Plan;
 use crate::batch::{BatchSpec, ModelSim, Shard, Simulate, Stop, default_threads, run_batch};
 use crate::model::{OutcomeValue, RunOptions};
 use crate::outputs::export::{OutcomeSummary, Summary};
 use crate::outputs::folder::template;
 use crate::outputs::manifest::{ClassInfo, OutcomeInfo, ParamInfo, ScenarioInfo, UntilCi};
-use crate::outputs::{OutputDir, OutputError, Status, write_batch};
-use crate::scenario::Resolved;
+use crate::outputs::{FolderKind, OutputDir, OutputError, Status, write_batch};
+use crate::scenario::{Resolved, Sources};
 use crate::stats::BinaryCount;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -17,16 +18,46 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// Raised by SIGINT/SIGTERM: workers take no new runs, finished runs are flushed.
 static STOP: AtomicBool = AtomicBool::new(false);
 
-/// Installs the Ctrl-C handler once: the first signal stops the batch cleanly, a second one exits.
-pub fn install_stop_handler() -> &'static AtomicBool {
+/// The manifest's `error` after a second interrupt.
+pub const SECOND_INTERRUPT: &str = "stopped by a second interrupt (Ctrl-C or SIGTERM) before the \
+    folder was complete; the files listed in `files` are whole, temporary files were removed";
+
+/// The manifest's `error` after an interrupt of a command that does not stop cleanly (merge,
+/// discover, slurm, plot: short, file-only work).
+pub const INTERRUPTED: &str = "interrupted (Ctrl-C or SIGTERM) before the folder was complete; the \
+    files listed in `files` are whole, temporary files were removed";
+
+/// Set by commands that check [`STOP`] and stop cleanly on the first signal.
+static POLLED: AtomicBool = AtomicBool::new(false);
+
+/// Installs the Ctrl-C / SIGTERM handler once. For a command that checks the stop flag
+/// ([`install_stop_handler`]) the first signal raises it (runs check it every month, so the work
+/// stops within a second and the folder is written `partial`); a second one, or the first for any
+/// other command, ends every unfinished output folder at once (manifest `failed`, temporary files
+/// removed, lock released) and exits 130.
+pub fn install_signal_handler() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        let _ = ctrlc::set_handler(|| {
-            if STOP.swap(true, Ordering::SeqCst) {
+        let installed = ctrlc::set_handler(|| {
+            let polled = POLLED.load(Ordering::SeqCst);
+            if STOP.swap(true, Ordering::SeqCst) || !polled {
+                let why = if polled { SECOND_INTERRUPT } else { INTERRUPTED };
+                crate::outputs::abandon_all(Status::Failed, why, true);
                 std::process::exit(EXIT_INTERRUPTED);
             }
         });
+        if let Err(e) = installed {
+            term::errln(&format!(
+                "warning: cannot handle Ctrl-C ({e}); an interrupted command leaves its folder `running`"
+            ));
+        }
     });
+}
+
+/// [`install_signal_handler`] for a command that stops cleanly when the returned flag is raised.
+pub fn install_stop_handler() -> &'static AtomicBool {
+    POLLED.store(true, Ordering::SeqCst);
+    install_signal_handler();
     &STOP
 }
 
@@ -77,11 +108,15 @@ fn uncertain_params(r: &Resolved) -> Vec<ParamInfo> {
 }
 
 /// Charts and report.html for a finished folder: the same code path as `crossroads plot`, so a run
-/// and a later `plot` on its folder give the same files.
-pub fn render_extras(dir: &Path) -> Result<(), String> {
-    crate::report::plot_folder(dir)
-        .map(|_| ())
-        .map_err(|e| format!("writing charts and report: {e}"))
+/// and a later `plot` on its folder give the same files; recorded in its manifest.
+pub fn render_extras(dir: &OutputDir) -> Result<(), CliError> {
+    let drawn = crate::report::plot_folder(dir.path()).map_err(|e| {
+        CliError::failure(format!(
+            "{}: writing charts and report: {e}",
+            dir.path().display()
+        ))
+    })?;
+    super::record_drawn(dir, &drawn)
 }
 
 pub fn exec(args: RunArgs) -> Result<(), CliError> {
@@ -92,7 +127,8 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
         .transpose()
         .map_err(CliError::usage)?;
     let threads = threads_arg(args.threads)?;
-    let resolved = crate::scenario::load(&args.file, &args.sets)?;
+    let sources = Sources::read(&args.file)?;
+    let resolved = sources.load(&args.sets)?;
     let s = &resolved.scenario;
     let mut runs = args.runs.unwrap_or(s.run.runs);
     if runs == 0 {
@@ -119,14 +155,41 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
         });
         p
     });
+    super::check_out(&out, &sources.paths())?;
+    Plan::batch(s, runs, threads, true)
+        .check(&args.file.display().to_string(), args.allow_large)
+        .map_err(CliError::usage)?;
 
     let sim = ModelSim::new(&resolved);
     let outcomes = outcome_infos(s);
+    // The per-run selection is checked before any run is made.
+    let layout: Vec<crate::outputs::manifest::SeriesInfo> = sim
+        .layout()
+        .iter()
+        .map(|k| crate::outputs::manifest::SeriesInfo {
+            indicator: k.indicator.clone(),
+            entity: k.entity.clone(),
+        })
+        .collect();
+    let selectors: Vec<String> = s
+        .record
+        .per_run
+        .iter()
+        .chain(&args.per_run_series)
+        .cloned()
+        .collect();
+    let per_run_series = crate::outputs::runs_series::select(&layout, &selectors).map_err(|e| {
+        CliError::usage(if args.per_run_series.is_empty() {
+            format!("{}: record.per_run: {e}", args.file.display())
+        } else {
+            e
+        })
+    })?;
     let until_ci = match args.until_ci {
         Some(w) => {
             let u = runs_until_ci(&sim, &outcomes, seed, runs, w, threads, args.quiet)?;
             if !args.quiet {
-                eprintln!(
+                term::errln(&format!(
                     "--until-ci {w}: {} runs ({}; widest binary 95% interval {:.4})",
                     u.1,
                     if u.0.reached {
@@ -135,7 +198,7 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
                         "cap reached before the target"
                     },
                     u.0.widest
-                );
+                ));
             }
             runs = u.1;
             Some(u.0)
@@ -172,29 +235,8 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
     let mut t = t;
     t.until_ci = until_ci;
     t.labels = crate::outputs::labels::labels(s);
-    let layout: Vec<crate::outputs::manifest::SeriesInfo> = sim
-        .layout()
-        .iter()
-        .map(|k| crate::outputs::manifest::SeriesInfo {
-            indicator: k.indicator.clone(),
-            entity: k.entity.clone(),
-        })
-        .collect();
-    let selectors: Vec<String> = s
-        .record
-        .per_run
-        .iter()
-        .chain(&args.per_run_series)
-        .cloned()
-        .collect();
-    t.per_run_series = crate::outputs::runs_series::select(&layout, &selectors).map_err(|e| {
-        CliError::usage(if args.per_run_series.is_empty() {
-            format!("{}: record.per_run: {e}", args.file.display())
-        } else {
-            e
-        })
-    })?;
-    let dir = OutputDir::prepare(&out, args.force).map_err(output_error)?;
+    t.per_run_series = per_run_series;
+    let dir = super::open_folder(&out, FolderKind::Batch, args.force, &sources.paths())?;
     let stop = install_stop_handler();
     let (first, end) = t.range();
     let bar = progress_bar(end - first, args.quiet);
@@ -211,13 +253,10 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
     bar.finish_and_clear();
 
     let m = &finished.manifest;
-    if !args.quiet {
-        print!("{}", summary_table(&finished.summary, m, &out));
-    }
-    match m.status {
+    let result = match m.status {
         Status::Complete => {
             if !args.no_charts {
-                render_extras(&out).map_err(CliError::failure)?;
+                render_extras(&dir)?;
             }
             Ok(())
         }
@@ -236,7 +275,12 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
             m.completed_runs,
             out.display()
         ))),
+    };
+    // The table last: stdout closed or full cannot stop the folder from being finished.
+    if !args.quiet {
+        term::out(&summary_table(&finished.summary, m, &out))?;
     }
+    result
 }
 
 /// Runs added per block by `--until-ci` (the stopping point is always a multiple of it, or the cap).
@@ -343,12 +387,12 @@ pub fn progress_bar_of(len: u64, what: &str, quiet: bool) -> ProgressBar {
     bar
 }
 
-/// `--threads`: at least 1; all cores when not given.
+/// `--threads`: 1 to [`crate::batch::budget::MAX_THREADS`]; all cores when not given.
 pub fn threads_arg(t: Option<usize>) -> Result<usize, CliError> {
-    if t == Some(0) {
-        return Err(CliError::usage("--threads must be at least 1"));
+    match t {
+        Some(t) => crate::batch::budget::check_threads(t).map_err(CliError::usage),
+        None => Ok(default_threads().min(crate::batch::budget::MAX_THREADS)),
     }
-    Ok(t.unwrap_or_else(default_threads))
 }
 
 fn pct(p: f64) -> String {

@@ -1,9 +1,15 @@
 //! `crossroads slurm`: write ready-to-submit Slurm scripts for a sharded batch — a job array whose
 //! task I runs shard I (`--shard auto/K` reads `SLURM_ARRAY_TASK_ID`), a merge job that depends on
 //! the whole array, and `submit.sh` that submits both. The scripts are deterministic text (same
-//! arguments, binary and folders → same bytes) and written by temp file + rename.
+//! arguments, binary and folders → same bytes) and written by temp file + rename into a folder of
+//! kind `slurm` (its manifest.json lists them): an existing folder needs `--force`, which replaces the
+//! scripts and keeps shards/, logs/ and merged/.
 
-use super::{CliError, SlurmArgs};
+use super::run::output_error;
+use super::{CliError, SlurmArgs, term};
+use crate::outputs::experiment::SlurmManifest;
+use crate::outputs::manifest::now_utc;
+use crate::outputs::{FolderKind, Status};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -21,6 +27,8 @@ pub struct SlurmPlan {
     pub time: Option<String>,
     pub sets: Vec<String>,
     pub out: PathBuf,
+    /// Pass `--allow-large` to every shard.
+    pub allow_large: bool,
 }
 
 /// Quotes `s` for a POSIX shell: as is when it has only safe characters, else in single quotes.
@@ -106,6 +114,9 @@ impl SlurmPlan {
         for set in &self.sets {
             cmd += &format!(" \\\n  --set {}", sh_quote(set));
         }
+        if self.allow_large {
+            cmd += " \\\n  --allow-large";
+        }
         s += &cmd;
         s += "\n";
         s
@@ -188,19 +199,6 @@ impl SlurmPlan {
     }
 }
 
-/// Writes `text` to `path` via a temp file in the same folder and a rename; executable.
-fn write_script(path: &Path, text: &str) -> Result<(), CliError> {
-    let tmp = path.with_extension("tmp");
-    let err = |e: std::io::Error| CliError::failure(format!("{}: {e}", path.display()));
-    fs::write(&tmp, text).map_err(err)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(&tmp, fs::Permissions::from_mode(0o755)).map_err(err)?;
-    }
-    fs::rename(&tmp, path).map_err(err)
-}
-
 fn absolute(p: &Path) -> Result<PathBuf, CliError> {
     std::path::absolute(p).map_err(|e| CliError::failure(format!("{}: {e}", p.display())))
 }
@@ -230,8 +228,14 @@ pub fn exec(args: SlurmArgs) -> Result<(), CliError> {
     }
     sbatch_value("partition", &args.partition)?;
     sbatch_value("time", &args.time)?;
-    let resolved = crate::scenario::load(&args.file, &args.sets)?;
+    let sources = crate::scenario::Sources::read(&args.file)?;
+    let resolved = sources.load(&args.sets)?;
     let s = &resolved.scenario;
+    // Each shard's batch must fit the limits (or the shards are given --allow-large).
+    let per_shard = args.runs.div_ceil(args.shards);
+    crate::batch::budget::Plan::batch(s, per_shard, args.cpus as usize, true)
+        .check(&args.file.display().to_string(), args.allow_large)
+        .map_err(CliError::usage)?;
     let out = absolute(
         &args
             .out
@@ -256,15 +260,39 @@ pub fn exec(args: SlurmArgs) -> Result<(), CliError> {
         time: args.time.clone(),
         sets: args.sets.clone(),
         out,
+        allow_large: args.allow_large,
     };
-    for d in [plan.out.clone(), plan.shards_dir(), plan.logs_dir()] {
+    let dir = super::open_folder(&plan.out, FolderKind::Slurm, args.force, &sources.paths())?;
+    let mut m = SlurmManifest {
+        kind: "slurm".into(),
+        crossroads_version: env!("CARGO_PKG_VERSION").into(),
+        status: Status::Running,
+        scenario: plan.scenario.display().to_string(),
+        runs: plan.runs,
+        shards: plan.shards,
+        seed: plan.seed,
+        sets: plan.sets.clone(),
+        started_at: now_utc(),
+        finished_at: None,
+        error: None,
+        files: vec![],
+    };
+    dir.manifest(&mut m).map_err(output_error)?;
+    for d in [plan.shards_dir(), plan.logs_dir()] {
         fs::create_dir_all(&d).map_err(|e| CliError::failure(format!("{}: {e}", d.display())))?;
     }
-    write_script(&plan.array_path(), &plan.array_script())?;
-    write_script(&plan.merge_path(), &plan.merge_script())?;
-    write_script(&plan.submit_path(), &plan.submit_script())?;
-    print!("{}", plan.instructions());
-    Ok(())
+    for (name, text) in [
+        ("array.sbatch", plan.array_script()),
+        ("merge.sbatch", plan.merge_script()),
+        ("submit.sh", plan.submit_script()),
+    ] {
+        dir.write_mode(name, text.as_bytes(), Some(0o755))
+            .map_err(output_error)?;
+    }
+    m.status = Status::Complete;
+    m.finished_at = Some(now_utc());
+    dir.manifest(&mut m).map_err(output_error)?;
+    term::out(&plan.instructions())
 }
 
 #[cfg(test)]
@@ -284,6 +312,7 @@ mod tests {
             time: Some("01:00:00".into()),
             sets: vec!["actors.russia.budget=150".into(), "x='y z'".into()],
             out: "/scratch/out".into(),
+            allow_large: false,
         }
     }
 

@@ -2,15 +2,24 @@
 //! It makes exactly the run the batch runner makes for (seed, run), with events (and, with
 //! `--explain`, every decision's alternatives) recorded.
 
-use super::{CliError, TraceArgs};
+use super::{CliError, TraceArgs, term};
 use crate::model::{self, OutcomeValue, RunOptions, RunOutput};
 use crate::scenario::{self, schema::tick_month};
-use std::fmt::Write as _;
-use std::io::Write as _;
+
+/// Appends a formatted line to a `String` (infallible, unlike `writeln!` which returns a Result).
+macro_rules! say {
+    ($t:expr, $($arg:tt)*) => {{
+        $t.push_str(&format!($($arg)*));
+        $t.push('\n');
+    }};
+}
 
 pub fn exec(args: TraceArgs) -> Result<(), CliError> {
     let resolved = scenario::load(&args.file, &args.sets)?;
     let s = &resolved.scenario;
+    crate::batch::budget::Plan::batch(s, 1, 1, false)
+        .check(&args.file.display().to_string(), args.allow_large)
+        .map_err(CliError::usage)?;
     let seed = args.seed.unwrap_or(s.run.seed);
     let opts = RunOptions {
         events: true,
@@ -24,10 +33,8 @@ pub fn exec(args: TraceArgs) -> Result<(), CliError> {
     } else {
         story(&resolved, seed, args.run, &out)
     };
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (e.g. `| head`) is not an error worth reporting.
-    let _ = stdout.write_all(text.as_bytes());
-    Ok(())
+    // A closed pipe (e.g. `| head`) ends quietly; a full device is an error (exit 1).
+    term::out(&text)
 }
 
 fn outcome_text(v: &OutcomeValue) -> String {
@@ -50,11 +57,11 @@ fn story(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> String
     let width = keys.len();
     let tension = column(&keys, "tension", "region");
     let mut t = String::new();
-    let _ = writeln!(t, "Scenario {} — run {run} of seed {seed}", s.run.name);
+    say!(t, "Scenario {} — run {run} of seed {seed}", s.run.name);
     if !out.params.is_empty() {
-        let _ = writeln!(t, "Sampled parameters:");
+        say!(t, "Sampled parameters:");
         for (p, v) in &out.params {
-            let _ = writeln!(t, "  {p} = {v:.6}");
+            say!(t, "  {p} = {v:.6}");
         }
     }
     let value = |tick: u32, col: Option<usize>| col.map(|c| out.series[tick as usize * width + c]);
@@ -66,7 +73,7 @@ fn story(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> String
             .map(|p| p.id.as_str())
             .unwrap_or("?")
     };
-    let _ = writeln!(
+    say!(
         t,
         "Start (tick 0, the beginning of {}): phase {}, tension {:.2}",
         s.run.start,
@@ -81,17 +88,17 @@ fn story(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> String
             value(tick, tension).unwrap_or(0.0),
             value(tick - 1, tension).unwrap_or(0.0),
         );
-        let _ = writeln!(
+        say!(
             t,
             "\n{date} (month {tick}): phase {}, tension {tn:.2} ({:+.2})",
             phase_at(tick),
             tn - t0
         );
         while let Some(d) = dec.next_if(|d| d.tick == tick) {
-            let _ = writeln!(t, "  {} weighs:", d.actor);
+            say!(t, "  {} weighs:", d.actor);
             for (k, (label, eu, p)) in d.options.iter().enumerate() {
                 let mark = if k == d.chosen { "->" } else { "  " };
-                let _ = writeln!(t, "    {mark} {label:<44} EU {eu:+.5}  p {p:.3}");
+                say!(t, "    {mark} {label:<44} EU {eu:+.5}  p {p:.3}");
             }
         }
         while let Some(e) = ev.next_if(|e| e.tick == tick) {
@@ -136,16 +143,16 @@ fn story(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> String
                     e.result
                 ),
             };
-            let _ = writeln!(t, "{line}");
+            say!(t, "{line}");
         }
     }
-    let _ = writeln!(t, "\nOutcomes:");
+    say!(t, "\nOutcomes:");
     for (o, v) in s.outcomes.iter().zip(&out.outcomes) {
         let label = if o.label.is_empty() { &o.id } else { &o.label };
-        let _ = writeln!(t, "  {:<28} {:<10} {}", o.id, outcome_text(v), label);
+        say!(t, "  {:<28} {:<10} {}", o.id, outcome_text(v), label);
     }
     if let Some(c) = out.class {
-        let _ = writeln!(t, "Class: {}", s.outcome_classes[c].id);
+        say!(t, "Class: {}", s.outcome_classes[c].id);
     }
     t
 }
@@ -158,7 +165,7 @@ fn json_lines(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> S
         .iter()
         .map(|(k, v)| (k.clone(), serde_json::json!(v)))
         .collect();
-    let _ = writeln!(
+    say!(
         t,
         "{}",
         serde_json::json!({"type": "run", "scenario": s.run.name, "seed": seed, "run": run, "params": params})
@@ -171,12 +178,12 @@ fn json_lines(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> S
             .collect();
         let rec = serde_json::json!({"type": "decision", "tick": d.tick, "date": tick_month(&s.run.start, d.tick),
             "actor": d.actor, "options": options, "chosen": d.chosen});
-        let _ = writeln!(t, "{rec}");
+        say!(t, "{rec}");
     }
     for e in &out.events {
         let rec = serde_json::json!({"type": "event", "run": run, "tick": e.tick, "date": tick_month(&s.run.start, e.tick),
             "actor": e.actor, "action": e.action, "target": e.target, "magnitude": e.magnitude, "result": e.result});
-        let _ = writeln!(t, "{rec}");
+        say!(t, "{rec}");
     }
     let outcomes: serde_json::Map<String, serde_json::Value> = s
         .outcomes
@@ -191,7 +198,7 @@ fn json_lines(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> S
         })
         .collect();
     let class = out.class.map(|c| s.outcome_classes[c].id.clone());
-    let _ = writeln!(
+    say!(
         t,
         "{}",
         serde_json::json!({"type": "outcomes", "outcomes": outcomes, "class": class})

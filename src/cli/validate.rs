@@ -3,7 +3,7 @@
 //! an invalid one gets every problem as `FILE:LINE:COL: message` on stderr. All files are checked;
 //! the exit code is 2 if any is invalid.
 
-use super::{CliError, EXIT_USAGE, ValidateArgs};
+use super::{CliError, EXIT_USAGE, ValidateArgs, term};
 use crate::scenario::{Resolved, load};
 
 /// The one-line summary of a valid scenario (with its `sweep:` block, if any).
@@ -49,16 +49,16 @@ pub fn exec(args: ValidateArgs) -> Result<(), CliError> {
     for f in &args.files {
         match load(f, &args.sets) {
             Ok(r) => {
-                println!("{}", summary(&r));
+                term::outln(&summary(&r))?;
                 if args.list_params {
                     for l in param_lines(&r) {
-                        println!("{l}");
+                        term::outln(&l)?;
                     }
                 }
             }
             Err(d) => {
                 failed = true;
-                eprintln!("{d}");
+                term::errln(&d.to_string());
             }
         }
     }

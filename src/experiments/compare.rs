@@ -112,13 +112,23 @@ impl Simulate for MultiSim<'_> {
         1
     }
     fn run(&self, seed: u64, run: u64, opts: &RunOptions) -> Result<RunOutput, ModelError> {
+        self.run_until(seed, run, opts, &|| false)
+            .map(Option::unwrap_or_default)
+    }
+    fn run_until(
+        &self,
+        seed: u64,
+        run: u64,
+        opts: &RunOptions,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Option<RunOutput>, ModelError> {
         let mut all = RunOutput::default();
         all.series.reserve(self.flat.len());
         for (r, (keys, ticks)) in self.scenarios.iter().zip(&self.layouts) {
             // A failure or panic names its scenario (`<path>: ...`), so the report can say which one
             // to trace.
             let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                model::run_one(r, seed, run, opts)
+                model::run_one_until(r, seed, run, opts, stop)
             }))
             .unwrap_or_else(|p| {
                 let msg = p
@@ -129,6 +139,9 @@ impl Simulate for MultiSim<'_> {
                 std::panic::resume_unwind(Box::new(format!("{}: {msg}", r.path)))
             })
             .map_err(|e| ModelError(format!("{}: {}", r.path, e.0)))?;
+            let Some(out) = out else {
+                return Ok(None);
+            };
             let want = keys.len() * *ticks as usize;
             if out.series.len() != want {
                 return Err(ModelError(format!(
@@ -140,7 +153,7 @@ impl Simulate for MultiSim<'_> {
             all.outcomes.extend(out.outcomes);
             all.series.extend(out.series);
         }
-        Ok(all)
+        Ok(Some(all))
     }
 }
 
@@ -723,7 +736,17 @@ pub struct CompareManifest {
     /// Display names of the scenarios' entities, `kind:id` → name (the first scenario's name wins).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
+    /// The files written (docs/outputs.md, "files").
+    #[serde(default)]
+    pub files: Vec<crate::outputs::files::FileRecord>,
 }
+
+crate::manifest_doc!(CompareManifest, |m| {
+    // A comparison's rows are written at the end: an abandoned one has none.
+    if !m.files.iter().any(|f| f.name == "compare.csv") {
+        m.completed_runs = 0;
+    }
+});
 
 /// compare.json: the rows with the method used.
 pub fn json_bytes(m: &CompareManifest, rows: &[Row]) -> Vec<u8> {

@@ -18,6 +18,7 @@ pub mod negotiation;
 pub mod network;
 pub mod opinion;
 pub mod outcomes;
+pub mod persuasion;
 pub mod process;
 pub mod projects;
 pub mod record;
@@ -113,17 +114,49 @@ pub fn run_one(
     opts: &RunOptions,
 ) -> Result<RunOutput, ModelError> {
     let streams = rng::Streams::new(seed, run);
-    let realised;
-    let (scenario, params) = if crate::scenario::param::dist_nodes(&r.tree).is_empty() {
-        (&r.scenario, Vec::new())
-    } else {
-        let (s, drawn) = r
-            .realise(&mut |path| streams.get(&format!("param/{path}")))
-            .map_err(|e| ModelError(format!("realising the uncertain parameters: {e}")))?;
-        realised = s;
-        (&realised, drawn)
-    };
-    let mut out = schedule::simulate(scenario, &streams, opts)?;
+    let (realised, params) = realise(r, &streams)?;
+    let mut out = schedule::simulate(realised.as_ref().unwrap_or(&r.scenario), &streams, opts)?;
     out.params = params;
     Ok(out)
+}
+
+/// [`run_one`] driven month by month, asking `stop` before each month: `Ok(None)` when it answered
+/// true (the run is abandoned). The same run as [`run_one`], bit for bit; the caller decides what
+/// `stop` means (the batch: Ctrl-C), the model only asks.
+pub fn run_one_until(
+    r: &Resolved,
+    seed: u64,
+    run: u64,
+    opts: &RunOptions,
+    stop: &dyn Fn() -> bool,
+) -> Result<Option<RunOutput>, ModelError> {
+    let streams = rng::Streams::new(seed, run);
+    let (realised, params) = realise(r, &streams)?;
+    let scenario = realised.as_ref().unwrap_or(&r.scenario);
+    let mut sim = schedule::Simulation::new(scenario, &streams, opts)?;
+    for _ in 0..scenario.run.horizon {
+        if stop() {
+            return Ok(None);
+        }
+        sim.step()?;
+    }
+    let mut out = sim.finish()?;
+    out.params = params;
+    Ok(Some(out))
+}
+
+/// The run's scenario with its uncertain parameters drawn (`None`: it has none, use it as it is) and
+/// the values drawn.
+#[allow(clippy::type_complexity)]
+fn realise(
+    r: &Resolved,
+    streams: &rng::Streams,
+) -> Result<(Option<crate::scenario::Scenario>, Vec<(String, f64)>), ModelError> {
+    if crate::scenario::param::dist_nodes(&r.tree).is_empty() {
+        return Ok((None, Vec::new()));
+    }
+    let (s, drawn) = r
+        .realise(&mut |path| streams.get(&format!("param/{path}")))
+        .map_err(|e| ModelError(format!("realising the uncertain parameters: {e}")))?;
+    Ok((Some(s), drawn))
 }

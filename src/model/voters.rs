@@ -241,8 +241,20 @@ pub fn step(w: &mut World) {
 /// `out`: `D − appeal − weight × strength` for its own party.
 pub fn effective(w: &World, c: Ix, i: usize, ballot: &[Ix], out: &mut [f64]) {
     let pop = &w.countries[c].pop;
+    effective_row(
+        w,
+        c,
+        i,
+        &pop.opinions[i * pop.dims..(i + 1) * pop.dims],
+        ballot,
+        out,
+    );
+}
+
+/// [`effective`] with the opinions `row` in place of citizen `i`'s own (for a hypothetical shift:
+/// party support's perceived effect, docs/model.md 7.8.6).
+pub fn effective_row(w: &World, c: Ix, i: usize, row: &[f64], ballot: &[Ix], out: &mut [f64]) {
     let st = &w.voters[c];
-    let row = &pop.opinions[i * pop.dims..(i + 1) * pop.dims];
     let own = st.party.get(i).copied().unwrap_or(NONE);
     let own = (own != NONE).then(|| st.parties[own as usize]);
     for (k, &p) in ballot.iter().enumerate() {

@@ -37,9 +37,11 @@ pub struct CountryState {
     pub coercion_drag: f64,
     pub confidence: f64,
     pub confidence0: f64,
-    /// Resilience boost from counter-disinformation, decaying; added to each citizen's resilience.
+    /// A country-wide resilience boost, decaying by `resilience_decay` a month (economy step). No
+    /// mechanism raises it any more: counter-disinformation gives per-citizen shields
+    /// (`model::persuasion`). Kept, at 0, until the economy step stops decaying it.
     pub resilience_boost: f64,
-    /// Decay of the boost per month (set by the last counter-disinformation action).
+    /// Decay of the boost per month.
     pub resilience_decay: f64,
     /// Governing party (actor index), if any.
     pub government: Option<Ix>,
@@ -142,16 +144,13 @@ pub struct World<'s> {
     pub action_pays: Vec<Vec<bool>>,
     /// Recorded events (only when requested).
     pub log: Option<Vec<Event>>,
-    /// Per country: mean of `susceptibility × (1 − effective resilience)` (refreshed by
-    /// [`World::refresh_derived`]); the expected push of a disinformation message per exposed citizen.
-    pub vulnerability: Vec<f64>,
-    /// Per country: mean effective resilience (refreshed with `vulnerability`).
-    pub resilience: Vec<f64>,
-    /// Mean opinion `[country * dims + dim]` (refreshed with `vulnerability`).
+    /// Mean opinion `[country * dims + dim]` (refreshed by [`World::refresh_derived`]).
     pub mean_opinion: Vec<f64>,
     /// Disinformation pressure memory `[country * dims + dim]`: the mean opinion shift from
     /// disinformation, halved each month (see `economy`), used by counter-disinformation's perception.
     pub pressure: Vec<f64>,
+    /// Persuasion state: exposure weights, trust in sources, counter-disinformation shields.
+    pub media: super::persuasion::Media,
 }
 
 /// Number of action kinds in the catalogue (for per-kind counters).
@@ -353,6 +352,7 @@ impl<'s> World<'s> {
                 })
             })
             .collect::<Result<_, ModelError>>()?;
+        let media = super::persuasion::Media::new(s, &ids, countries.iter().map(|c| &c.pop))?;
         let phase = ids.phase(&s.process.initial)?;
         let floor = s.world.tension_floor.value().clamp(0.0, 1.0);
         let mut phase_first = vec![None; s.process.phases.len()];
@@ -390,10 +390,9 @@ impl<'s> World<'s> {
             } else {
                 None
             },
-            vulnerability: vec![0.0; s.countries.len()],
-            resilience: vec![0.0; s.countries.len()],
             mean_opinion: vec![0.0; s.countries.len() * nd],
             pressure: vec![0.0; s.countries.len() * nd],
+            media,
         };
         w.voters = super::voters::init(&w, streams)?;
         // A state governed by a party holds the party's goals and positions from the start.
@@ -417,30 +416,15 @@ impl<'s> World<'s> {
         Ids::new(self.s)
     }
 
-    /// Recomputes derived quantities: per-country vulnerability and mean resilience, and the issues'
-    /// forecasts and spreads. Called after every phase that changes citizens or positions.
+    /// Recomputes derived quantities: per-country mean opinions, and the issues' forecasts and spreads.
+    /// Called after every phase that changes citizens or positions.
     pub fn refresh_derived(&mut self) {
         for (c, st) in self.countries.iter().enumerate() {
-            let boost = st.resilience_boost;
-            let (mut v, mut r) = (0.0, 0.0);
-            for (s, res) in st.pop.susceptibility.iter().zip(&st.pop.resilience) {
-                let eff = (res + boost).min(1.0);
-                v += s * (1.0 - eff);
-                r += eff;
-            }
-            let n = f64::from(st.pop.n.max(1));
-            self.vulnerability[c] = v / n;
-            self.resilience[c] = r / n;
             let nd = st.pop.dims;
             st.pop
                 .means_into(&mut self.mean_opinion[c * nd..(c + 1) * nd]);
         }
         super::negotiation::refresh(self);
-    }
-
-    /// Mean effective resilience of country `c`'s citizens (as of the last refresh).
-    pub fn mean_resilience(&self, c: Ix) -> f64 {
-        self.resilience[c]
     }
 
     /// Forecast of issue `i` if actor `who`'s capability boost were `boost`.

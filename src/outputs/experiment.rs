@@ -1,15 +1,16 @@
-//! Experiment folders (`sweep`, `sensitivity`, `discover`; docs/outputs.md, "Experiment folders"):
+//! Experiment folders (`sweep`, `sensitivity`, `discover`, `drivers`; docs/outputs.md, "Experiment folders"):
 //! the manifest.json of each kind, written by the commands and read back by the charts and the
 //! report, and [`CsvStream`], the table (points.csv, samples.csv) written row by row as evaluations
 //! finish, under `<name>.tmp` until it is finished, so a file that exists is whole.
 
 use super::export::{Export, fmt_num, json_bytes};
-use super::manifest::{ParamInfo, Status};
+use super::files::FileRecord;
+use super::manifest::{ParamInfo, Status, rows_of};
 use super::writer::{OutputDir, Stream};
 use super::{OutputError, io_err};
 use serde::{Deserialize, Serialize};
 
-/// The `kind` values of experiment manifests.
+/// The `kind` values of experiment manifests (slurm folders are not experiments).
 pub const KINDS: [&str; 4] = ["sweep", "sensitivity", "discover", "drivers"];
 
 /// The scenario an experiment ran.
@@ -82,6 +83,9 @@ pub struct SweepManifest {
     pub finished_at: Option<String>,
     /// Why the sweep failed (status `failed`).
     pub error: Option<String>,
+    /// The files written (docs/outputs.md, "files").
+    #[serde(default)]
+    pub files: Vec<FileRecord>,
 }
 
 /// manifest.json of a sensitivity folder. Field order is the file's order.
@@ -115,6 +119,9 @@ pub struct SensitivityManifest {
     /// Why sensitivity.csv is missing, when it is.
     pub note: Option<String>,
     pub error: Option<String>,
+    /// The files written (docs/outputs.md, "files").
+    #[serde(default)]
+    pub files: Vec<FileRecord>,
 }
 
 /// manifest.json of a discover folder. Field order is the file's order.
@@ -154,6 +161,9 @@ pub struct DiscoverManifest {
     pub started_at: String,
     pub finished_at: Option<String>,
     pub error: Option<String>,
+    /// The files written (docs/outputs.md, "files").
+    #[serde(default)]
+    pub files: Vec<FileRecord>,
 }
 
 /// manifest.json of a drivers folder (`crossroads drivers`: given-data PAWN on a run folder).
@@ -181,7 +191,44 @@ pub struct DriversManifest {
     pub started_at: String,
     pub finished_at: Option<String>,
     pub error: Option<String>,
+    /// The files written (docs/outputs.md, "files").
+    #[serde(default)]
+    pub files: Vec<FileRecord>,
 }
+
+/// manifest.json of a slurm folder (the scripts of `crossroads slurm`; docs/cluster.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SlurmManifest {
+    /// Always `slurm`.
+    pub kind: String,
+    pub crossroads_version: String,
+    pub status: Status,
+    /// The scenario file (absolute path).
+    pub scenario: String,
+    pub runs: u64,
+    pub shards: u64,
+    pub seed: u64,
+    pub sets: Vec<String>,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub error: Option<String>,
+    /// The scripts written (docs/outputs.md, "files").
+    #[serde(default)]
+    pub files: Vec<FileRecord>,
+}
+
+crate::manifest_doc!(SweepManifest, |m| {
+    m.completed_points = rows_of(&m.files, "points.csv").unwrap_or(0);
+});
+crate::manifest_doc!(SensitivityManifest, |m| {
+    m.completed_evaluations = rows_of(&m.files, "samples.csv").unwrap_or(0);
+    m.indices = m.files.iter().any(|f| f.name == "sensitivity.csv");
+});
+crate::manifest_doc!(DiscoverManifest, |m| {
+    m.boxes = rows_of(&m.files, "boxes.csv").unwrap_or(0);
+});
+crate::manifest_doc!(DriversManifest, |_| {});
+crate::manifest_doc!(SlurmManifest, |_| {});
 
 macro_rules! manifest_export {
     ($($t:ty),*) => {$(
@@ -199,7 +246,8 @@ manifest_export!(
     SweepManifest,
     SensitivityManifest,
     DiscoverManifest,
-    DriversManifest
+    DriversManifest,
+    SlurmManifest
 );
 
 /// A CSV number of an experiment table: shortest round-trip decimal, empty when not finite.
@@ -276,10 +324,11 @@ impl CsvStream {
 
     /// Flushes, syncs and renames the table to its final name.
     pub fn finish(self) -> Result<(), OutputError> {
+        let path = self.w.get_ref().path().to_path_buf();
         let stream = self
             .w
             .into_inner()
-            .map_err(|e| OutputError::Io(e.error().to_string()))?;
+            .map_err(|e| OutputError::Io(format!("{}: {}", path.display(), e.error())))?;
         stream.finish()
     }
 }

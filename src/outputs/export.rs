@@ -370,8 +370,11 @@ impl RunsCsv {
     }
 
     pub fn row(&mut self, run: u64, out: &RunOutput) -> Result<(), String> {
+        let at = |e: csv::Error, w: &csv::Writer<Stream>| {
+            format!("{}: {e}", w.get_ref().path().display())
+        };
         if !self.header_written {
-            self.header().map_err(|e| e.to_string())?;
+            self.header().map_err(|e| at(e, &self.w))?;
         }
         let mut rec = Vec::with_capacity(2 + self.params.len() + self.outcomes.len());
         rec.push(run.to_string());
@@ -392,17 +395,19 @@ impl RunsCsv {
                 .and_then(|c| self.classes.get(c).cloned())
                 .unwrap_or_default(),
         );
-        self.w.write_record(&rec).map_err(|e| e.to_string())
+        self.w.write_record(&rec).map_err(|e| at(e, &self.w))
     }
 
     pub fn finish(mut self) -> Result<(), OutputError> {
+        let path = self.w.get_ref().path().to_path_buf();
         if !self.header_written {
-            self.header().map_err(|e| OutputError::Io(e.to_string()))?;
+            self.header()
+                .map_err(|e| OutputError::Io(format!("{}: {e}", path.display())))?;
         }
         let s = self
             .w
             .into_inner()
-            .map_err(|e| OutputError::Io(e.to_string()))?;
+            .map_err(|e| OutputError::Io(format!("{}: {}", path.display(), e.error())))?;
         s.finish()
     }
 }
@@ -437,6 +442,7 @@ impl EventsCsv {
     }
 
     pub fn rows(&mut self, run: u64, events: &[Event]) -> Result<(), String> {
+        let path = self.w.get_ref().path().to_path_buf();
         for e in events {
             self.w
                 .write_record([
@@ -449,16 +455,17 @@ impl EventsCsv {
                     &fmt_num(Some(e.magnitude)),
                     &e.result,
                 ])
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| format!("{}: {e}", path.display()))?;
         }
         Ok(())
     }
 
     pub fn finish(self) -> Result<(), OutputError> {
+        let path = self.w.get_ref().path().to_path_buf();
         let s = self
             .w
             .into_inner()
-            .map_err(|e| OutputError::Io(e.to_string()))?;
+            .map_err(|e| OutputError::Io(format!("{}: {}", path.display(), e.error())))?;
         s.finish()
     }
 }

@@ -63,8 +63,9 @@ pub fn write_batch<S: Simulate + ?Sized>(
     let (first, end) = m.range();
     let threads = m.threads.unwrap_or(1).max(1);
 
+    // The manifest first: a folder holding anything holds a manifest saying what it is.
+    dir.manifest(&mut m)?;
     dir.export(&ScenarioRon(scenario_ron))?;
-    dir.export(&m)?;
 
     let binary: Vec<bool> = m.outcomes.iter().map(OutcomeInfo::is_binary).collect();
     let mut aggs = Aggregates::new(
@@ -145,7 +146,7 @@ pub fn write_batch<S: Simulate + ?Sized>(
             m.error = Some(f.describe(&m.scenario.path));
         }
     }
-    dir.export(&m)?;
+    dir.manifest(&mut m)?;
     Ok(Finished {
         manifest: m,
         summary,
@@ -197,6 +198,7 @@ pub fn template(
         per_run_series: vec![],
         labels: Default::default(),
         until_ci: None,
+        files: vec![],
     }
 }
 
@@ -311,6 +313,25 @@ mod tests {
     }
 
     #[test]
+    fn a_non_finite_value_fails_the_batch_instead_of_an_empty_cell() {
+        let tmp = tempfile::tempdir().unwrap();
+        let sim = FakeSim {
+            non_finite_at: Some(4),
+            ..FakeSim::default()
+        };
+        let f = go(&sim, tmp.path(), &AtomicBool::new(false), 10);
+        assert_eq!(f.manifest.status, Status::Failed);
+        assert_eq!(f.manifest.completed_runs, 4);
+        let err = f.manifest.error.unwrap();
+        assert!(
+            err.starts_with("run 4 (seed 9) failed: a value is not finite"),
+            "{err}"
+        );
+        assert!(err.contains("outcome 2") && err.contains("inf"), "{err}");
+        assert_eq!(rows(tmp.path()).len(), 4);
+    }
+
+    #[test]
     fn interruption_flushes_finished_runs_and_marks_partial() {
         let tmp = tempfile::tempdir().unwrap();
         let sim = FakeSim {
@@ -338,7 +359,7 @@ mod tests {
     }
 
     #[test]
-    fn existing_folder_needs_force_and_force_needs_an_output_folder() {
+    fn existing_folder_needs_force_and_force_replaces_only_what_crossroads_wrote() {
         let tmp = tempfile::tempdir().unwrap();
         let d = tmp.path().join("o");
         go(&FakeSim::default(), &d, &AtomicBool::new(false), 5);
@@ -346,13 +367,26 @@ mod tests {
             OutputDir::prepare(&d, false),
             Err(OutputError::Exists(_))
         ));
-        OutputDir::prepare(&d, true).unwrap();
-        assert!(!d.join("runs.csv").exists(), "replaced");
         std::fs::write(d.join("notes.txt"), "keep").unwrap();
+        let again = OutputDir::prepare(&d, true).unwrap();
+        assert!(!d.join("runs.csv").exists(), "replaced");
+        assert_eq!(
+            std::fs::read_to_string(d.join("notes.txt")).unwrap(),
+            "keep"
+        );
+        assert!(
+            again.notes()[0].contains("notes.txt"),
+            "{:?}",
+            again.notes()
+        );
+        drop(again);
+        let other = tmp.path().join("other");
+        std::fs::create_dir(&other).unwrap();
+        std::fs::write(other.join("thesis.txt"), "precious").unwrap();
         assert!(matches!(
-            OutputDir::prepare(&d, true),
-            Err(OutputError::NotOutputFolder(_))
+            OutputDir::prepare(&other, true),
+            Err(OutputError::NotOutputFolder(..))
         ));
-        assert!(d.join("notes.txt").exists());
+        assert!(other.join("thesis.txt").exists());
     }
 }

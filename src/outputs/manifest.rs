@@ -1,5 +1,6 @@
 //! manifest.json: what ran (docs/outputs.md).
 
+use super::files::FileRecord;
 use serde::{Deserialize, Serialize};
 
 /// Batch status.
@@ -103,7 +104,8 @@ pub struct Manifest {
     pub outcomes: Vec<OutcomeInfo>,
     pub outcome_classes: Vec<ClassInfo>,
     pub series: Vec<SeriesInfo>,
-    /// Whether events.csv was written (`--events`).
+    /// Whether events.csv was written (`--events`; absent in the earliest manifests: false).
+    #[serde(default)]
     pub events: bool,
     pub error: Option<String>,
     /// Display names of the scenario's entities, keyed `kind:id` ([`super::labels`]); absent in
@@ -117,7 +119,53 @@ pub struct Manifest {
     /// `crossroads run --until-ci W`: how the number of runs was chosen (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until_ci: Option<UntilCi>,
+    /// Every file crossroads wrote into the folder (manifest.json aside), by name: size, SHA-256 and,
+    /// for tables, data rows (docs/outputs.md, "files"). Empty in folders of older versions.
+    #[serde(default)]
+    pub files: Vec<FileRecord>,
 }
+
+/// The data rows of `name` as recorded in `files`.
+pub fn rows_of(files: &[FileRecord], name: &str) -> Option<u64> {
+    files.iter().find(|f| f.name == name).and_then(|f| f.rows)
+}
+
+/// Implements [`super::ManifestDoc`] for a manifest type with `status`, `error`, `finished_at` and
+/// `files` fields; `$end` sets the type's own counters from the files (`|m, files| ...`).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! manifest_doc {
+    ($t:ty, $end:expr) => {
+        impl $crate::outputs::ManifestDoc for $t {
+            fn status(&self) -> $crate::outputs::Status {
+                self.status
+            }
+            fn files(&self) -> &[$crate::outputs::files::FileRecord] {
+                &self.files
+            }
+            fn set_files(&mut self, files: Vec<$crate::outputs::files::FileRecord>) {
+                self.files = files;
+            }
+            fn end(&mut self, status: $crate::outputs::Status, error: &str) {
+                self.status = status;
+                self.error = Some(error.to_string());
+                self.finished_at = Some($crate::outputs::manifest::now_utc());
+                let end: fn(&mut $t) = $end;
+                end(self);
+            }
+            fn to_bytes(&self) -> Vec<u8> {
+                $crate::outputs::export::json_bytes(self)
+            }
+            fn boxed(&self) -> Box<dyn $crate::outputs::ManifestDoc> {
+                Box::new(self.clone())
+            }
+        }
+    };
+}
+
+manifest_doc!(Manifest, |m| {
+    m.completed_runs = rows_of(&m.files, "runs.csv").unwrap_or(0);
+});
 
 /// How `--until-ci` chose the number of runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -5,9 +5,11 @@
 use super::export::{ScenarioRon, SeriesCsv, Summary};
 use super::folder::sha256_hex;
 use super::manifest::{Manifest, Status};
+use super::replace::{FolderKind, read_capped};
+use super::writer::Target;
 use super::{OutputDir, OutputError, io_err};
 use crate::batch::Aggregates;
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
@@ -16,13 +18,26 @@ struct ShardDir {
     manifest: Manifest,
 }
 
+/// A shard's manifest, after the folder passed [`super::verify::folder`] (its files are what its
+/// manifest lists: no row deleted, cut, added or edited).
 fn read_manifest(dir: &Path) -> Result<Manifest, OutputError> {
-    let p = dir.join("manifest.json");
-    let text = fs::read_to_string(&p).map_err(|e| {
-        OutputError::Invalid(format!("{}: not an output folder ({e})", p.display()))
-    })?;
-    serde_json::from_str(&text)
-        .map_err(|e| OutputError::Invalid(format!("{}: unreadable manifest: {e}", p.display())))
+    let v = super::verify::folder(dir)?;
+    match v.batch {
+        Some(m) => Ok(m),
+        None => Err(OutputError::Invalid(format!(
+            "{}: a {} folder, not a batch of `crossroads run`; nothing to merge",
+            dir.display(),
+            v.kind.as_str()
+        ))),
+    }
+}
+
+/// Reads a file of a verified shard (bounded: 1 GiB).
+fn read_text(p: &Path) -> Result<String, OutputError> {
+    let b = read_capped(p, 1 << 30)
+        .map_err(|e| OutputError::Invalid(format!("{}: {e}", p.display())))?;
+    String::from_utf8(b)
+        .map_err(|_| OutputError::Invalid(format!("{}: not UTF-8 text", p.display())))
 }
 
 /// Checks that `dirs` are the complete shards of one batch, in any order. All problems are reported
@@ -146,16 +161,17 @@ fn check(dirs: &[PathBuf]) -> Result<Vec<ShardDir>, OutputError> {
 /// `header` (set from the first file).
 fn concat_csv(
     src: &Path,
-    out: &mut impl Write,
+    out: &mut super::writer::Stream,
     header: &mut Option<String>,
 ) -> Result<(), OutputError> {
     let f = File::open(src).map_err(|e| io_err(src, e))?;
     let mut r = BufReader::with_capacity(1 << 16, f);
     let mut h = String::new();
     r.read_line(&mut h).map_err(|e| io_err(src, e))?;
+    let dst = out.path().to_path_buf();
     match header {
         None => {
-            out.write_all(h.as_bytes()).map_err(|e| io_err(src, e))?;
+            out.write_all(h.as_bytes()).map_err(|e| io_err(&dst, e))?;
             *header = Some(h);
         }
         Some(first) if *first != h => {
@@ -166,26 +182,41 @@ fn concat_csv(
         }
         Some(_) => {}
     }
-    std::io::copy(&mut r, out).map_err(|e| io_err(src, e))?;
-    Ok(())
+    // Read and write errors apart, so each names its own file.
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = std::io::Read::read(&mut r, &mut buf).map_err(|e| io_err(src, e))?;
+        if n == 0 {
+            return Ok(());
+        }
+        out.write_all(&buf[..n]).map_err(|e| io_err(&dst, e))?;
+    }
 }
 
 /// Merges the shard folders `dirs` into `out` (replaced if `force`). Returns the merged manifest.
 pub fn merge_folders(dirs: &[PathBuf], out: &Path, force: bool) -> Result<Manifest, OutputError> {
+    let command = super::lock::this_command();
+    merge_to(
+        dirs,
+        &Target {
+            path: out,
+            kind: FolderKind::Batch,
+            force,
+            inputs: dirs,
+            command: &command,
+        },
+    )
+    .map(|(m, _)| m)
+}
+
+/// Merges the shard folders `dirs` into the folder of `target` (whose `inputs` should hold `dirs`).
+/// Returns the merged manifest and the folder (for charts). Every shard is verified first; nothing is
+/// written unless all of them pass.
+pub fn merge_to(dirs: &[PathBuf], target: &Target) -> Result<(Manifest, OutputDir), OutputError> {
     let shards = check(dirs)?;
-    if let Ok(o) = out.canonicalize() {
-        for s in &shards {
-            if s.dir.canonicalize().is_ok_and(|d| d == o) {
-                return Err(OutputError::Invalid(format!(
-                    "{}: the output folder is one of the shards",
-                    out.display()
-                )));
-            }
-        }
-    }
     let f = &shards[0].manifest;
     let scenario_path = shards[0].dir.join("scenario.ron");
-    let scenario = fs::read_to_string(&scenario_path).map_err(|e| io_err(&scenario_path, e))?;
+    let scenario = read_text(&scenario_path)?;
     if sha256_hex(scenario.as_bytes()) != f.scenario.sha256 {
         return Err(OutputError::Invalid(format!(
             "{}: does not match the sha256 in its manifest",
@@ -195,7 +226,7 @@ pub fn merge_folders(dirs: &[PathBuf], out: &Path, force: bool) -> Result<Manife
     let mut aggs: Option<Aggregates> = None;
     for s in &shards {
         let p = s.dir.join("aggregates.json");
-        let text = fs::read_to_string(&p).map_err(|e| io_err(&p, e))?;
+        let text = read_text(&p)?;
         let a: Aggregates = serde_json::from_str(&text)
             .map_err(|e| OutputError::Invalid(format!("{}: unreadable: {e}", p.display())))?;
         match aggs.as_mut() {
@@ -205,9 +236,19 @@ pub fn merge_folders(dirs: &[PathBuf], out: &Path, force: bool) -> Result<Manife
                 .map_err(|e| OutputError::Invalid(format!("{}: {e}", p.display())))?,
         }
     }
-    let aggs = aggs.expect("at least one shard");
+    let Some(aggs) = aggs else {
+        return Err(OutputError::Invalid("no shards to merge".into()));
+    };
 
-    let dir = OutputDir::prepare(out, force)?;
+    let mut m = f.clone();
+    m.shard = None;
+    m.threads = None;
+    m.status = Status::Running;
+    m.completed_runs = 0;
+    m.error = None;
+    m.finished_at = None;
+    let dir = OutputDir::create(target)?;
+    dir.manifest(&mut m)?;
     dir.export(&ScenarioRon(&scenario))?;
     let mut files = vec!["runs.csv"];
     if f.events {
@@ -224,9 +265,6 @@ pub fn merge_folders(dirs: &[PathBuf], out: &Path, force: bool) -> Result<Manife
         }
         stream.finish()?;
     }
-    let mut m = f.clone();
-    m.shard = None;
-    m.threads = None;
     m.status = Status::Complete;
     m.completed_runs = aggs.runs();
     m.error = None;
@@ -245,6 +283,6 @@ pub fn merge_folders(dirs: &[PathBuf], out: &Path, force: bool) -> Result<Manife
         manifest: &m,
     })?;
     dir.export(&Summary::new(&aggs, &m))?;
-    dir.export(&m)?;
-    Ok(m)
+    dir.manifest(&mut m)?;
+    Ok((m, dir))
 }

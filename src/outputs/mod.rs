@@ -1,7 +1,12 @@
 //! The output folder (docs/outputs.md is the contract): what each file holds and how it is written.
 //!
 //! - [`writer`] is the only code that touches the output folder: every file is written to `<name>.tmp`
-//!   and renamed when whole (streams included), so a file that exists is complete.
+//!   and renamed when whole (streams included), so a file that exists is complete; each file is
+//!   recorded ([`files`]: size, SHA-256, rows) in the manifest; every exit path ends the manifest.
+//! - [`place`] says where a folder may be (never an input, the current directory or a parent of it),
+//!   [`lock`] keeps a second writer out, [`replace`] is `--force` (only what crossroads wrote is
+//!   deleted), [`verify`] is the one reader that checks a folder against its manifest before `merge`,
+//!   `plot`, `discover` and `compare` use it.
 //! - [`export`] turns aggregates and the manifest into bytes (pure functions, deterministic formatting).
 //! - [`experiment`] holds the manifests of experiment folders (sweep, sensitivity, discover) and the
 //!   table they stream row by row.
@@ -12,18 +17,24 @@
 
 pub mod experiment;
 pub mod export;
+pub mod files;
 pub mod folder;
 pub mod labels;
+pub mod lock;
 pub mod manifest;
 pub mod merge;
+pub mod place;
+pub mod replace;
 pub mod runs_series;
+pub mod verify;
 pub mod writer;
 
 pub use export::{Export, Summary};
 pub use folder::{Finished, write_batch};
 pub use manifest::{Manifest, Status};
 pub use merge::merge_folders;
-pub use writer::OutputDir;
+pub use replace::FolderKind;
+pub use writer::{ManifestDoc, OutputDir, Target, abandon_all, defer_to_caller};
 
 use std::path::PathBuf;
 
@@ -32,8 +43,11 @@ use std::path::PathBuf;
 pub enum OutputError {
     /// The folder exists and is not empty, and `--force` was not given (exit 2).
     Exists(PathBuf),
-    /// `--force` was given but the folder is not an output folder (no manifest.json): refused (exit 2).
-    NotOutputFolder(PathBuf),
+    /// `--force` was given but the folder is not one crossroads wrote (no manifest.json of crossroads;
+    /// the reason): refused (exit 2).
+    NotOutputFolder(PathBuf, String),
+    /// Another process writes the folder (its lock is held; exit 2).
+    Locked(String),
     /// Inputs that do not fit together (merge: shards of different batches, missing shards; exit 2).
     Invalid(String),
     /// An IO error (exit 1).
@@ -48,12 +62,12 @@ impl std::fmt::Display for OutputError {
                 "{}: output folder exists; use --force to replace it",
                 p.display()
             ),
-            OutputError::NotOutputFolder(p) => write!(
+            OutputError::NotOutputFolder(p, why) => write!(
                 f,
-                "{}: not an output folder of crossroads (no manifest.json); refusing to replace it even with --force",
+                "{}: not an output folder of crossroads (manifest.json: {why}); refusing to replace it even with --force",
                 p.display()
             ),
-            OutputError::Invalid(m) | OutputError::Io(m) => f.write_str(m),
+            OutputError::Invalid(m) | OutputError::Io(m) | OutputError::Locked(m) => f.write_str(m),
         }
     }
 }

@@ -1,9 +1,16 @@
 //! Loading a scenario file: read, parse, resolve `extends` and `--set`, deserialize, validate.
 //!
-//! File problems are one line each: a missing file, a directory, a file larger than [`MAX_FILE_BYTES`],
-//! an empty file, a binary file (a NUL byte), invalid UTF-8 (with the byte offset). Each file of an
-//! `extends` chain must state `format: 1` if it states a format at all; the resolved scenario must.
-//! Problems in `--set` values are reported against `--set PATH`.
+//! File problems are one line each: a missing file, a directory or another file that is not a regular
+//! file (a device such as `/dev/zero`, a FIFO, a socket), a file larger than [`MAX_FILE_BYTES`] (read
+//! through a cap, never to its end first), an empty file, a binary file (a NUL byte), invalid UTF-8
+//! (with the byte offset). Each file of an `extends` chain must state `format: 1` if it states a format
+//! at all; the resolved scenario must. Problems in `--set` values are reported against `--set PATH`.
+//!
+//! A command reads its scenario once: [`Sources::read`] reads the file and every file of its
+//! `extends` chain into memory, and [`Sources::load`] resolves, applies `--set` and validates from
+//! that copy without touching the disk again (a sweep's points, a sensitivity design's evaluations),
+//! so a file edited while the command runs cannot change what it runs. [`Sources::paths`] lists the
+//! files read (for the output-folder checks: `--out` may not be or hold an input).
 
 use super::tree::{self, Kind, Node, Problem};
 use super::{Diag, Diags, Scenario, de, merge, validate};
@@ -61,23 +68,82 @@ pub fn sha256_hex(text: &str) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Reads a scenario file, or says in one line why it cannot be used.
+/// What a file that is not a regular file is, for the message.
+fn file_kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() {
+        return "a directory";
+    }
+    "not a regular file"
+}
+
+/// Opens `path` for reading without blocking on a FIFO swapped in after the type check.
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        /// `O_NONBLOCK` on Linux (x86, x86-64, ARM, AArch64, RISC-V): a no-op for regular files.
+        const O_NONBLOCK: i32 = 0o4000;
+        o.custom_flags(O_NONBLOCK);
+    }
+    o.open(path)
+}
+
+/// Reads a scenario file, or says in one line why it cannot be used. Only regular files are read (a
+/// device, FIFO or socket is refused before it is opened), and at most [`MAX_FILE_BYTES`] + 1 bytes
+/// are read, so neither `/dev/zero` nor a file growing while it is read can exhaust memory.
 pub fn read_file(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => format!("cannot read: {e}"),
-    })?;
+    };
+    let meta = std::fs::metadata(path).map_err(cannot)?;
     if meta.is_dir() {
         return Err("is a directory, not a scenario file".into());
     }
+    let regular = |t: &std::fs::FileType| {
+        if t.is_file() {
+            Ok(())
+        } else {
+            Err(format!(
+                "{}, not a regular file: scenario files must be regular files",
+                file_kind(t)
+            ))
+        }
+    };
+    regular(&meta.file_type())?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(format!(
             "file too large ({} bytes; scenario files are limited to 16 MiB)",
             meta.len()
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let f = open_nonblocking(path).map_err(cannot)?;
+    // The file opened may not be the one checked (replaced in between): check again.
+    regular(&f.metadata().map_err(cannot)?.file_type())?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    f.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err("file too large (scenario files are limited to 16 MiB)".into());
     }
@@ -119,11 +185,131 @@ struct FileName {
     located: bool,
 }
 
-struct Loader {
-    files: Vec<FileName>,
+/// One file of a scenario as read.
+#[derive(Debug, Clone)]
+struct SourceFile {
+    /// The path as the loader joins it (`extends` paths against the extending file's folder): the
+    /// key of the file in memory.
+    path: PathBuf,
+    /// The canonical path (symlinks, `.` and `..` resolved), or `path` when it cannot be resolved.
+    canonical: PathBuf,
+    /// The text, or why it cannot be used.
+    text: Result<String, String>,
 }
 
-impl Loader {
+/// Where the loader gets file texts: from the disk (each file read once, recorded) or from a copy
+/// read earlier (never the disk).
+enum Reader<'a> {
+    Disk(&'a mut Vec<SourceFile>),
+    Memory(&'a [SourceFile]),
+}
+
+impl Reader<'_> {
+    /// The canonical path and text of `path`.
+    fn read(&mut self, path: &Path) -> (PathBuf, Result<String, String>) {
+        let found = |files: &[SourceFile]| {
+            files
+                .iter()
+                .find(|f| f.path == path)
+                .map(|f| (f.canonical.clone(), f.text.clone()))
+        };
+        match self {
+            Reader::Disk(files) => {
+                if let Some(f) = found(files) {
+                    return f;
+                }
+                let canonical = std::fs::canonicalize(path).unwrap_or(path.to_path_buf());
+                let text = read_file(path);
+                files.push(SourceFile {
+                    path: path.to_path_buf(),
+                    canonical: canonical.clone(),
+                    text: text.clone(),
+                });
+                (canonical, text)
+            }
+            Reader::Memory(files) => found(files).unwrap_or_else(|| {
+                (
+                    path.to_path_buf(),
+                    Err("not among the files read when the command started".into()),
+                )
+            }),
+        }
+    }
+}
+
+/// The files of one scenario, read once: the file given and every file of its `extends` chain.
+/// [`Sources::load`] resolves them as often as needed without reading the disk again.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    /// The path as given (the name in messages and manifests).
+    name: String,
+    /// The folder `extends` paths of the root file resolve against.
+    dir: PathBuf,
+    /// The root first, then the chain in the order read.
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    /// Reads `path` and its `extends` chain (each file once, regular files only, capped at
+    /// [`MAX_FILE_BYTES`]). Syntax errors and unreadable files are reported here; `--set` and
+    /// validation happen in [`Sources::load`].
+    pub fn read(path: &Path) -> Result<Sources, Diags> {
+        let name = path.display().to_string();
+        let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let mut files = Vec::new();
+        let (canonical, text) = Reader::Disk(&mut files).read(path);
+        let text = text.map_err(|m| {
+            Diags(vec![Diag {
+                file: name.clone(),
+                line: 0,
+                col: 0,
+                message: m,
+            }])
+        })?;
+        let mut l = Loader {
+            files: vec![],
+            reader: Reader::Disk(&mut files),
+        };
+        l.tree(&name, &text, &dir, &mut vec![(canonical, name.clone())])
+            .map_err(Diags)?;
+        Ok(Sources { name, dir, files })
+    }
+
+    /// Resolves the scenario read (its `extends` chain), applies `sets`, validates: what [`load`]
+    /// gives for the files as they were when [`Sources::read`] ran.
+    pub fn load(&self, sets: &[String]) -> Result<Resolved, Diags> {
+        let root = &self.files[0];
+        let text = root.text.clone().unwrap_or_default();
+        let mut l = Loader {
+            files: vec![],
+            reader: Reader::Memory(&self.files),
+        };
+        l.resolve(
+            &self.name,
+            &text,
+            &self.dir,
+            vec![(root.canonical.clone(), self.name.clone())],
+            sets,
+        )
+    }
+
+    /// The canonical paths of the files read (the scenario file first, then its `extends` chain).
+    pub fn paths(&self) -> Vec<PathBuf> {
+        self.files.iter().map(|f| f.canonical.clone()).collect()
+    }
+
+    /// The path as given.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+struct Loader<'a> {
+    files: Vec<FileName>,
+    reader: Reader<'a>,
+}
+
+impl Loader<'_> {
     fn add(&mut self, name: String, located: bool) -> u32 {
         self.files.push(FileName { name, located });
         (self.files.len() - 1) as u32
@@ -199,7 +385,7 @@ impl Loader {
         };
         let base_path = dir.join(rel);
         let base_name = base_path.display().to_string();
-        let canon = std::fs::canonicalize(&base_path).unwrap_or(base_path.clone());
+        let (canon, base_src) = self.reader.read(&base_path);
         if let Some(k) = chain.iter().position(|(p, _)| *p == canon) {
             let mut names: Vec<String> = chain[k..].iter().map(|(_, n)| n.clone()).collect();
             names.push(chain[k].1.clone());
@@ -214,7 +400,7 @@ impl Loader {
                 format!("`extends` chain longer than {MAX_EXTENDS_DEPTH} files"),
             ))]);
         }
-        let base_src = read_file(&base_path).map_err(|m| {
+        let base_src = base_src.map_err(|m| {
             vec![self.diag(Problem::new(
                 ext.span,
                 format!("cannot extend \"{rel}\" ({base_name}): {m}"),
@@ -280,18 +466,36 @@ impl Loader {
             };
             let path = path.trim();
             let file = format!("--set {path}");
+            if let Some(m) = unsettable(path) {
+                errs.push(Diag {
+                    file,
+                    line: 0,
+                    col: 0,
+                    message: m,
+                });
+                continue;
+            }
             let idx = self.add(file.clone(), false);
             let v = match tree::parse_value(value, idx) {
                 Ok(v) => v,
                 Err(e) => {
+                    let message = match merge::node_at(&t, path).map(|n| &n.kind) {
+                        // The field holds a string: say so (the parser alone would ask for a number).
+                        Some(Kind::Str(_)) => format!(
+                            "invalid value `{value}`: `{path}` is a string: write it in double quotes, \
+                             e.g. --set '{path}=\"{}\"'",
+                            value.replace(['"', '\''], "")
+                        ),
+                        _ => format!(
+                            "invalid value `{value}`: {} (at character {})",
+                            e.message, e.col
+                        ),
+                    };
                     errs.push(Diag {
                         file,
                         line: 0,
                         col: 0,
-                        message: format!(
-                            "invalid value `{value}`: {} (at character {})",
-                            e.message, e.col
-                        ),
+                        message,
                     });
                     continue;
                 }
@@ -332,6 +536,18 @@ impl Loader {
     }
 }
 
+/// Why `path` cannot be given to `--set`, if it cannot: `extends` and `remove` are resolved when the
+/// files are read, so setting them would change what scenario.ron says without changing what runs.
+fn unsettable(path: &str) -> Option<String> {
+    let top = path.split(['.', '[']).next().unwrap_or(path).trim();
+    matches!(top, "extends" | "remove").then(|| {
+        format!(
+            "`{top}` cannot be changed with --set: it is resolved when the scenario file is read; \
+             write it in a scenario file (e.g. a variant that extends this one)"
+        )
+    })
+}
+
 /// Removes a top-level field, returning its value and name span.
 fn take_field(t: &mut Node, name: &str) -> Option<(Node, tree::Span)> {
     if let Kind::Struct { fields, .. } = &mut t.kind {
@@ -343,20 +559,9 @@ fn take_field(t: &mut Node, name: &str) -> Option<(Node, tree::Span)> {
 }
 
 /// Loads `path`, applies `sets` (`PATH=VALUE`), validates. All problems are returned at once.
+/// (Reads the files once: [`Sources::read`] then [`Sources::load`].)
 pub fn load(path: &Path, sets: &[String]) -> Result<Resolved, Diags> {
-    let name = path.display().to_string();
-    let src = read_file(path).map_err(|m| {
-        Diags(vec![Diag {
-            file: name.clone(),
-            line: 0,
-            col: 0,
-            message: m,
-        }])
-    })?;
-    let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let canon = std::fs::canonicalize(path).unwrap_or(path.to_path_buf());
-    let mut l = Loader { files: vec![] };
-    l.resolve(&name, &src, &dir, vec![(canon, name.clone())], sets)
+    Sources::read(path)?.load(sets)
 }
 
 /// Like [`load`] for in-memory text named `name` (`extends` paths resolve against the current dir).
@@ -369,6 +574,10 @@ pub fn load_str(name: &str, src: &str, sets: &[String]) -> Result<Resolved, Diag
             message: m,
         }])
     })?;
-    let mut l = Loader { files: vec![] };
+    let mut files = Vec::new();
+    let mut l = Loader {
+        files: vec![],
+        reader: Reader::Disk(&mut files),
+    };
     l.resolve(name, &src, Path::new("."), vec![], sets)
 }

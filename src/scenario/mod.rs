@@ -23,7 +23,7 @@ pub mod schema;
 pub mod tree;
 pub mod validate;
 
-pub use load::{Resolved, load, load_str};
+pub use load::{Resolved, Sources, load, load_str};
 pub use param::{Dist, Param};
 pub use schema::Scenario;
 

@@ -22,6 +22,67 @@ mod voting;
 /// The most memory one run may need (4 GiB); larger scenarios are rejected with the estimate.
 pub const MEMORY_LIMIT: u128 = 4 << 30;
 
+/// The largest magnitude of a real number in a scenario (1e12), and of the values a distribution
+/// draws: beyond it the model's arithmetic (growth compounded over the horizon, products of
+/// budgets, shares and sizes) can overflow to infinity. No quantity of the format comes near it (GDP
+/// is in billions of US dollars: the world's is about 1e5).
+pub const MAX_MAGNITUDE: f64 = 1e12;
+
+/// Real numbers and distribution ranges beyond ±[`MAX_MAGNITUDE`] (unbounded distributions: `Normal`
+/// over its mean ± 12 sd, `LogNormal` up to `exp(mu + 12 sigma)`), each located.
+fn magnitudes(tree: &Node) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let dists = super::param::dist_nodes(tree);
+    // Numbers inside a distribution are judged by the distribution's range below.
+    let mut inside = HashSet::new();
+    for (_, n) in &dists {
+        n.walk(&mut |x| {
+            inside.insert((x.span.file, x.span.line, x.span.col));
+        });
+    }
+    tree.walk(&mut |n| {
+        if let Kind::Float(f) = n.kind
+            && f.is_finite()
+            && f.abs() > MAX_MAGNITUDE
+            && !inside.contains(&(n.span.file, n.span.line, n.span.col))
+        {
+            out.push(Problem::new(
+                n.span,
+                format!(
+                    "{} is too large: numbers in a scenario must lie within ±{MAX_MAGNITUDE:e} \
+                     (larger ones overflow the model's arithmetic)",
+                    super::tree::fmt_float(f)
+                ),
+            ));
+        }
+    });
+    for (_, n) in dists {
+        let Ok(d) = super::de::from_node::<super::param::Dist>(n) else {
+            continue;
+        };
+        if d.check().is_err() {
+            continue;
+        }
+        let (lo, hi) = match d {
+            super::param::Dist::Normal(m, sd) => (m - 12.0 * sd, m + 12.0 * sd),
+            super::param::Dist::LogNormal(mu, s) => (0.0, (mu + 12.0 * s).exp()),
+            _ => d.support(),
+        };
+        if !(lo.abs() <= MAX_MAGNITUDE && hi.abs() <= MAX_MAGNITUDE) {
+            out.push(Problem::new(
+                n.span,
+                format!(
+                    "{} can draw values beyond ±{MAX_MAGNITUDE:e} (up to {}), which overflow the \
+                     model's arithmetic: narrow it",
+                    super::tree::print_inline(n),
+                    super::tree::fmt_float(if hi.abs() >= lo.abs() { hi } else { lo })
+                ),
+            ));
+        }
+    }
+    out
+}
+
 /// The action names [`OutcomeKind::Count`] accepts.
 pub const ACTION_NAMES: [&str; 8] = [
     "disinformation",
@@ -34,8 +95,8 @@ pub const ACTION_NAMES: [&str; 8] = [
     "transit_opening",
 ];
 
-/// Estimated bytes one run needs: per citizen its opinions (8 bytes per dimension), susceptibility
-/// and resilience (16), and its network adjacency (8 bytes per neighbour: 4-byte index, both
+/// Estimated bytes one run needs: per citizen its opinions (8 bytes per dimension), susceptibility,
+/// resilience, exposure weight and counter-disinformation shield (32), and its network adjacency (8 bytes per neighbour: 4-byte index, both
 /// directions stored; a complete network is mixed without edges); plus the recorded series,
 /// `(horizon + 1) × series × 8` with an upper estimate of the series count.
 pub fn estimate_bytes(s: &Scenario) -> u128 {
@@ -55,7 +116,7 @@ pub fn estimate_bytes(s: &Scenario) -> u128 {
                 }
             }
         };
-        total += n * (dims * 8 + 16) + n * degree.min(n) * 8;
+        total += n * (dims * 8 + 32) + n * degree.min(n) * 8;
     }
     let countries = s.countries.len() as u128;
     let actors = s.actors.len() as u128;
@@ -130,6 +191,12 @@ const POS: Bound = Bound {
     lo_open: true,
     what: "> 0",
     ..NONNEG
+};
+const TRUST_SLOPE: Bound = Bound {
+    lo: -2.0,
+    hi: 2.0,
+    what: "in [-2, 2] (trust per unit of opinion)",
+    ..PROB
 };
 const ANY: Bound = Bound {
     lo: f64::NEG_INFINITY,
@@ -257,17 +324,29 @@ impl<'a> Ctx<'a> {
                         Dist::LogNormal(..) => 0.1,
                         _ => ((hi - lo) / 4.0).abs().min(1e6),
                     };
-                    let (tlo, thi) = (
-                        if b.lo.is_finite() { b.lo } else { lo },
-                        if b.hi.is_finite() { b.hi } else { hi },
-                    );
-                    let mut hint = format!(
-                        "use a distribution inside it, e.g. TruncNormal({}, {}, {}, {})",
-                        fmt_num(m),
-                        fmt_num(sd),
-                        fmt_num(tlo),
-                        fmt_num(thi)
-                    );
+                    // Finite limits for the hint: the bound's, else the distribution's, else 4 sd out.
+                    let pick = |bound: f64, own: f64, far: f64| {
+                        if bound.is_finite() {
+                            bound
+                        } else if own.is_finite() {
+                            own
+                        } else {
+                            far
+                        }
+                    };
+                    let (tlo, thi) = (pick(b.lo, lo, m - 4.0 * sd), pick(b.hi, hi, m + 4.0 * sd));
+                    // A hint with an infinite or NaN number would itself be invalid: then none.
+                    let mut hint = if [m, sd, tlo, thi].iter().all(|x| x.is_finite()) {
+                        format!(
+                            "use a distribution inside it, e.g. TruncNormal({}, {}, {}, {})",
+                            fmt_num(m),
+                            fmt_num(sd),
+                            fmt_num(tlo),
+                            fmt_num(thi)
+                        )
+                    } else {
+                        "use a distribution inside it".to_string()
+                    };
                     if b.lo == 0.0 && b.hi == 1.0 {
                         hint.push_str(" or Beta(a, b)");
                     }
@@ -639,6 +718,7 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
         }
     });
     c.out.extend(check_dists(tree));
+    c.out.extend(magnitudes(tree));
 
     // Run settings.
     let r = &s.run;
@@ -1187,6 +1267,7 @@ pub fn validate(s: &Scenario, tree: &Node) -> Vec<Problem> {
         }
     }
 
+    persuasion(&mut c, s);
     // The macro layer: economy, tension, decisions, decided transitions and events.
     macro_layer::check(&mut c);
 
@@ -1239,18 +1320,39 @@ fn action(c: &mut Ctx, p: &str, a: &ActionSpec) {
         ActionSpec::Disinformation(x) => {
             countries(c, &x.countries);
             c.dim(&format!("{p}.dimension"), &x.dimension);
+            if let Some(m) = &x.position {
+                c.param(&format!("{p}.position"), m, UNIT);
+            }
             c.param(&format!("{p}.cost"), &x.cost, NONNEG);
-            c.param(&format!("{p}.efficiency"), &x.efficiency, NONNEG);
+            reach_params(c, p, &x.efficiency, &x.exposures);
             c.param(&format!("{p}.shift"), &x.shift, UNIT);
-            c.param(&format!("{p}.detection"), &x.detection, PROB);
+            c.param(&format!("{p}.detection"), &x.detection, NONNEG);
             c.param(&format!("{p}.backlash"), &x.backlash, UNIT);
+            c.param(&format!("{p}.trust_loss"), &x.trust_loss, UNIT);
             c.param(&format!("{p}.inoculation"), &x.inoculation, UNIT);
         }
         ActionSpec::CounterDisinformation(x) => {
             countries(c, &x.countries);
+            match (&x.dimension, &x.position) {
+                (Some(d), Some(m)) => {
+                    c.dim(&format!("{p}.dimension"), d);
+                    c.param(&format!("{p}.position"), m, UNIT);
+                }
+                (None, None) => {}
+                (Some(_), None) => c.err(
+                    &format!("{p}.dimension"),
+                    "a debunk's `dimension` needs a `position` (the side it takes, in [0, 1]); leave both out for a prebunk",
+                ),
+                (None, Some(_)) => c.err(
+                    &format!("{p}.position"),
+                    "`position` needs the `dimension` it is a position on; leave both out for a prebunk",
+                ),
+            }
             c.param(&format!("{p}.cost"), &x.cost, NONNEG);
+            reach_params(c, p, &x.efficiency, &x.exposures);
             c.param(&format!("{p}.resilience_gain"), &x.resilience_gain, UNIT);
             c.param(&format!("{p}.decay"), &x.decay, SHARE);
+            c.param(&format!("{p}.vigilance_gain"), &x.vigilance_gain, NONNEG);
         }
         ActionSpec::Invest(x) => {
             c.nonempty(&format!("{p}.targets"), &x.targets, "targets");
@@ -1296,9 +1398,12 @@ fn action(c: &mut Ctx, p: &str, a: &ActionSpec) {
                 c.actor(&format!("{p}.parties[{j}]"), party, Some(ActorKind::Party));
             }
             c.param(&format!("{p}.cost"), &x.cost, NONNEG);
+            reach_params(c, p, &x.efficiency, &x.exposures);
+            c.param(&format!("{p}.shift"), &x.shift, UNIT);
             c.param(&format!("{p}.appeal_gain"), &x.appeal_gain, UNIT);
-            c.param(&format!("{p}.exposure"), &x.exposure, PROB);
+            c.param(&format!("{p}.detection"), &x.detection, NONNEG);
             c.param(&format!("{p}.backlash"), &x.backlash, UNIT);
+            c.param(&format!("{p}.trust_loss"), &x.trust_loss, UNIT);
         }
         ActionSpec::MilitaryPressure(x) => {
             countries(c, &x.countries);
@@ -1325,6 +1430,53 @@ fn action(c: &mut Ctx, p: &str, a: &ActionSpec) {
             }
             c.param(&format!("{p}.cost"), &x.cost, NONNEG);
             c.param(&format!("{p}.volume_gain"), &x.volume_gain, UNIT);
+        }
+    }
+}
+
+/// The diminishing-returns rate and saturation of a campaign's exposure (both ≥ 0).
+fn reach_params(c: &mut Ctx, p: &str, efficiency: &Param, exposures: &Param) {
+    c.param(&format!("{p}.efficiency"), efficiency, NONNEG);
+    c.param(&format!("{p}.exposures"), exposures, NONNEG);
+}
+
+/// Checks of persuasion's reception and trust parameters (docs/model.md 7.8.0): each country's
+/// latitudes in [0, 1] with the latitude of rejection beginning no nearer than the latitude of
+/// acceptance ends, boomerang, concentration and vigilance ≥ 0; each media entry's trust in [0, 1],
+/// its trust slope in [-2, 2] and its trust dimension declared.
+fn persuasion(c: &mut Ctx, s: &Scenario) {
+    for (k, co) in s.countries.iter().enumerate() {
+        let p = format!("countries[{k}].population.persuasion");
+        let x = &co.population.persuasion;
+        c.param(&format!("{p}.acceptance"), &x.acceptance, UNIT);
+        c.param(&format!("{p}.rejection"), &x.rejection, UNIT);
+        c.param(&format!("{p}.boomerang"), &x.boomerang, NONNEG);
+        c.param(&format!("{p}.concentration"), &x.concentration, NONNEG);
+        c.param(&format!("{p}.vigilance"), &x.vigilance, NONNEG);
+        let support = |v: &Param| match v {
+            Param::Fixed(x) => (*x, *x),
+            Param::Dist(d) => d.support(),
+        };
+        let ((_, acc_hi), (rej_lo, _)) = (support(&x.acceptance), support(&x.rejection));
+        if rej_lo < acc_hi {
+            c.err(
+                &format!("{p}.rejection"),
+                format!(
+                    "the latitude of rejection must begin no nearer than the latitude of acceptance ends: `rejection` can be {} while `acceptance` can be {}",
+                    fmt_num(rej_lo),
+                    fmt_num(acc_hi)
+                ),
+            );
+        }
+    }
+    for (k, a) in s.actors.iter().enumerate() {
+        for (j, r) in a.media_reach.iter().enumerate() {
+            let p = format!("actors[{k}].media_reach[{j}]");
+            c.param(&format!("{p}.trust"), &r.trust, UNIT);
+            c.param(&format!("{p}.trust_slope"), &r.trust_slope, TRUST_SLOPE);
+            if let Some(d) = &r.trust_dimension {
+                c.dim(&format!("{p}.trust_dimension"), d);
+            }
         }
     }
 }

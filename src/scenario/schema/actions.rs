@@ -55,23 +55,33 @@ macro_rules! param_default {
 }
 
 param_default! {
-    d_disinfo_cost = 5.0; d_disinfo_eff = 0.2; d_disinfo_shift = 0.05; d_disinfo_detect = 0.1;
+    d_disinfo_cost = 5.0; d_disinfo_shift = 0.02; d_disinfo_detect = 0.05;
     d_disinfo_backlash = 0.05; d_disinfo_inoc = 0.05;
-    d_counter_cost = 3.0; d_counter_gain = 0.03; d_counter_decay = 0.05;
+    d_efficiency = 0.2; d_exposures = 4.0; d_trust_loss = 0.1;
+    d_counter_cost = 3.0; d_counter_gain = 0.1; d_counter_decay = 0.3; d_counter_vigilance = 0.5;
     d_invest_cost = 20.0; d_invest_mult = 0.5; d_invest_conf = 0.002; d_invest_infl = 0.01; d_invest_hold = 1.0;
     d_coerce_cost = 5.0; d_coerce_loss = 0.01; d_coerce_shift = 0.01; d_coerce_backfire = 0.3;
     d_coerce_backlash = 0.03; d_coerce_infl = 0.01;
     d_med_cost = 2.0; d_med_conv = 0.2; d_med_relief = 0.5; d_med_infl = 0.005;
-    d_party_cost = 2.0; d_party_gain = 0.01; d_party_expose = 0.05; d_party_backlash = 0.03;
+    d_party_cost = 2.0; d_party_shift = 0.01; d_party_detect = 0.05; d_party_backlash = 0.03;
     d_mil_cost = 10.0; d_mil_tension = 0.05; d_mil_clash = 0.03; d_mil_cap = 0.1; d_mil_decay = 0.1;
     d_transit_cost = 1.0; d_transit_gain = 0.1;
 }
 
-/// Disinformation campaign against a country's citizens on one opinion dimension.
-/// Exposed share of citizens = `media_reach × (1 − exp(−efficiency × cost))`; each exposed citizen `i`
-/// moves `direction × shift × susceptibility_i × (1 − resilience_i)`. Detected with probability
-/// `detection`: the source loses `backlash` influence in the country and its citizens gain `inoculation`
-/// resilience.
+/// Disinformation campaign against a country's citizens on one opinion dimension: a message at
+/// `position` pushing in `direction`, sent through the source's media (its `media_reach` entry for the
+/// country gives reach and trust). The mechanics are shared with counter-disinformation and party
+/// support (src/model/persuasion.rs, docs/model.md 7.8.0 and 7.8.1):
+///
+/// - citizen `i` sees `k_i ~ Poisson(λ_i)` items a month, `λ_i = reach × exposures × (1 −
+///   exp(−efficiency × cost)) × w_i`, with `w_i` the country's exposure weights (concentrated on
+///   susceptible citizens);
+/// - an item within the citizen's latitude of acceptance moves them `shift × trust_i × s_i × (1 − r_i)`
+///   toward the message (never past it, never against `direction`); in the latitude of rejection it
+///   moves them away by the country's `boomerang` share of that; in between, not at all;
+/// - the campaign is detected with probability `1 − exp(−detection × cost × vigilance)`; then the source
+///   loses `backlash × (share of citizens exposed)` influence and `trust_loss × (share)` trust in the
+///   country, and the exposed citizens gain `inoculation` resilience.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Disinformation {
@@ -80,41 +90,75 @@ pub struct Disinformation {
     /// Opinion dimension pushed.
     pub dimension: String,
     pub direction: Direction,
-    /// Default 5.
+    /// The message's own position on the dimension, [0, 1]. Default: the end it pushes toward (0 for
+    /// `Down`, 1 for `Up`).
+    #[serde(default)]
+    pub position: Option<Param>,
+    /// Spend per campaign-month, M USD. Default 5.
     #[serde(default = "d_disinfo_cost")]
     pub cost: Param,
-    /// Exposure saturation per budget unit. Default 0.2.
-    #[serde(default = "d_disinfo_eff")]
+    /// Diminishing returns of spend: exposure reaches `1 − exp(−efficiency × cost)` of its saturation,
+    /// per M USD. Default 0.2.
+    #[serde(default = "d_efficiency")]
     pub efficiency: Param,
-    /// Opinion shift per fully susceptible, unresisting exposed citizen. Default 0.05.
+    /// Mean items a citizen of average exposure weight sees per month at full reach and unlimited spend.
+    /// Default 4.
+    #[serde(default = "d_exposures")]
+    pub exposures: Param,
+    /// Opinion step per accepted item for a citizen with full trust, susceptibility 1 and resilience 0.
+    /// Default 0.02 (an average citizen moves about 0.003 per item; docs/model.md 7.8.1).
     #[serde(default = "d_disinfo_shift")]
     pub shift: Param,
-    /// Probability per campaign-month of being detected and exposed. Default 0.1.
+    /// Detection hazard per M USD spent at vigilance 1. Default 0.05.
     #[serde(default = "d_disinfo_detect")]
     pub detection: Param,
-    /// Influence the source loses in the target country on detection. Default 0.05.
+    /// Influence the source loses on detection, per unit share of citizens exposed. Default 0.05.
     #[serde(default = "d_disinfo_backlash")]
     pub backlash: Param,
-    /// Resilience the target's citizens gain on detection. Default 0.05.
+    /// Trust in the source lost on detection, per unit share of citizens exposed. Default 0.1.
+    #[serde(default = "d_trust_loss")]
+    pub trust_loss: Param,
+    /// Resilience the exposed citizens gain on detection. Default 0.05.
     #[serde(default = "d_disinfo_inoc")]
     pub inoculation: Param,
 }
 
-/// Counter-disinformation (fact-checking, media literacy): raises a country's resilience boost by
-/// `resilience_gain`; the boost decays by a share `decay` per month.
+/// Counter-disinformation (prebunking, fact-checking, media literacy) in a country, through the actor's
+/// own media (reach and trust from its `media_reach` entry): a citizen who sees `k` items and accepts
+/// them gains a shield `S_i ← 1 − (1 − S_i)(1 − resilience_gain × trust_i)^k`, the share of later
+/// disinformation pushes resisted on top of their resilience; shields decay by a share `decay` per
+/// month. Without `dimension`, a prebunk: every exposed citizen accepts. With `dimension` and
+/// `position`, a debunk taking a side: only citizens within their latitude of acceptance of `position`
+/// accept. Each campaign-month also adds `vigilance_gain` to the country's detection capacity (decaying
+/// with the shields).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CounterDisinformation {
     pub countries: Vec<String>,
-    /// Default 3.
+    /// Dimension a debunk takes a side on (with `position`). Default: none (a prebunk).
+    #[serde(default)]
+    pub dimension: Option<String>,
+    /// The debunk's position on `dimension`, [0, 1]. Required with `dimension`.
+    #[serde(default)]
+    pub position: Option<Param>,
+    /// Spend per campaign-month, M USD. Default 3.
     #[serde(default = "d_counter_cost")]
     pub cost: Param,
-    /// Default 0.03.
+    /// Diminishing returns of spend, per M USD (as for disinformation). Default 0.2.
+    #[serde(default = "d_efficiency")]
+    pub efficiency: Param,
+    /// Mean items per citizen of average weight per month at full reach and unlimited spend. Default 4.
+    #[serde(default = "d_exposures")]
+    pub exposures: Param,
+    /// Shield per accepted item at full trust, [0, 1]. Default 0.1.
     #[serde(default = "d_counter_gain")]
     pub resilience_gain: Param,
-    /// Default 0.05.
+    /// Share of the shields (and of the added vigilance) lost per month, [0, 1]. Default 0.3.
     #[serde(default = "d_counter_decay")]
     pub decay: Param,
+    /// Detection capacity added to the country per campaign-month. Default 0.5.
+    #[serde(default = "d_counter_vigilance")]
+    pub vigilance_gain: Param,
 }
 
 /// Target of an investment.
@@ -205,25 +249,42 @@ pub struct Mediation {
     pub influence_gain: Param,
 }
 
-/// Political support for a party (money, media, endorsements): its appeal rises by `appeal_gain`;
-/// with probability `exposure` the support is exposed as foreign and the party loses `backlash` appeal
-/// (and the source the same in influence).
+/// Political support for a party (campaigning, media, money, endorsements), by the party itself or by
+/// a sponsor. A persuasion campaign for the party's platform through the acting actor's media (its
+/// `media_reach` entry for the party's country): exposure, trust and latitudes as for disinformation,
+/// the message being the platform (distance: mean absolute distance over the platform's dimensions);
+/// an accepted item moves each platform dimension `shift × trust_i × s_i` toward the platform. The
+/// party's appeal (a valence bonus for every voter) rises by `appeal_gain`. Support by another actor
+/// can be detected (`1 − exp(−detection × cost × vigilance)`): the party then loses `backlash ×
+/// (share exposed)` appeal, the sponsor the same in influence and `trust_loss × (share)` in trust.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PartySupport {
     pub parties: Vec<String>,
-    /// Default 2.
+    /// Spend per campaign-month, M USD. Default 2.
     #[serde(default = "d_party_cost")]
     pub cost: Param,
-    /// Default 0.01.
-    #[serde(default = "d_party_gain")]
+    /// Diminishing returns of spend, per M USD. Default 0.2.
+    #[serde(default = "d_efficiency")]
+    pub efficiency: Param,
+    /// Mean items per citizen of average weight per month at full reach and unlimited spend. Default 4.
+    #[serde(default = "d_exposures")]
+    pub exposures: Param,
+    /// Opinion step per accepted item at full trust and susceptibility 1. Default 0.01.
+    #[serde(default = "d_party_shift")]
+    pub shift: Param,
+    /// Appeal (valence) added per campaign-month. Default 0 (Kalla & Broockman 2018).
+    #[serde(default)]
     pub appeal_gain: Param,
-    /// Default 0.05.
-    #[serde(default = "d_party_expose")]
-    pub exposure: Param,
-    /// Default 0.03.
+    /// Detection hazard per M USD at vigilance 1 (only for support by another actor). Default 0.05.
+    #[serde(default = "d_party_detect")]
+    pub detection: Param,
+    /// Appeal and influence lost on detection, per unit share of citizens exposed. Default 0.03.
     #[serde(default = "d_party_backlash")]
     pub backlash: Param,
+    /// Trust in the sponsor lost on detection, per unit share of citizens exposed. Default 0.1.
+    #[serde(default = "d_trust_loss")]
+    pub trust_loss: Param,
 }
 
 /// Military pressure or a border incident: tension rises by `tension_gain`; with probability

@@ -32,8 +32,9 @@ pub struct Actor {
     /// Budget available per month, in millions of USD (or equivalent effort). Default: 0.
     #[serde(default)]
     pub budget: Param,
-    /// Media reach per country: the share of that country's citizens the actor's messages can reach.
-    /// Default: none (no reach).
+    /// Media per country: the actor's audience there and how far its citizens trust it (used by
+    /// disinformation, counter-disinformation and party support; docs/model.md 7.8.0). Default: none
+    /// (no reach).
     #[serde(default)]
     pub media_reach: Vec<Reach>,
     /// Risk attitude in [-1, 1]: negative is risk-averse (the spread of an action's effect counts against
@@ -114,10 +115,30 @@ pub struct PlatformPoint {
     pub value: Param,
 }
 
-/// Media reach in one country, [0, 1].
+/// An actor's media in one country: reach, and its citizens' trust in the actor as a source.
+///
+/// Citizen `i`'s trust is `clamp(trust − penalty + trust_slope × (x_i[trust_dimension] − 0.5), 0, 1)`,
+/// where `penalty` is the trust lost to detected campaigns so far (docs/model.md 7.8.0). A source
+/// trusted by one camp and distrusted by the other (e.g. Russian media and western orientation) has a
+/// `trust_dimension` and a slope; a source trusted alike by all has a slope of 0.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reach {
     pub country: String,
+    /// Audience share in [0, 1]: the mean number of items a citizen of average exposure weight sees a
+    /// month is `reach × exposures` at unlimited spend (each campaign's `exposures`).
     pub reach: Param,
+    /// Trust of a citizen at 0.5 on `trust_dimension` (of every citizen without one), [0, 1]. Default 0.5.
+    #[serde(default = "half")]
+    pub trust: Param,
+    /// Opinion dimension trust depends on. Default: none.
+    #[serde(default)]
+    pub trust_dimension: Option<String>,
+    /// Change of trust per unit of opinion on `trust_dimension` above 0.5, in [-2, 2]. Default 0.
+    #[serde(default)]
+    pub trust_slope: Param,
+}
+
+fn half() -> Param {
+    Param::Fixed(0.5)
 }

@@ -51,6 +51,68 @@ pub struct Population {
     /// Drift of opinions from the economy and the process. Default: see [`Drift`].
     #[serde(default)]
     pub drift: Drift,
+    /// How the citizens take in media messages and campaigns: latitudes, exposure concentration and
+    /// the country's detection capacity. Default: see [`Persuasion`].
+    #[serde(default)]
+    pub persuasion: Persuasion,
+}
+
+/// How a country's citizens take in messages from media and campaigns (docs/model.md 7.8.0): social
+/// judgment theory's latitudes around each citizen's own opinion (Sherif & Hovland 1961), how
+/// exposure concentrates on susceptible citizens (Eady et al. 2023), and how well campaigns are
+/// detected.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Persuasion {
+    /// Latitude of acceptance: a message within this distance of a citizen's own opinion can move them,
+    /// [0, 1]. Default 0.25 (as the default Deffuant confidence bound).
+    #[serde(default = "default_acceptance")]
+    pub acceptance: Param,
+    /// Where the latitude of rejection begins, in [acceptance, 1]: a message further than this from a
+    /// citizen's opinion is rejected. Default 0.5.
+    #[serde(default = "half")]
+    pub rejection: Param,
+    /// Boomerang: a rejected message moves the citizen away from it by this share of an accepted step,
+    /// ≥ 0. Default 0 (the evidence for backlash is weak).
+    #[serde(default)]
+    pub boomerang: Param,
+    /// Concentration `γ` of exposure on susceptible citizens: exposure weights `s_i^γ` (0: even), ≥ 0.
+    /// Default 4 (the top tenth of citizens by susceptibility see about 40% of the items; γ ≈ 16 gives
+    /// Eady et al.'s 1% of users taking 70% of exposures).
+    #[serde(default = "default_concentration")]
+    pub concentration: Param,
+    /// Detection capacity (platforms, fact-checkers, services): multiplies every campaign's detection
+    /// hazard, ≥ 0. Default 1.
+    #[serde(default = "one")]
+    pub vigilance: Param,
+    /// Citizens an actor's perceived effect of a campaign is computed over: an evenly spaced panel of
+    /// this many (0: all). The realised effect always reaches every citizen. Default 200.
+    #[serde(default = "default_panel")]
+    pub panel: u32,
+}
+
+impl Default for Persuasion {
+    fn default() -> Self {
+        Persuasion {
+            acceptance: default_acceptance(),
+            rejection: half(),
+            boomerang: Param::Fixed(0.0),
+            concentration: default_concentration(),
+            vigilance: one(),
+            panel: default_panel(),
+        }
+    }
+}
+
+fn default_panel() -> u32 {
+    200
+}
+
+fn default_acceptance() -> Param {
+    Param::Fixed(0.25)
+}
+fn default_concentration() -> Param {
+    Param::Fixed(4.0)
 }
 
 fn default_size() -> u32 {
