@@ -44,6 +44,8 @@ pub struct Manifest {
     pub labels: std::collections::BTreeMap<String, String>,
     /// The series written per run to runs_series.csv.
     pub per_run_series: Vec<SeriesKeyInfo>,
+    /// The binary outcome chosen to split the per-run fan charts (`run --split-by`).
+    pub split_by: Option<String>,
 }
 
 /// A series key of the manifest (`indicator`, `entity`).

@@ -3,8 +3,9 @@
 //! runs in which a binary outcome happened against those in which it did not, each as a median line
 //! with its middle-50% band, so "runs where the treaty was signed" can be read against the rest.
 //!
-//! The outcome is the first binary outcome of the manifest that happened in between 5% and 95% of
-//! the runs (so both groups have runs). Quantiles are exact order statistics of the group's values
+//! The outcome is the manifest's `split_by` (`run --split-by OUTCOME`) when it names a binary
+//! outcome that both happened and did not; otherwise the first binary outcome of the manifest that
+//! happened in between 5% and 95% of the runs (so both groups have runs). Quantiles are exact order statistics of the group's values
 //! (the rank rule of series.csv).
 
 use super::data::OutputData;
@@ -32,11 +33,22 @@ pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
         .outcomes
         .iter()
         .filter(|o| o.is_binary())
+        .filter(|o| {
+            data.manifest
+                .split_by
+                .as_ref()
+                .is_none_or(|chosen| *chosen == o.id)
+        })
         .find_map(|o| {
             let col = data.runs.column(&o.id)?;
             let runs = data.runs.column("run")?;
             let hits = col.iter().filter(|v| v.is_some_and(|x| x >= 0.5)).count() as f64;
-            ((0.05..=0.95).contains(&(hits / n))).then(|| {
+            let both = if data.manifest.split_by.is_some() {
+                hits > 0.0 && hits < n
+            } else {
+                (0.05..=0.95).contains(&(hits / n))
+            };
+            both.then(|| {
                 let flags: HashMap<u64, bool> = runs
                     .iter()
                     .zip(col)

@@ -189,11 +189,12 @@ impl End {
 fn run_design(
     n: usize,
     what: &str,
+    quiet: bool,
     stop: &AtomicBool,
     mut eval: impl FnMut(usize) -> Result<Option<Vec<Agg>>, CliError>,
     mut row: impl FnMut(usize, Vec<Agg>) -> Result<(), CliError>,
 ) -> Result<End, CliError> {
-    let bar = progress_bar_of(n as u64, what, false);
+    let bar = progress_bar_of(n as u64, what, quiet);
     let mut end = End::Complete;
     for i in 0..n {
         if stop.load(Ordering::SeqCst) {
@@ -458,6 +459,7 @@ pub fn exec_sweep(args: SweepArgs) -> Result<(), CliError> {
     let end = run_design(
         points.len(),
         "points",
+        args.quiet,
         stop,
         |i| {
             let sets = [args.sets.clone(), sweep::sets(params, &points[i])].concat();
@@ -482,6 +484,9 @@ pub fn exec_sweep(args: SweepArgs) -> Result<(), CliError> {
         plot(&dir)?
     };
     if let End::Complete = end {
+        if args.quiet {
+            return Ok(());
+        }
         term::errln(&format!(
             "{} points × {} runs written to {} ({charts} charts)",
             points.len(),
@@ -625,6 +630,7 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
     let end = run_design(
         values.len(),
         "evaluations",
+        args.quiet,
         stop,
         |i| {
             let mut sets = args.sets.clone();
@@ -737,6 +743,9 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
         plot(&dir)?
     };
     if let End::Complete = end {
+        if args.quiet {
+            return Ok(());
+        }
         term::errln(&format!(
             "{} evaluations × {} runs written to {} ({charts} charts)",
             values.len(),
@@ -964,6 +973,9 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
         .last()
         .map(|b| (b.coverage, b.density, b.support))
         .unwrap_or_default();
+    if args.quiet {
+        return Ok(());
+    }
     term::errln(&format!(
         "{} boxes written to {} (last: coverage {:.2}, density {:.2}, support {:.2})",
         traj.len(),
@@ -986,6 +998,7 @@ mod tests {
         let end = run_design(
             10,
             "points",
+            true,
             &stop,
             |i| {
                 if i == 3 {
@@ -1018,6 +1031,7 @@ mod tests {
         let end = run_design(
             10,
             "points",
+            true,
             &stop,
             |i| {
                 if i == 4 {
@@ -1049,6 +1063,7 @@ mod tests {
         let end = run_design(
             10,
             "points",
+            true,
             &stop,
             |i| {
                 calls += 1;

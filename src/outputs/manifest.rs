@@ -119,6 +119,10 @@ pub struct Manifest {
     /// `crossroads run --until-ci W`: how the number of runs was chosen (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until_ci: Option<UntilCi>,
+    /// `crossroads run --split-by OUTCOME`: the binary outcome whose runs the split fan charts set
+    /// against the rest (absent: the first binary outcome that happened in 5-95% of the runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split_by: Option<String>,
     /// Every file crossroads wrote into the folder (manifest.json aside), by name: size, SHA-256 and,
     /// for tables, data rows (docs/outputs.md, "files"). Empty in folders of older versions.
     #[serde(default)]
