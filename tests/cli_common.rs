@@ -59,7 +59,7 @@ fn flags(cmd: &str) -> BTreeMap<String, String> {
 
 #[test]
 fn every_batch_command_takes_the_common_flags_with_one_help_text() {
-    let batch = ["run", "compare", "sweep", "sensitivity"];
+    let batch = ["run", "compare", "sweep", "sensitivity", "calibrate"];
     let common = [
         "--quiet",
         "--threads",
@@ -94,6 +94,15 @@ fn every_batch_command_takes_the_common_flags_with_one_help_text() {
                 "`{cmd} {flag}` is missing or described otherwise than `run {flag}`"
             );
         }
+    }
+    // score's --quiet drops its table; the rest of its folder flags are the common ones.
+    let f = flags("score");
+    for flag in ["--out", "--force", "--no-charts"] {
+        assert_eq!(
+            f.get(flag),
+            Some(&reference[flag]),
+            "`score {flag}` is missing or described otherwise than `run {flag}`"
+        );
     }
     // run names its variant.
     assert!(reference.contains_key("--name"));
@@ -278,6 +287,8 @@ fn the_readme_table_lists_every_flag_of_every_command() {
         "sensitivity",
         "discover",
         "drivers",
+        "calibrate",
+        "score",
     ];
     for cmd in cmds {
         let row = readme

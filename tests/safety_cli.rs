@@ -846,24 +846,44 @@ fn small_tmpfs(dir: &Path, size: &str) -> Option<Tmpfs> {
 #[test]
 fn a_full_disk_ends_the_manifest_failed_naming_the_file_and_force_recovers() {
     let tmp = tempfile::tempdir().unwrap();
+    let args = [
+        "run",
+        "scenarios/baseline.ron",
+        "--runs",
+        "40",
+        "--quiet",
+        "--no-charts",
+        "--out",
+    ];
+    // The sizes come from a complete run of the same command, so the test follows the scenario's
+    // size: disks of 1.5 manifests (the first write fails: no manifest can exist) up to just under
+    // the whole folder (a late write fails after the manifest was written).
+    let reference = tmp.path().join("reference");
+    bin().args(args).arg(&reference).assert().success();
+    let kb = |name: &str| {
+        fs::metadata(reference.join(name))
+            .unwrap()
+            .len()
+            .div_ceil(1024)
+            + 4
+    };
+    let manifest_kb = kb("manifest.json");
+    let total_kb: u64 = fs::read_dir(&reference)
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len().div_ceil(1024) + 4)
+        .sum();
+    let sizes: Vec<u64> = (0..6)
+        .map(|k| manifest_kb * 3 / 2 + (total_kb - manifest_kb * 3 / 2) * k / 6)
+        .collect();
     let mnt = tmp.path().join("small");
-    // Sizes that fill at scenario.ron, at runs.csv and at aggregates.json of a 40-run baseline (its
-    // running manifest, with the series and the display names, is about 44 KiB with its reserve).
-    for size in ["60k", "150k", "300k"] {
-        let Some(_mounted) = small_tmpfs(&mnt, size) else {
+    let mut failed_manifests = 0;
+    for (k, size) in sizes.iter().enumerate() {
+        let Some(_mounted) = small_tmpfs(&mnt, &format!("{size}k")) else {
             return;
         };
         let out = mnt.join("b");
         let r = bin()
-            .args([
-                "run",
-                "scenarios/baseline.ron",
-                "--runs",
-                "40",
-                "--quiet",
-                "--no-charts",
-                "--out",
-            ])
+            .args(args)
             .arg(&out)
             .assert()
             .code(1)
@@ -871,25 +891,27 @@ fn a_full_disk_ends_the_manifest_failed_naming_the_file_and_force_recovers() {
             .stderr(contains(out.display().to_string()))
             .get_output()
             .clone();
+        let stderr = String::from_utf8_lossy(&r.stderr).into_owned();
+        let left: Vec<String> = tree(&out)
+            .into_keys()
+            .filter(|k| k.ends_with(".tmp") || k.ends_with(".lock"))
+            .collect();
+        assert!(left.is_empty(), "{size}k: {left:?}");
+        if !out.join("manifest.json").exists() {
+            // Only the very first write may leave no manifest, and it must say so.
+            assert!(stderr.contains("manifest.json"), "{size}k: {stderr}");
+            continue;
+        }
         let m = manifest(&out);
-        assert_eq!(
-            m["status"],
-            "failed",
-            "{size}: {}",
-            String::from_utf8_lossy(&r.stderr)
-        );
+        assert_eq!(m["status"], "failed", "{size}k: {stderr}");
         assert!(
             m["error"]
                 .as_str()
                 .unwrap()
                 .contains("No space left on device")
         );
-        let left: Vec<String> = tree(&out)
-            .into_keys()
-            .filter(|k| k.ends_with(".tmp") || k.ends_with(".lock"))
-            .collect();
-        assert!(left.is_empty(), "{size}: {left:?}");
-        if size != "300k" {
+        failed_manifests += 1;
+        if k + 1 < sizes.len() {
             continue;
         }
         // --force recovers the half-written folder (a small run fits in what it frees).
@@ -910,6 +932,10 @@ fn a_full_disk_ends_the_manifest_failed_naming_the_file_and_force_recovers() {
             .success();
         assert_eq!(manifest(&out)["status"], "complete");
     }
+    assert!(
+        failed_manifests >= 3,
+        "only {failed_manifests} of {sizes:?} KiB disks failed after writing the manifest"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

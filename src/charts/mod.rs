@@ -24,6 +24,7 @@
 //! Sans faces embedded in the binary ([`style::FONT`]), so no system fonts are needed.
 
 pub mod activity;
+pub mod calibration;
 pub mod comparison;
 pub mod data;
 pub mod distributions;

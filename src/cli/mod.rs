@@ -14,6 +14,7 @@
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+pub mod calibrate;
 pub mod compare;
 pub mod drivers;
 pub mod experiments;
@@ -103,8 +104,8 @@ impl From<crate::scenario::Diags> for CliError {
     }
 }
 
-/// Help texts of the flags every batch command shares (`run`, `compare`, `sweep`, `sensitivity`;
-/// `discover` and `drivers` for the folder flags): one text per flag, so a flag means the same in
+/// Help texts of the flags every batch command shares (`run`, `compare`, `sweep`, `sensitivity`,
+/// `calibrate`; `discover`, `drivers` and `score` for the folder flags): one text per flag, so a flag means the same in
 /// every command (tests/cli_common.rs checks it from each command's `--help`).
 pub mod common_help {
     pub const SEED: &str = "Root seed: run i of seed S is the same run in every command (default: the scenario's `run.seed`)";
@@ -194,6 +195,18 @@ pub enum Command {
         after_help = "Examples:\n  crossroads drivers outputs/baseline\n  crossroads drivers outputs/baseline --outcome treaty_signed --bootstrap 500\n\nNo new runs: the indices come from the folder's runs (Pianosi & Wagener 2015, 2018). An index whose interval lies within the dummy input's band cannot be told from an input with no effect.\nDefault --out: DIR-drivers, next to DIR."
     )]
     Drivers(DriversArgs),
+    /// Calibrate the scenario's uncertain parameters to its observations (ABC-SMC): a weighted
+    /// posterior for `run --posterior`.
+    #[command(
+        after_help = "Examples:\n  crossroads calibrate scenarios/baseline.ron --until 2026-05\n  crossroads calibrate scenarios/baseline.ron --until 2026-05 --particles 2000 --min-acceptance 0.01 --out outputs/cal\n  crossroads run scenarios/baseline.ron --posterior outputs/baseline-calibration\n\nCtrl-C stops after the block in progress, keeps the finished generations (manifest partial) and exits 130.\nDefault --out: outputs/<scenario name>-calibration."
+    )]
+    Calibrate(calibrate::CalibrateArgs),
+    /// Score a run folder's forecasts against observations made after its cutoff (Brier, log score,
+    /// CRPS, PIT, band coverage).
+    #[command(
+        after_help = "Examples:\n  crossroads score outputs/baseline --observations scenarios/baseline.ron\n  crossroads score outputs/posterior-run --observations observed.ron --after 2026-05\n\nDefault --out: DIR-score, next to DIR."
+    )]
+    Score(calibrate::ScoreArgs),
 }
 
 #[derive(Args, Debug)]
@@ -375,6 +388,10 @@ pub struct RunArgs {
     /// `record.per_run`.
     #[arg(long, value_name = "SEL")]
     pub per_run_series: Vec<String>,
+    /// Draw each run's uncertain parameters from the weighted posterior of a calibration folder
+    /// (`crossroads calibrate`) instead of their priors; run i's draw depends on (seed, i) alone.
+    #[arg(long, value_name = "DIR")]
+    pub posterior: Option<PathBuf>,
     #[arg(long, help = h::ALLOW_LARGE)]
     pub allow_large: bool,
     /// Name of this variant: the scenario's `run.name` in the manifest, scenario.ron, the default
@@ -492,7 +509,8 @@ pub struct SlurmArgs {
 
 #[derive(Args, Debug)]
 pub struct PlotArgs {
-    /// An output folder written by `run`, `merge`, `compare`, `sweep`, `sensitivity` or `discover`.
+    /// An output folder written by `run`, `merge`, `compare`, `sweep`, `sensitivity`, `discover`,
+    /// `calibrate` or `score`.
     pub dir: PathBuf,
 }
 
@@ -548,6 +566,8 @@ fn dispatch() -> i32 {
         Command::Sensitivity(a) => experiments::exec_sensitivity(a),
         Command::Discover(a) => experiments::exec_discover(a),
         Command::Drivers(a) => drivers::exec(a),
+        Command::Calibrate(a) => calibrate::exec_calibrate(a),
+        Command::Score(a) => calibrate::exec_score(a),
     };
     match result {
         Ok(()) => {

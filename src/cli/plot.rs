@@ -1,7 +1,8 @@
 //! `crossroads plot DIR`: rebuilds charts/ and report.html of an output folder from its files alone,
 //! by the folder's kind (manifest.json's top-level `kind`): `compare` for a comparison; `sweep`,
 //! `sensitivity`, `discover` and `drivers` for an experiment folder
-//! ([`crate::report::experiments::plot_folder`]); else a batch of `run` or `merge`.
+//! ([`crate::report::experiments::plot_folder`]); `calibration` and `score`
+//! ([`crate::report::calibration::plot_folder`]); else a batch of `run` or `merge`.
 //!
 //! The folder is verified against its manifest first (`outputs::verify`: a truncated, edited or
 //! malformed table, an unknown status, a folder still being written are refused with exit 2), locked
@@ -10,6 +11,7 @@
 use super::run::output_error;
 use super::{CliError, PlotArgs, term};
 use crate::experiments::compare::CompareManifest;
+use crate::outputs::calibration::{CalibrationManifest, ScoreManifest};
 use crate::outputs::experiment::{
     DiscoverManifest, DriversManifest, SensitivityManifest, SweepManifest,
 };
@@ -42,6 +44,10 @@ fn typed(v: &crate::outputs::verify::Verified) -> Result<Box<dyn ManifestDoc>, C
         FolderKind::Drivers => {
             Box::new(serde_json::from_str::<DriversManifest>(text).map_err(bad)?)
         }
+        FolderKind::Calibration => {
+            Box::new(serde_json::from_str::<CalibrationManifest>(text).map_err(bad)?)
+        }
+        FolderKind::Score => Box::new(serde_json::from_str::<ScoreManifest>(text).map_err(bad)?),
         FolderKind::Slurm => {
             return Err(CliError::usage(format!(
                 "crossroads plot: {}: a folder of Slurm scripts has no charts; plot its merged/ folder",
@@ -71,6 +77,9 @@ pub fn exec(args: PlotArgs) -> Result<(), CliError> {
         | FolderKind::Sensitivity
         | FolderKind::Discover
         | FolderKind::Drivers => crate::report::experiments::plot_folder(&args.dir),
+        FolderKind::Calibration | FolderKind::Score => {
+            crate::report::calibration::plot_folder(&args.dir)
+        }
         _ => crate::report::plot_folder(&args.dir),
     };
     let drawn = plotted.map_err(|e| {

@@ -161,12 +161,33 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
         });
         p
     });
-    super::check_out(&out, &sources.paths())?;
+    // The inputs: the scenario's files and, with --posterior, the calibration folder.
+    let mut inputs = sources.paths();
+    inputs.extend(args.posterior.iter().cloned());
+    super::check_out(&out, &inputs)?;
     Plan::batch(s, runs, threads, true)
         .check(&args.file.display().to_string(), args.allow_large)
         .map_err(CliError::usage)?;
 
     let sim = ModelSim::new(&resolved);
+    let posterior = match &args.posterior {
+        Some(d) => {
+            if args.until_ci.is_some() {
+                return Err(CliError::usage(
+                    "--until-ci cannot be combined with --posterior",
+                ));
+            }
+            Some(crate::experiments::posterior::Posterior::load(d).map_err(CliError::usage)?)
+        }
+        None => None,
+    };
+    let posterior_sim = match &posterior {
+        Some(p) => Some(
+            crate::experiments::posterior::PosteriorSim::new(&resolved, p)
+                .map_err(CliError::usage)?,
+        ),
+        None => None,
+    };
     let outcomes = outcome_infos(s);
     // The per-run selection is checked before any run is made.
     let layout: Vec<crate::outputs::manifest::SeriesInfo> = sim
@@ -253,19 +274,18 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
             }
         }
     }
-    let dir = super::open_folder(&out, FolderKind::Batch, args.force, &sources.paths())?;
+    t.posterior = posterior.as_ref().map(|p| p.reference.clone());
+    let dir = super::open_folder(&out, FolderKind::Batch, args.force, &inputs)?;
     let stop = install_stop_handler();
     let (first, end) = t.range();
     let bar = progress_bar(end - first, args.quiet);
-    let finished = write_batch(
-        &dir,
-        &sim as &dyn Simulate,
-        &t,
-        &resolved.to_ron(),
-        0,
-        stop,
-        &mut |done| bar.set_position(done),
-    )
+    let chosen: &dyn Simulate = match &posterior_sim {
+        Some(p) => p,
+        None => &sim,
+    };
+    let finished = write_batch(&dir, chosen, &t, &resolved.to_ron(), 0, stop, &mut |done| {
+        bar.set_position(done)
+    })
     .map_err(output_error)?;
     bar.finish_and_clear();
 

@@ -4,7 +4,7 @@
 //! the exit code is 2 if any is invalid.
 
 use super::{CliError, EXIT_USAGE, ValidateArgs, term};
-use crate::scenario::{Resolved, load};
+use crate::scenario::Resolved;
 
 /// The one-line summary of a valid scenario (with its `sweep:` block, if any).
 pub fn summary(r: &Resolved) -> String {
@@ -47,7 +47,11 @@ pub fn param_lines(r: &Resolved) -> Vec<String> {
 pub fn exec(args: ValidateArgs) -> Result<(), CliError> {
     let mut failed = false;
     for f in &args.files {
-        match load(f, &args.sets) {
+        match crate::scenario::load::load_checked(
+            f,
+            &args.sets,
+            Some(&crate::experiments::observe::check),
+        ) {
             Ok(r) => {
                 term::outln(&summary(&r))?;
                 if args.list_params {

@@ -12,11 +12,17 @@
 //!   parameter ranges and a design into `--set` points). The CLI commands (`crossroads compare`,
 //!   `sweep`, `sensitivity`, `discover`) run the model through these.
 
+pub mod abc;
+pub mod calibrate;
 pub mod compare;
 pub mod design;
 pub mod dist;
 pub mod morris;
+pub mod observe;
 pub mod pawn;
+pub mod posterior;
 pub mod prim;
+pub mod score;
 pub mod sensitivity;
 pub mod sweep;
+pub mod verify;

@@ -9,7 +9,7 @@
 
 use super::compile::Ix;
 use super::elections::row_distance;
-use super::rng::{truncated_normal01, uniform01};
+use super::rng::{std_normal, truncated_normal01, uniform01};
 use super::world::World;
 use super::{ModelError, compile::Ids};
 use crate::scenario::schema::{ActorKind, Scenario};
@@ -122,6 +122,113 @@ pub fn init(w: &World, streams: &super::rng::Streams) -> Result<Vec<VoterState>,
         out.push(st);
     }
     Ok(out)
+}
+
+/// Sweeps of the valence fit ([`fit_valence`]).
+pub const VALENCE_ITERATIONS: usize = 300;
+/// First step of the valence fit: effective-distance units per unit of log share ratio (the step
+/// shrinks as `1 / (1 + t / 30)` so that the fit settles on the step function of a finite sample).
+pub const VALENCE_STEP: f64 = 0.05;
+/// Noise draws per citizen with which the fit simulates the vote's choice probabilities.
+pub const VALENCE_DRAWS: usize = 8;
+
+/// Fits each country's valences to its `voters.valence_poll` (docs/model.md 7.15): the listed parties'
+/// constants `v_p` such that the share of citizens choosing `p` equals its poll share `T_p`
+/// (normalised over the list), each citizen choosing as it votes (lowest `e_p − v_p + σ z_p`, `σ` the
+/// `noise` of the country's first election, or 0 without one), everyone counted. The choice
+/// probabilities are simulated with [`VALENCE_DRAWS`] fixed normal draws per citizen and party from the
+/// stream `valence/<country>`. The recalibration of alternative-specific constants to observed shares
+/// (Train 2009, §2.8): `v_p ← v_p + η_t (ln T_p − ln S_p)`, then shifted so that `Σ T_p v_p = 0`, and
+/// added to the parties' `appeal` and `appeal0`. After [`init`] (the attachments count).
+pub fn fit_valence(w: &mut World, streams: &super::rng::Streams) -> Result<(), ModelError> {
+    let ids = Ids::new(w.s);
+    for (c, spec) in w.s.countries.iter().enumerate() {
+        let poll = &spec.voters.valence_poll;
+        if poll.is_empty() {
+            continue;
+        }
+        let mut ballot = Vec::with_capacity(poll.len());
+        let mut target = Vec::with_capacity(poll.len());
+        for a in poll {
+            ballot.push(ids.actor(&a.party)?);
+            target.push(a.share.value().max(f64::MIN_POSITIVE));
+        }
+        let total: f64 = target.iter().sum();
+        for t in &mut target {
+            *t /= total;
+        }
+        let noise =
+            w.s.elections
+                .iter()
+                .find(|e| e.country == spec.id)
+                .map_or(0.0, |e| e.noise.value().max(0.0));
+        let mut rng = streams.get(&format!("valence/{}", spec.id));
+        let v = valences(w, c, &ballot, &target, noise, &mut rng);
+        for (k, &p) in ballot.iter().enumerate() {
+            w.actors[p].appeal += v[k];
+            w.actors[p].appeal0 += v[k];
+        }
+    }
+    Ok(())
+}
+
+/// The constants of [`fit_valence`] for country `c`'s parties `ballot`, normalised targets and vote
+/// noise `noise` (draws from `rng`: [`VALENCE_DRAWS`] per citizen and party, in citizen order, only if
+/// `noise > 0`).
+pub fn valences(
+    w: &World,
+    c: Ix,
+    ballot: &[Ix],
+    target: &[f64],
+    noise: f64,
+    rng: &mut ChaCha8Rng,
+) -> Vec<f64> {
+    let n = w.countries[c].pop.n as usize;
+    let m = ballot.len();
+    let mut v = vec![0.0; m];
+    if n == 0 || m < 2 {
+        return v;
+    }
+    let r = if noise > 0.0 { VALENCE_DRAWS } else { 1 };
+    // Per citizen and draw: the effective distances plus the noise, fixed for the whole fit.
+    let mut base = vec![0.0; n * r * m];
+    let mut e = vec![0.0; m];
+    for i in 0..n {
+        effective(w, c, i, ballot, &mut e);
+        for d in 0..r {
+            for k in 0..m {
+                let z = if noise > 0.0 {
+                    noise * std_normal(rng)
+                } else {
+                    0.0
+                };
+                base[(i * r + d) * m + k] = e[k] + z;
+            }
+        }
+    }
+    let cases = (n * r) as f64;
+    let floor = 0.5 / cases;
+    let mut count = vec![0usize; m];
+    for t in 0..VALENCE_ITERATIONS {
+        count.iter_mut().for_each(|x| *x = 0);
+        for row in base.chunks_exact(m) {
+            let mut best = (f64::INFINITY, 0);
+            for k in 0..m {
+                let x = row[k] - v[k];
+                if x < best.0 {
+                    best = (x, k);
+                }
+            }
+            count[best.1] += 1;
+        }
+        let eta = VALENCE_STEP / (1.0 + t as f64 / 30.0);
+        for k in 0..m {
+            let share = (count[k] as f64 / cases).max(floor);
+            v[k] += eta * (target[k].ln() - share.ln());
+        }
+    }
+    let mean: f64 = v.iter().zip(target).map(|(a, b)| a * b).sum();
+    v.iter().map(|x| x - mean).collect()
 }
 
 /// Iterations of the proportional fitting that matches the attachment shares.

@@ -395,6 +395,7 @@ impl<'s> World<'s> {
             media,
         };
         w.voters = super::voters::init(&w, streams)?;
+        super::voters::fit_valence(&mut w, streams)?;
         // A state governed by a party holds the party's goals and positions from the start.
         for c in 0..w.countries.len() {
             if let Some(p) = w.countries[c].government {

@@ -257,6 +257,7 @@ pub fn template(
         labels: Default::default(),
         until_ci: None,
         split_by: None,
+        posterior: None,
         files: vec![],
     }
 }

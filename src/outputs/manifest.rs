@@ -123,10 +123,29 @@ pub struct Manifest {
     /// against the rest (absent: the first binary outcome that happened in 5-95% of the runs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_by: Option<String>,
+    /// `crossroads run --posterior DIR`: the calibration whose posterior gave the runs' parameters
+    /// (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<PosteriorRef>,
     /// Every file crossroads wrote into the folder (manifest.json aside), by name: size, SHA-256 and,
     /// for tables, data rows (docs/outputs.md, "files"). Empty in folders of older versions.
     #[serde(default)]
     pub files: Vec<FileRecord>,
+}
+
+/// The posterior a batch drew its uncertain parameters from (`run --posterior DIR`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PosteriorRef {
+    /// The calibration folder as given.
+    pub path: String,
+    /// Hex SHA-256 of its posterior.csv.
+    pub sha256: String,
+    /// Particles in posterior.csv.
+    pub particles: usize,
+    /// The parameters drawn from it (the others from their priors).
+    pub params: Vec<String>,
+    /// The calibration's cutoff month: observations up to it were used.
+    pub until: String,
 }
 
 /// The data rows of `name` as recorded in `files`.

@@ -15,6 +15,7 @@
 //! - [`folder`] runs a batch into a folder; [`merge`] combines shard folders into one, byte-identical to
 //!   the batch run whole (manifest times, threads and shard aside).
 
+pub mod calibration;
 pub mod experiment;
 pub mod export;
 pub mod files;

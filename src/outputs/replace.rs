@@ -2,7 +2,7 @@
 //!
 //! A folder is crossroads's when its manifest.json is a JSON object with a `crossroads_version` and a
 //! `kind` crossroads knows (none for a batch; `compare`, `sweep`, `sensitivity`, `discover`,
-//! `drivers`, `slurm`).
+//! `drivers`, `slurm`, `calibration`, `score`).
 //! Its files are the manifest itself, the entries of the manifest's `files` whose size and SHA-256
 //! still match (a listed file changed since is treated as the user's), the temporary files of charts
 //! (`charts/.NAME.tmp`, `.report.html.tmp`) and, when the manifest says `running` (the command was
@@ -29,6 +29,10 @@ pub enum FolderKind {
     Discover,
     Drivers,
     Slurm,
+    /// `crossroads calibrate`.
+    Calibration,
+    /// `crossroads score`.
+    Score,
 }
 
 impl FolderKind {
@@ -42,6 +46,8 @@ impl FolderKind {
             Some("discover") => FolderKind::Discover,
             Some("drivers") => FolderKind::Drivers,
             Some("slurm") => FolderKind::Slurm,
+            Some("calibration") => FolderKind::Calibration,
+            Some("score") => FolderKind::Score,
             Some(_) => return None,
         })
     }
@@ -56,6 +62,8 @@ impl FolderKind {
             FolderKind::Discover => "discover",
             FolderKind::Drivers => "drivers",
             FolderKind::Slurm => "slurm",
+            FolderKind::Calibration => "calibration",
+            FolderKind::Score => "score",
         }
     }
 
@@ -78,6 +86,15 @@ impl FolderKind {
             FolderKind::Discover => &["boxes.csv", "report.html"],
             FolderKind::Drivers => &["drivers.csv", "report.html"],
             FolderKind::Slurm => &["array.sbatch", "merge.sbatch", "submit.sh"],
+            FolderKind::Calibration => &[
+                "prior.csv",
+                "posterior.csv",
+                "predictive.csv",
+                "generations.csv",
+                "calibration.json",
+                "report.html",
+            ],
+            FolderKind::Score => &["score.csv", "report.html"],
         }
     }
 

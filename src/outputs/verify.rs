@@ -1,22 +1,26 @@
-//! The one verifying reader of output folders: `merge`, `plot`, `discover`, `drivers` and `compare`
-//! (on folder inputs) call [`folder`] before they read anything else, and refuse (exit 2) a folder that is not
-//! what its manifest says, naming the file and, where there is one, the line.
+//! The one verifying reader of output folders: `merge`, `plot`, `discover`, `drivers`, `compare` (on
+//! folder inputs), `run --posterior` and `score` call [`folder`] before they read anything else, and
+//! refuse (exit 2) a folder that is not what its manifest says, naming the file and, where there is
+//! one, the line.
 //!
 //! Checked: manifest.json is crossroads's (a `crossroads_version`, a known `kind`, a known `status`,
 //! the kind's fields), not `running` (then another process writes it, or the one that did was
 //! killed); every data file the manifest lists (charts/ and report.html aside: they are drawn from
-//! the data) exists with its size, SHA-256 and, for tables, its number of data rows; every table is well-formed CSV (one header, the same number of fields on every line,
-//! a final line break: a file cut mid-row is refused). Per kind: a batch's runs.csv has the columns
-//! the manifest names, `completed_runs` rows numbered `first_run, first_run + 1, ...`, `0`/`1` in
-//! binary outcome columns, numbers (or empty) in parameter and numeric columns and a known class;
-//! its series.csv has the documented columns and one row per series and tick; its runs_series.csv
-//! (when the manifest names per-run series) has the documented columns and one row per run, per-run
-//! series and tick, in run order, with a number (or empty) as value; an experiment's table has the
-//! rows its manifest counts (a complete drivers.csv: one row per outcome and parameter, and the
-//! dummy's). Folders of older versions (no `files` in the manifest) get the
+//! the data) exists with its size, SHA-256 and, for tables, its number of data rows; every table is
+//! well-formed CSV (one header, the same number of fields on every line, a final line break: a file
+//! cut mid-row is refused). Per kind: a batch's runs.csv has the columns the manifest names,
+//! `completed_runs` rows numbered `first_run, first_run + 1, ...`, `0`/`1` in binary outcome
+//! columns, numbers (or empty) in parameter and numeric columns and a known class; its series.csv has
+//! the documented columns and one row per series and tick; its runs_series.csv (when the manifest
+//! names per-run series) has the documented columns and one row per run, per-run series and tick, in
+//! run order, with a number (or empty) as value; an experiment's table has the rows its manifest
+//! counts (a complete drivers.csv: one row per outcome and parameter, and the dummy's; a
+//! calibration's generations.csv its `generations_completed` and its posterior.csv its `particles`;
+//! a score's score.csv its `scored`). Folders of older versions (no `files` in the manifest) get the
 //! per-kind checks only.
 
 use super::OutputError;
+use super::calibration::{CalibrationManifest, ScoreManifest};
 use super::experiment::{DiscoverManifest, DriversManifest, SensitivityManifest, SweepManifest};
 use super::export::SERIES_COLUMNS;
 use super::files::{FileRecord, Tally, is_table};
@@ -116,8 +120,8 @@ pub fn folder(dir: &Path) -> Result<Verified, OutputError> {
     }
     .ok_or_else(|| {
         invalid(format!(
-            "{}: unknown kind {} (expected compare, sweep, sensitivity, discover, drivers or slurm; \
-             a batch's manifest has no kind)",
+            "{}: unknown kind {} (expected compare, sweep, sensitivity, discover, drivers, slurm, \
+             calibration or score; a batch's manifest has no kind)",
             mp.display(),
             v.get("kind").map_or(String::new(), |k| k.to_string())
         ))
@@ -166,6 +170,22 @@ pub fn folder(dir: &Path) -> Result<Verified, OutputError> {
         FolderKind::Drivers => {
             let m: DriversManifest = typed(&mp, &text)?;
             check_drivers(dir, &m)?;
+        }
+        FolderKind::Calibration => {
+            let m: CalibrationManifest = typed(&mp, &text)?;
+            check_rows(
+                dir,
+                "generations.csv",
+                m.generations_completed as u64,
+                "generations_completed",
+            )?;
+            if m.generations_completed > 0 {
+                check_rows(dir, "posterior.csv", m.particles as u64, "particles")?;
+            }
+        }
+        FolderKind::Score => {
+            let m: ScoreManifest = typed(&mp, &text)?;
+            check_rows(dir, "score.csv", m.scored as u64, "scored")?;
         }
         FolderKind::Compare | FolderKind::Slurm => {}
     }

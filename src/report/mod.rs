@@ -7,6 +7,7 @@
 //! Charts are inlined as the PNGs drawn with the embedded font, so they look the same everywhere;
 //! the page text uses the reader's sans-serif fonts.
 
+pub mod calibration;
 pub mod compare;
 pub mod experiments;
 pub mod findings;

@@ -278,6 +278,11 @@ impl Sources {
     /// Resolves the scenario read (its `extends` chain), applies `sets`, validates: what [`load`]
     /// gives for the files as they were when [`Sources::read`] ran.
     pub fn load(&self, sets: &[String]) -> Result<Resolved, Diags> {
+        self.load_checked(sets, None)
+    }
+
+    /// [`Sources::load`], then `check` on the valid scenario (see [`Check`]).
+    pub fn load_checked(&self, sets: &[String], check: Option<Check>) -> Result<Resolved, Diags> {
         let root = &self.files[0];
         let text = root.text.clone().unwrap_or_default();
         let mut l = Loader {
@@ -290,6 +295,7 @@ impl Sources {
             &self.dir,
             vec![(root.canonical.clone(), self.name.clone())],
             sets,
+            check,
         )
     }
 
@@ -451,6 +457,7 @@ impl Loader<'_> {
         dir: &Path,
         mut chain: Vec<(PathBuf, String)>,
         sets: &[String],
+        check: Option<Check>,
     ) -> Result<Resolved, Diags> {
         let (mut t, extends) = self.tree(name, src, dir, &mut chain).map_err(Diags)?;
         let mut errs = Vec::new();
@@ -515,6 +522,9 @@ impl Loader<'_> {
             if ps.is_empty() && errs.is_empty() {
                 ps.extend(validate::sweep_paths(s, &t));
             }
+            if let (Some(check), true) = (check, ps.is_empty() && errs.is_empty()) {
+                ps.extend(check(s, &t));
+            }
         }
         // In file order, then line and column (stable: problems at one place keep their order).
         ps.sort_by_key(|p| (p.span.file, p.span.line, p.span.col));
@@ -558,6 +568,15 @@ fn take_field(t: &mut Node, name: &str) -> Option<(Node, tree::Span)> {
     None
 }
 
+/// [`load`], then `check` on the valid scenario (see [`Check`]).
+pub fn load_checked(path: &Path, sets: &[String], check: Option<Check>) -> Result<Resolved, Diags> {
+    Sources::read(path)?.load_checked(sets, check)
+}
+
+/// A check the loader runs on a scenario that passed validation, for what only a later stage knows
+/// (the model's series layout, for `observations:`); its problems are located like validation's.
+pub type Check<'a> = &'a dyn Fn(&Scenario, &Node) -> Vec<Problem>;
+
 /// Loads `path`, applies `sets` (`PATH=VALUE`), validates. All problems are returned at once.
 /// (Reads the files once: [`Sources::read`] then [`Sources::load`].)
 pub fn load(path: &Path, sets: &[String]) -> Result<Resolved, Diags> {
@@ -579,5 +598,5 @@ pub fn load_str(name: &str, src: &str, sets: &[String]) -> Result<Resolved, Diag
         files: vec![],
         reader: Reader::Disk(&mut files),
     };
-    l.resolve(name, &src, Path::new("."), vec![], sets)
+    l.resolve(name, &src, Path::new("."), vec![], sets, None)
 }

@@ -11,6 +11,7 @@ mod country;
 mod events;
 mod indicator;
 mod mechanisms;
+mod observation;
 mod outcome;
 mod sweep;
 mod voters;
@@ -22,6 +23,7 @@ pub use country::*;
 pub use events::*;
 pub use indicator::*;
 pub use mechanisms::*;
+pub use observation::*;
 pub use outcome::*;
 pub use sweep::*;
 pub use voters::*;
@@ -82,6 +84,10 @@ pub struct Scenario {
     /// it. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sweep: Option<SweepSpec>,
+    /// What was observed in the real world, for `crossroads calibrate` and `crossroads score`. The
+    /// model ignores it. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub observations: Vec<Observation>,
 }
 
 /// Run settings.

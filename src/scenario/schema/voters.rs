@@ -52,6 +52,15 @@ pub struct Voters {
     /// (abstention from indifference; Adams, Dow & Merrill 2006). Default: 0.
     #[serde(default)]
     pub turnout_indifference: Param,
+    /// Shares of a poll among respondents naming a party (one entry per party, each in (0, 1],
+    /// normalised over the entries) to which the listed parties' valences are fitted at the start:
+    /// each listed party's `appeal` (a non-policy advantage every voter sees; Stokes 1963) is raised by
+    /// the party-specific constant that makes the share of citizens whose nearest party is that party
+    /// (effective distance, everyone counted) equal its poll share: the recalibration of
+    /// alternative-specific constants to observed shares (Train 2009, §2.8), with the fitted
+    /// constants' poll-weighted mean 0. Default: none (valence is the parties' `appeal` alone).
+    #[serde(default)]
+    pub valence_poll: Vec<Attachment>,
 }
 
 impl Default for Voters {
@@ -67,6 +76,7 @@ impl Default for Voters {
             turnout_attachment: Param::Fixed(0.0),
             turnout_alienation: Param::Fixed(0.0),
             turnout_indifference: Param::Fixed(0.0),
+            valence_poll: Vec::new(),
         }
     }
 }

@@ -159,6 +159,42 @@ pub(super) fn voters(c: &mut Ctx) {
             &v.turnout_indifference,
             ANY,
         );
+        valence_poll(c, k);
+    }
+}
+
+/// A poll share a valence is fitted to: positive (a party nobody names has no finite valence).
+const POLL_SHARE: Bound = Bound {
+    lo: 0.0,
+    hi: 1.0,
+    lo_open: true,
+    hi_open: false,
+    what: "a share in (0, 1]",
+};
+
+/// Country `k`'s `voters.valence_poll`: parties of the country, each once, shares in (0, 1].
+fn valence_poll(c: &mut Ctx, k: usize) {
+    let s = c.s;
+    let co = &s.countries[k];
+    let p = format!("countries[{k}].voters.valence_poll");
+    let mut seen = HashSet::new();
+    for (j, a) in co.voters.valence_poll.iter().enumerate() {
+        let q = format!("{p}[{j}]");
+        if let Some(actor) = c.actor(&format!("{q}.party"), &a.party, Some(ActorKind::Party)) {
+            if actor.country.as_deref() != Some(co.id.as_str()) {
+                c.err(
+                    &format!("{q}.party"),
+                    format!("party `{}` does not belong to `{}`", a.party, co.id),
+                );
+            }
+        }
+        if !seen.insert(a.party.as_str()) {
+            c.err(
+                &format!("{q}.party"),
+                format!("`{}` is listed twice", a.party),
+            );
+        }
+        c.param(&format!("{q}.share"), &a.share, POLL_SHARE);
     }
 }
 

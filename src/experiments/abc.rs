@@ -1,0 +1,1062 @@
+//! Approximate Bayesian computation by sequential Monte Carlo (ABC-SMC): the numerical core of
+//! `crossroads calibrate`, with no IO and no model (the simulator is a closure).
+//!
+//! # Algorithm
+//!
+//! Toni, Welch, Strelkowa, Ipsen & Stumpf (2009), "Approximate Bayesian computation scheme for
+//! parameter inference and model selection in dynamical systems", J. R. Soc. Interface 6(31), with the
+//! importance weights of Beaumont, Cornuet, Marin & Robert (2009), "Adaptive approximate Bayesian
+//! computation", Biometrika 96(4) (ABC population Monte Carlo):
+//!
+//! - generation 0 draws `N` particles from the prior and accepts them all (tolerance ε₀ = ∞), each
+//!   with weight `1/N`;
+//! - generation `t ≥ 1`: an *attempt* picks an ancestor `θ_j` of generation `t − 1` with probability
+//!   `w_j`, perturbs it with the kernel `K_t`, rejects it at once when it falls outside the prior's
+//!   support, else simulates and accepts it when the distance `d ≤ ε_t`; attempts go on until `N` are
+//!   accepted. An accepted `θ` gets the weight
+//!   `w ∝ π(θ) / Σ_j w_j^{t−1} K_t(θ | θ_j)` (Beaumont et al. 2009, eq. 3), normalised to sum 1.
+//!
+//! **Kernel.** Beaumont et al. (2009): a Gaussian random walk whose covariance is twice the weighted
+//! covariance of generation `t − 1` (`Σ_t = 2 Cov_w(θ)`), over the continuous parameters jointly
+//! (the multivariate form Filippi, Barnes, Cornebise & Stumpf 2013, Stat. Appl. Genet. Mol. Biol.
+//! 12(1), call "standard"; their optimal local covariance is not implemented). A parameter written as
+//! `Choice([...])` is discrete: it stays with probability `1 − DISCRETE_MOVE` and otherwise moves to
+//! one of its other values, uniformly (the model-index kernel of Toni et al. 2009, own choice of
+//! [`DISCRETE_MOVE`]). A distribution with a single value (`Uniform(a, a)`, `Normal(m, 0)`, ...) is
+//! kept at that value.
+//!
+//! **Adaptive tolerance.** Del Moral, Doucet & Jasra (2012), "An adaptive sequential Monte Carlo
+//! method for approximate Bayesian computation", Stat. Comput. 22(5): the next tolerance keeps a
+//! fraction `α` of the current population's effective sample size. Here: sort generation `t`'s
+//! particles by distance; `ε_{t+1}` is the smallest of their distances such that the particles with
+//! `d ≤ ε_{t+1}`, with their weights, have an ESS of at least `α · ESS_t`
+//! (ESS `= (Σw)² / Σw²`). With equal weights this is the `α`-quantile of the distances (the rule of
+//! Drovandi & Pettitt 2011 and pyabc's default); the default `α = 0.5` is Del Moral et al.'s
+//! (own choice among their values 0.5–0.95, favouring speed).
+//!
+//! **Stopping.** After `generations` generations; when a generation cannot reach `N` acceptances
+//! within `⌈N / min_acceptance⌉` simulations (its acceptance rate is below `min_acceptance`: that
+//! generation is dropped and the previous one is the posterior); when the tolerance stops
+//! decreasing; when the stop flag is raised (the generation in progress is dropped).
+//!
+//! # Determinism
+//!
+//! Attempt `k` of generation `g` draws only from the named streams of
+//! [`Streams::new`]`(seed, g · 2⁴⁰ + k)`: `abc/propose` for the ancestor and the perturbation, the
+//! simulator's own streams for the rest (generation 0 draws parameter `p` from `param/<p>`, as run `k`
+//! of `crossroads run` does). Attempts run in blocks on the rayon pool of the caller; a block's size
+//! depends only on counts already known, and its results are scanned in attempt order, so the
+//! accepted particles, and every output, are the same on any number of threads.
+
+use super::dist::norm_cdf;
+use crate::model::rng::{Streams, below, std_normal, uniform01};
+use crate::scenario::Dist;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Probability that the kernel moves a discrete (`Choice`) parameter to another of its values.
+pub const DISCRETE_MOVE: f64 = 0.3;
+
+/// Attempt `k` of generation `g` uses the streams of run `g << GENERATION_SHIFT | k`.
+pub const GENERATION_SHIFT: u32 = 40;
+
+/// Default ESS fraction `α` kept by the adaptive tolerance.
+pub const DEFAULT_ESS_FRACTION: f64 = 0.5;
+
+/// Fewest and most attempts per parallel block.
+const MIN_BLOCK: usize = 32;
+const MAX_BLOCK: usize = 16_384;
+
+/// Most proposals (in and out of the prior's support) per generation before giving up.
+pub const MAX_PROPOSALS_PER_PARTICLE: u64 = 1_000_000;
+
+/// One uncertain parameter: its name (`--set` path) and prior.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prior {
+    pub name: String,
+    pub dist: Dist,
+}
+
+/// Settings of a calibration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Particles per generation (N ≥ 1).
+    pub particles: usize,
+    /// Most generations, generation 0 (the prior) included (≥ 1).
+    pub generations: usize,
+    /// A generation whose acceptance rate falls below this is dropped and the calibration stops;
+    /// 0: no such limit.
+    pub min_acceptance: f64,
+    /// `α`: the fraction of the ESS the next tolerance keeps, in (0, 1).
+    pub ess_fraction: f64,
+    pub seed: u64,
+}
+
+/// What the simulator returns for one parameter vector.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    /// Distance between the simulated and the observed data.
+    pub distance: f64,
+    /// What to keep with an accepted particle (the model's values of the observed quantities, for the
+    /// posterior predictive).
+    pub values: Vec<f64>,
+}
+
+/// One generation (population) of particles.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Generation {
+    pub index: usize,
+    /// ε of the generation (`f64::INFINITY` for generation 0).
+    pub tolerance: f64,
+    /// Accepted parameter vectors, in attempt order.
+    pub theta: Vec<Vec<f64>>,
+    /// Normalised importance weights (sum 1).
+    pub weights: Vec<f64>,
+    pub distances: Vec<f64>,
+    /// [`Evaluation::values`] of each particle.
+    pub values: Vec<Vec<f64>>,
+    /// Proposals up to the N-th acceptance, including those outside the prior's support.
+    pub proposals: u64,
+    /// Simulations up to the N-th acceptance (the acceptance rate's denominator).
+    pub simulations: u64,
+    /// Simulations run, including those of the last block past the N-th acceptance.
+    pub simulations_run: u64,
+    /// Effective sample size of the weights, `(Σw)² / Σw²`.
+    pub ess: f64,
+}
+
+impl Generation {
+    /// Accepted particles per simulation.
+    pub fn acceptance_rate(&self) -> f64 {
+        if self.simulations == 0 {
+            return 0.0;
+        }
+        self.theta.len() as f64 / self.simulations as f64
+    }
+}
+
+/// What the core reports while it works.
+#[derive(Debug)]
+pub enum Progress<'a> {
+    /// A block of attempts of generation `generation` was scanned.
+    Block {
+        generation: usize,
+        tolerance: f64,
+        accepted: usize,
+        simulations: u64,
+    },
+    /// A generation is complete.
+    Generation(&'a Generation),
+}
+
+/// Why a calibration stopped.
+#[derive(Debug, Clone, PartialEq)]
+pub enum End {
+    /// `generations` generations were made.
+    Generations,
+    /// Generation `generation` could not reach N acceptances within its simulation budget (acceptance
+    /// below `min_acceptance`); it was dropped.
+    MinAcceptance { generation: usize, accepted: usize },
+    /// The next tolerance would not be smaller than the last one.
+    Converged,
+    /// The stop flag was raised during generation `generation`, which was dropped.
+    Interrupted { generation: usize },
+    /// A simulation failed (an error or a panic) at attempt `attempt` of generation `generation`.
+    Failed {
+        generation: usize,
+        attempt: u64,
+        message: String,
+    },
+}
+
+impl End {
+    /// A short machine-readable name (calibration.json `stop_reason`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            End::Generations => "generations",
+            End::MinAcceptance { .. } => "min_acceptance",
+            End::Converged => "converged",
+            End::Interrupted { .. } => "interrupted",
+            End::Failed { .. } => "failed",
+        }
+    }
+}
+
+/// The run index whose streams attempt `k` of generation `g` uses.
+pub fn stream_run(generation: usize, attempt: u64) -> u64 {
+    ((generation as u64) << GENERATION_SHIFT) | attempt
+}
+
+/// Effective sample size `(Σw)² / Σw²` (0 for no weight).
+pub fn ess(w: &[f64]) -> f64 {
+    let s: f64 = w.iter().sum();
+    let s2: f64 = w.iter().map(|x| x * x).sum();
+    if s2 > 0.0 { s * s / s2 } else { 0.0 }
+}
+
+/// The smallest distance `ε` among `d` such that the particles with `d ≤ ε` keep an ESS of at least
+/// `alpha · ESS(w)` (Del Moral et al. 2012's rule; the `alpha`-quantile for equal weights).
+pub fn next_tolerance(d: &[f64], w: &[f64], alpha: f64) -> f64 {
+    let mut ix: Vec<usize> = (0..d.len()).collect();
+    ix.sort_by(|&a, &b| d[a].total_cmp(&d[b]).then(a.cmp(&b)));
+    let target = alpha * ess(w);
+    let (mut s, mut s2) = (0.0, 0.0);
+    let mut i = 0;
+    while i < ix.len() {
+        // Ties enter together.
+        let here = d[ix[i]];
+        while i < ix.len() && d[ix[i]] == here {
+            s += w[ix[i]];
+            s2 += w[ix[i]] * w[ix[i]];
+            i += 1;
+        }
+        if s2 > 0.0 && s * s / s2 >= target * (1.0 - 1e-12) {
+            return here;
+        }
+    }
+    ix.last().map_or(f64::INFINITY, |&l| d[l])
+}
+
+/// Whether a distribution has a single value (kept fixed by the kernel).
+pub fn is_point(d: &Dist) -> bool {
+    let (lo, hi) = d.support();
+    lo == hi
+        || matches!(*d, Dist::Normal(_, sd) | Dist::TruncNormal(_, sd, _, _) if sd == 0.0)
+        || matches!(*d, Dist::LogNormal(_, s) if s == 0.0)
+}
+
+/// The distinct values of a `Choice`, sorted, with their multiplicities.
+fn choices(v: &[f64]) -> Vec<(f64, usize)> {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let mut out: Vec<(f64, usize)> = Vec::new();
+    for x in s {
+        match out.last_mut() {
+            Some((y, c)) if *y == x => *c += 1,
+            _ => out.push((x, 1)),
+        }
+    }
+    out
+}
+
+/// The log prior density of `x` up to a constant that depends only on the distribution
+/// (`-inf` outside the support). Constants cancel in the normalised weights.
+pub fn log_prior(d: &Dist, x: f64) -> f64 {
+    if !x.is_finite() {
+        return f64::NEG_INFINITY;
+    }
+    let inside = |lo: f64, hi: f64| x >= lo && x <= hi;
+    match *d {
+        Dist::Uniform(lo, hi) => {
+            if inside(lo, hi) {
+                0.0
+            } else {
+                f64::NEG_INFINITY
+            }
+        }
+        Dist::Normal(m, sd) => {
+            if sd == 0.0 {
+                return if x == m { 0.0 } else { f64::NEG_INFINITY };
+            }
+            let z = (x - m) / sd;
+            -0.5 * z * z
+        }
+        Dist::TruncNormal(m, sd, lo, hi) => {
+            if !inside(lo, hi) {
+                return f64::NEG_INFINITY;
+            }
+            if sd == 0.0 {
+                return 0.0;
+            }
+            let z = (x - m) / sd;
+            -0.5 * z * z
+        }
+        Dist::Beta(a, b) => {
+            if !inside(0.0, 1.0) {
+                return f64::NEG_INFINITY;
+            }
+            let term = |e: f64, v: f64| if e == 0.0 { 0.0 } else { e * v.ln() };
+            term(a - 1.0, x) + term(b - 1.0, 1.0 - x)
+        }
+        Dist::Triangular(lo, mode, hi) => {
+            if !inside(lo, hi) {
+                return f64::NEG_INFINITY;
+            }
+            if hi == lo {
+                return 0.0;
+            }
+            let p = if x < mode {
+                2.0 * (x - lo) / ((hi - lo) * (mode - lo))
+            } else if x > mode {
+                2.0 * (hi - x) / ((hi - lo) * (hi - mode))
+            } else {
+                2.0 / (hi - lo)
+            };
+            p.ln()
+        }
+        Dist::LogNormal(mu, s) => {
+            if x <= 0.0 {
+                return f64::NEG_INFINITY;
+            }
+            if s == 0.0 {
+                return if x == mu.exp() {
+                    0.0
+                } else {
+                    f64::NEG_INFINITY
+                };
+            }
+            let z = (x.ln() - mu) / s;
+            -x.ln() - 0.5 * z * z
+        }
+        Dist::Choice(ref v) => {
+            let c = v.iter().filter(|y| **y == x).count();
+            if c == 0 {
+                f64::NEG_INFINITY
+            } else {
+                (c as f64).ln()
+            }
+        }
+    }
+}
+
+/// The normalised prior density of `x` (for charts): [`log_prior`] with its constant.
+pub fn prior_pdf(d: &Dist, x: f64) -> f64 {
+    let lp = log_prior(d, x);
+    if lp == f64::NEG_INFINITY {
+        return 0.0;
+    }
+    let sqrt_2pi = (2.0 * std::f64::consts::PI).sqrt();
+    match *d {
+        Dist::Uniform(lo, hi) => 1.0 / (hi - lo),
+        Dist::Normal(_, sd) => lp.exp() / (sd * sqrt_2pi),
+        Dist::TruncNormal(m, sd, lo, hi) => {
+            let mass = norm_cdf((hi - m) / sd) - norm_cdf((lo - m) / sd);
+            lp.exp() / (sd * sqrt_2pi * mass.max(1e-300))
+        }
+        Dist::Beta(a, b) => {
+            use super::dist::ln_gamma;
+            (lp + ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b)).exp()
+        }
+        Dist::Triangular(..) => lp.exp(),
+        Dist::LogNormal(_, s) => lp.exp() / (s * sqrt_2pi),
+        Dist::Choice(ref v) => lp.exp() / v.len() as f64,
+    }
+}
+
+/// How the kernel treats each parameter.
+#[derive(Debug, Clone)]
+enum Coord {
+    /// Index into the continuous vector.
+    Continuous(usize),
+    /// A `Choice`: its distinct values.
+    Discrete(Vec<f64>),
+    Fixed,
+}
+
+/// The perturbation kernel of one generation: Gaussian with covariance `2 Cov_w` (lower Cholesky
+/// factor `chol`) over the continuous coordinates, [`DISCRETE_MOVE`] over the discrete ones.
+#[derive(Debug, Clone)]
+pub struct Kernel {
+    coords: Vec<Coord>,
+    dim: usize,
+    /// Row-major lower-triangular `dim × dim`.
+    chol: Vec<f64>,
+}
+
+impl Kernel {
+    /// The kernel for perturbing `theta` (weights `w`): `2 ×` their weighted covariance.
+    pub fn new(priors: &[Prior], theta: &[Vec<f64>], w: &[f64]) -> Kernel {
+        let mut dim = 0;
+        let coords: Vec<Coord> = priors
+            .iter()
+            .map(|p| match &p.dist {
+                d if is_point(d) => Coord::Fixed,
+                Dist::Choice(v) => {
+                    let c: Vec<f64> = choices(v).into_iter().map(|(x, _)| x).collect();
+                    if c.len() < 2 {
+                        Coord::Fixed
+                    } else {
+                        Coord::Discrete(c)
+                    }
+                }
+                _ => {
+                    dim += 1;
+                    Coord::Continuous(dim - 1)
+                }
+            })
+            .collect();
+        let cols: Vec<usize> = coords
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| matches!(c, Coord::Continuous(_)).then_some(i))
+            .collect();
+        let sw: f64 = w.iter().sum();
+        let mean: Vec<f64> = cols
+            .iter()
+            .map(|&c| theta.iter().zip(w).map(|(t, w)| w * t[c]).sum::<f64>() / sw)
+            .collect();
+        let mut cov = vec![0.0; dim * dim];
+        for (t, wi) in theta.iter().zip(w) {
+            for a in 0..dim {
+                let da = t[cols[a]] - mean[a];
+                for b in 0..=a {
+                    cov[a * dim + b] += wi * da * (t[cols[b]] - mean[b]);
+                }
+            }
+        }
+        for a in 0..dim {
+            for b in 0..=a {
+                let v = 2.0 * cov[a * dim + b] / sw;
+                cov[a * dim + b] = v;
+                cov[b * dim + a] = v;
+            }
+        }
+        Kernel {
+            coords,
+            dim,
+            chol: cholesky(&cov, dim),
+        }
+    }
+
+    /// Continuous coordinates perturbed jointly.
+    pub fn dim(&self) -> usize {
+        self.dim
+    }
+
+    /// The kernel's covariance (`2 Cov_w`, continuous coordinates, row-major), from its factor.
+    pub fn covariance(&self) -> Vec<f64> {
+        let d = self.dim;
+        let mut c = vec![0.0; d * d];
+        for a in 0..d {
+            for b in 0..d {
+                c[a * d + b] = (0..d)
+                    .map(|k| self.chol[a * d + k] * self.chol[b * d + k])
+                    .sum();
+            }
+        }
+        c
+    }
+
+    /// A perturbation of `from`. Draws `dim` normals and two uniforms per discrete coordinate, always,
+    /// so the stream position does not depend on the values.
+    fn perturb(&self, from: &[f64], rng: &mut rand_chacha::ChaCha8Rng) -> Vec<f64> {
+        let z: Vec<f64> = (0..self.dim).map(|_| std_normal(rng)).collect();
+        let mut out = from.to_vec();
+        for (i, c) in self.coords.iter().enumerate() {
+            match c {
+                Coord::Continuous(a) => {
+                    out[i] += (0..=*a)
+                        .map(|k| self.chol[a * self.dim + k] * z[k])
+                        .sum::<f64>();
+                }
+                Coord::Discrete(vals) => {
+                    let moved = uniform01(rng) < DISCRETE_MOVE;
+                    let other = below(rng, (vals.len() - 1) as u32) as usize;
+                    if moved {
+                        let cur = vals.iter().position(|v| *v == from[i]).unwrap_or(0);
+                        out[i] = vals[if other >= cur { other + 1 } else { other }];
+                    }
+                }
+                Coord::Fixed => {}
+            }
+        }
+        out
+    }
+
+    /// `log K(to | from)` up to a constant shared by all pairs.
+    fn log_density(&self, to: &[f64], from: &[f64]) -> f64 {
+        let mut diff = vec![0.0; self.dim];
+        let mut lp = 0.0;
+        for (i, c) in self.coords.iter().enumerate() {
+            match c {
+                Coord::Continuous(a) => diff[*a] = to[i] - from[i],
+                Coord::Discrete(vals) => {
+                    lp += if to[i] == from[i] {
+                        (1.0 - DISCRETE_MOVE).ln()
+                    } else {
+                        (DISCRETE_MOVE / (vals.len() - 1) as f64).ln()
+                    };
+                }
+                Coord::Fixed => {}
+            }
+        }
+        // Forward substitution: y = L⁻¹ diff.
+        let d = self.dim;
+        let mut y = vec![0.0; d];
+        for a in 0..d {
+            let s: f64 = (0..a).map(|k| self.chol[a * d + k] * y[k]).sum();
+            y[a] = (diff[a] - s) / self.chol[a * d + a];
+        }
+        lp - 0.5 * y.iter().map(|v| v * v).sum::<f64>()
+    }
+}
+
+/// Lower Cholesky factor of a symmetric positive semi-definite matrix; a pivot that is not positive
+/// (a coordinate without spread, or collinear ones) gets a tiny variance relative to the matrix's
+/// scale, so the kernel stays proper.
+fn cholesky(a: &[f64], n: usize) -> Vec<f64> {
+    let scale = (0..n).map(|i| a[i * n + i].abs()).fold(0.0, f64::max);
+    let floor = if scale > 0.0 { scale * 1e-12 } else { 1e-24 };
+    let mut l = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..=i {
+            let s: f64 = (0..j).map(|k| l[i * n + k] * l[j * n + k]).sum();
+            if i == j {
+                let v = a[i * n + i] - s;
+                l[i * n + i] = v.max(floor).sqrt();
+            } else {
+                l[i * n + j] = (a[i * n + j] - s) / l[j * n + j];
+            }
+        }
+    }
+    l
+}
+
+/// `log Σ exp(x)` (stable; `-inf` for no finite term).
+fn log_sum_exp(x: impl Iterator<Item = f64> + Clone) -> f64 {
+    let m = x.clone().fold(f64::NEG_INFINITY, f64::max);
+    if m == f64::NEG_INFINITY {
+        return m;
+    }
+    m + x.map(|v| (v - m).exp()).sum::<f64>().ln()
+}
+
+/// Sum of the log prior densities of a parameter vector.
+pub fn log_prior_vec(priors: &[Prior], theta: &[f64]) -> f64 {
+    priors
+        .iter()
+        .zip(theta)
+        .map(|(p, x)| log_prior(&p.dist, *x))
+        .sum()
+}
+
+/// The index `j` with `cum[j-1] ≤ u·total < cum[j]` (weighted choice by a cumulative table).
+pub fn pick(cum: &[f64], u: f64) -> usize {
+    let total = cum.last().copied().unwrap_or(0.0);
+    let x = u * total;
+    cum.partition_point(|c| *c <= x)
+        .min(cum.len().saturating_sub(1))
+}
+
+/// Cumulative sums.
+pub fn cumulative(w: &[f64]) -> Vec<f64> {
+    let mut s = 0.0;
+    w.iter()
+        .map(|x| {
+            s += x;
+            s
+        })
+        .collect()
+}
+
+/// One attempt's result.
+enum Attempt {
+    /// The proposal fell outside the prior's support: nothing simulated.
+    Outside,
+    Simulated(Vec<f64>, Evaluation),
+    Failed(String),
+    /// The stop flag was raised before it started: not run (the generation is dropped).
+    Stopped,
+}
+
+fn guarded<F>(simulate: &F, theta: &[f64], streams: &Streams) -> Result<Evaluation, String>
+where
+    F: Fn(&[f64], &Streams) -> Result<Evaluation, String> + Sync,
+{
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| simulate(theta, streams))) {
+        Ok(r) => r,
+        Err(p) => Err(format!(
+            "panicked: {}",
+            p.downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown panic".into())
+        )),
+    }
+}
+
+/// Runs ABC-SMC: `simulate(θ, streams)` simulates the parameter vector `θ` (in the order of `priors`)
+/// with the attempt's streams and returns its distance; attempts and weights are computed on `pool`.
+/// Returns the completed generations (the last one is the posterior) and why it stopped.
+pub fn run<F>(
+    priors: &[Prior],
+    settings: &Settings,
+    pool: &rayon::ThreadPool,
+    simulate: &F,
+    stop: &AtomicBool,
+    progress: &mut dyn FnMut(Progress),
+) -> (Vec<Generation>, End)
+where
+    F: Fn(&[f64], &Streams) -> Result<Evaluation, String> + Sync,
+{
+    let n = settings.particles.max(1);
+    let max_sims: u64 = if settings.min_acceptance > 0.0 {
+        (n as f64 / settings.min_acceptance).ceil() as u64
+    } else {
+        u64::MAX
+    };
+    let max_proposals = (n as u64).saturating_mul(MAX_PROPOSALS_PER_PARTICLE);
+    let mut done: Vec<Generation> = Vec::new();
+    for g in 0..settings.generations.max(1) {
+        let (tolerance, kernel) = match done.last() {
+            None => (f64::INFINITY, None),
+            Some(prev) => {
+                let eps = next_tolerance(&prev.distances, &prev.weights, settings.ess_fraction);
+                if g >= 2 && eps >= prev.tolerance {
+                    return (done, End::Converged);
+                }
+                (eps, Some(Kernel::new(priors, &prev.theta, &prev.weights)))
+            }
+        };
+        let prev = done.last();
+        let cum = prev.map(|p| cumulative(&p.weights)).unwrap_or_default();
+        let attempt = |k: u64| -> Attempt {
+            // Ctrl-C ends a block within one simulation, not after the whole block.
+            if stop.load(Ordering::SeqCst) {
+                return Attempt::Stopped;
+            }
+            let streams = Streams::new(settings.seed, stream_run(g, k));
+            let theta: Vec<f64> = match (prev, &kernel) {
+                (Some(p), Some(kern)) => {
+                    let mut rng = streams.get("abc/propose");
+                    let j = pick(&cum, uniform01(&mut rng));
+                    let t = kern.perturb(&p.theta[j], &mut rng);
+                    if log_prior_vec(priors, &t) == f64::NEG_INFINITY {
+                        return Attempt::Outside;
+                    }
+                    t
+                }
+                _ => priors
+                    .iter()
+                    .map(|p| {
+                        p.dist
+                            .sample(&mut streams.get(&format!("param/{}", p.name)))
+                    })
+                    .collect(),
+            };
+            match guarded(simulate, &theta, &streams) {
+                Ok(mut e) => {
+                    if e.distance.is_nan() {
+                        e.distance = f64::INFINITY;
+                    }
+                    Attempt::Simulated(theta, e)
+                }
+                Err(m) => Attempt::Failed(m),
+            }
+        };
+
+        let mut theta = Vec::with_capacity(n);
+        let mut distances = Vec::with_capacity(n);
+        let mut values = Vec::with_capacity(n);
+        let (mut proposals, mut sims, mut sims_run) = (0u64, 0u64, 0u64);
+        let mut next: u64 = 0;
+        let prev_rate = prev.map_or(1.0, |p| p.acceptance_rate());
+        'attempts: while theta.len() < n {
+            if stop.load(Ordering::SeqCst) {
+                return (done, End::Interrupted { generation: g });
+            }
+            // Block size from counts known so far (never from the thread count).
+            let remaining = (n - theta.len()) as f64;
+            let rate = if sims >= 200 {
+                (theta.len() as f64 / sims as f64).max(1e-6)
+            } else {
+                (0.5 * prev_rate).max(1e-6)
+            };
+            let block = if g == 0 {
+                n.min(MAX_BLOCK)
+            } else {
+                ((remaining / rate).ceil() as usize).clamp(MIN_BLOCK, MAX_BLOCK)
+            };
+            let results: Vec<Attempt> = pool.install(|| {
+                (next..next + block as u64)
+                    .into_par_iter()
+                    .map(attempt)
+                    .collect()
+            });
+            for (i, r) in results.into_iter().enumerate() {
+                let k = next + i as u64;
+                match r {
+                    Attempt::Stopped => return (done, End::Interrupted { generation: g }),
+                    Attempt::Failed(message) => {
+                        return (
+                            done,
+                            End::Failed {
+                                generation: g,
+                                attempt: k,
+                                message,
+                            },
+                        );
+                    }
+                    Attempt::Outside => {
+                        if theta.len() < n {
+                            proposals += 1;
+                        }
+                    }
+                    Attempt::Simulated(t, e) => {
+                        sims_run += 1;
+                        if theta.len() < n {
+                            proposals += 1;
+                            sims += 1;
+                            if e.distance <= tolerance {
+                                theta.push(t);
+                                distances.push(e.distance);
+                                values.push(e.values);
+                            }
+                        }
+                    }
+                }
+                if theta.len() < n && (sims >= max_sims || proposals >= max_proposals) {
+                    progress(Progress::Block {
+                        generation: g,
+                        tolerance,
+                        accepted: theta.len(),
+                        simulations: sims,
+                    });
+                    return (
+                        done,
+                        End::MinAcceptance {
+                            generation: g,
+                            accepted: theta.len(),
+                        },
+                    );
+                }
+            }
+            next += block as u64;
+            progress(Progress::Block {
+                generation: g,
+                tolerance,
+                accepted: theta.len(),
+                simulations: sims,
+            });
+            if theta.len() >= n {
+                break 'attempts;
+            }
+        }
+        let weights = match (prev, &kernel) {
+            (Some(p), Some(kern)) => pool.install(|| importance_weights(priors, kern, &theta, p)),
+            _ => vec![1.0 / n as f64; n],
+        };
+        let generation = Generation {
+            index: g,
+            tolerance,
+            ess: ess(&weights),
+            theta,
+            weights,
+            distances,
+            values,
+            proposals,
+            simulations: sims,
+            simulations_run: sims_run,
+        };
+        progress(Progress::Generation(&generation));
+        done.push(generation);
+    }
+    (done, End::Generations)
+}
+
+/// Beaumont et al. (2009) weights of the accepted `theta` given the previous generation, normalised:
+/// `w_i ∝ π(θ_i) / Σ_j w_j K(θ_i | θ_j)`, in log space.
+pub fn importance_weights(
+    priors: &[Prior],
+    kernel: &Kernel,
+    theta: &[Vec<f64>],
+    prev: &Generation,
+) -> Vec<f64> {
+    let logw: Vec<f64> = theta
+        .par_iter()
+        .map(|t| {
+            let denom = log_sum_exp(
+                prev.theta
+                    .iter()
+                    .zip(&prev.weights)
+                    .map(|(tj, wj)| wj.ln() + kernel.log_density(t, tj)),
+            );
+            log_prior_vec(priors, t) - denom
+        })
+        .collect();
+    normalise_log(&logw)
+}
+
+/// `exp(l_i − max l)`, normalised to sum 1.
+fn normalise_log(l: &[f64]) -> Vec<f64> {
+    let m = l.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let w: Vec<f64> = l.iter().map(|x| (x - m).exp()).collect();
+    let s: f64 = w.iter().sum();
+    w.iter().map(|x| x / s).collect()
+}
+
+/// Weighted mean and sd of column `c`.
+pub fn weighted_mean_sd(theta: &[Vec<f64>], w: &[f64], c: usize) -> (f64, f64) {
+    let sw: f64 = w.iter().sum();
+    let m = theta.iter().zip(w).map(|(t, w)| w * t[c]).sum::<f64>() / sw;
+    let v = theta
+        .iter()
+        .zip(w)
+        .map(|(t, w)| w * (t[c] - m) * (t[c] - m))
+        .sum::<f64>()
+        / sw;
+    (m, v.max(0.0).sqrt())
+}
+
+/// Weighted quantile `q` of `x` (the smallest value whose cumulative weight reaches `q`).
+pub fn weighted_quantile(x: &[f64], w: &[f64], q: f64) -> f64 {
+    let mut ix: Vec<usize> = (0..x.len()).collect();
+    ix.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    let total: f64 = w.iter().sum();
+    let mut s = 0.0;
+    for &i in &ix {
+        s += w[i];
+        if s >= q * total * (1.0 - 1e-12) {
+            return x[i];
+        }
+    }
+    ix.last().map_or(f64::NAN, |&i| x[i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_stop() -> AtomicBool {
+        AtomicBool::new(false)
+    }
+
+    fn pool(threads: usize) -> rayon::ThreadPool {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn ess_and_tolerance_by_hand() {
+        // ESS of (1, 1, 2): (1+1+2)² / (1+1+4) = 16/6.
+        assert!((ess(&[1.0, 1.0, 2.0]) - 16.0 / 6.0).abs() < 1e-12);
+        // Equal weights: the alpha-quantile. Distances 5, 1, 4, 2, 3 with alpha 0.4: the two smallest
+        // (1, 2) have ESS 2 = 0.4 · 5, so epsilon = 2.
+        let w = [0.2; 5];
+        assert_eq!(next_tolerance(&[5.0, 1.0, 4.0, 2.0, 3.0], &w, 0.4), 2.0);
+        // Unequal weights: d = 1, 2, 3 with w = 0.7, 0.2, 0.1. ESS = 1/(0.49+0.04+0.01) = 1.852; half
+        // is 0.926. Prefix {1}: ESS 1 ≥ 0.926, so epsilon = 1.
+        assert_eq!(next_tolerance(&[1.0, 2.0, 3.0], &[0.7, 0.2, 0.1], 0.5), 1.0);
+        // With alpha 0.6 the target is 1.111: prefix {1, 2}: 0.81/0.53 = 1.528 ≥ 1.111, epsilon = 2.
+        assert_eq!(next_tolerance(&[1.0, 2.0, 3.0], &[0.7, 0.2, 0.1], 0.6), 2.0);
+    }
+
+    #[test]
+    fn log_prior_support_and_shape() {
+        assert_eq!(log_prior(&Dist::Uniform(0.0, 1.0), 1.5), f64::NEG_INFINITY);
+        assert_eq!(log_prior(&Dist::Uniform(0.0, 1.0), 0.5), 0.0);
+        let n = Dist::Normal(1.0, 2.0);
+        // (3 - 1)/2 = 1 sd: -0.5.
+        assert!((log_prior(&n, 3.0) + 0.5).abs() < 1e-15);
+        assert_eq!(
+            log_prior(&Dist::TruncNormal(0.0, 1.0, -1.0, 1.0), 1.1),
+            f64::NEG_INFINITY
+        );
+        // Triangular(0, 1, 4) at 2: 2 (4 - 2) / (4 · 3) = 1/3.
+        let t = log_prior(&Dist::Triangular(0.0, 1.0, 4.0), 2.0);
+        assert!((t - (1.0f64 / 3.0).ln()).abs() < 1e-12);
+        assert_eq!(
+            log_prior(&Dist::Choice(vec![1.0, 2.0]), 1.5),
+            f64::NEG_INFINITY
+        );
+        // Beta(2, 3) at 0.5: ln(0.5) + 2 ln(0.5).
+        let b = log_prior(&Dist::Beta(2.0, 3.0), 0.5);
+        assert!((b - 3.0 * 0.5f64.ln()).abs() < 1e-12);
+        // The normalised pdf of Beta(2, 3) at 0.5: 12 · 0.5 · 0.25 = 1.5.
+        assert!((prior_pdf(&Dist::Beta(2.0, 3.0), 0.5) - 1.5).abs() < 1e-9);
+        assert!(is_point(&Dist::Uniform(2.0, 2.0)) && is_point(&Dist::Normal(1.0, 0.0)));
+    }
+
+    #[test]
+    fn kernel_covariance_is_twice_the_weighted_covariance() {
+        // Two coordinates: points (0,0) w 0.5, (2,0) w 0.25, (0,4) w 0.25.
+        // Weighted means: x 0.5, y 1. Var x = 0.5·0.25 + 0.25·2.25 + 0.25·0.25 = 0.75;
+        // var y = 0.5·1 + 0.25·1 + 0.25·9 = 3; cov = 0.5·(−0.5)(−1) + 0.25·(1.5)(−1) + 0.25·(−0.5)(3)
+        // = 0.25 − 0.375 − 0.375 = −0.5. Times two: 1.5, 6, −1.
+        let priors = vec![
+            Prior {
+                name: "x".into(),
+                dist: Dist::Uniform(-10.0, 10.0),
+            },
+            Prior {
+                name: "y".into(),
+                dist: Dist::Uniform(-10.0, 10.0),
+            },
+        ];
+        let theta = vec![vec![0.0, 0.0], vec![2.0, 0.0], vec![0.0, 4.0]];
+        let k = Kernel::new(&priors, &theta, &[0.5, 0.25, 0.25]);
+        let c = k.covariance();
+        for (got, want) in c.iter().zip([1.5, -1.0, -1.0, 6.0]) {
+            assert!((got - want).abs() < 1e-12, "{c:?}");
+        }
+    }
+
+    /// The linear-Gaussian case with a known posterior: prior θ ~ N(0, 1), the model's value is θ,
+    /// observed y = 1.2 with Gaussian error sd 0.5 (simulated as the value plus that error, so the
+    /// ABC posterior tends to the exact one as ε → 0). Conjugate posterior: precision 1 + 1/0.25 = 5,
+    /// mean (0/1 + 1.2/0.25)/5 = 0.96, sd sqrt(1/5) = 0.4472.
+    fn linear_gaussian(particles: usize, generations: usize, threads: usize) -> Generation {
+        let priors = vec![Prior {
+            name: "theta".into(),
+            dist: Dist::Normal(0.0, 1.0),
+        }];
+        let sim = |t: &[f64], s: &Streams| -> Result<Evaluation, String> {
+            let y = t[0] + 0.5 * std_normal(&mut s.get("noise"));
+            Ok(Evaluation {
+                distance: ((y - 1.2) / 0.5).abs(),
+                values: vec![t[0]],
+            })
+        };
+        let settings = Settings {
+            particles,
+            generations,
+            min_acceptance: 0.0,
+            ess_fraction: 0.5,
+            seed: 11,
+        };
+        let (gens, end) = run(
+            &priors,
+            &settings,
+            &pool(threads),
+            &sim,
+            &no_stop(),
+            &mut |_| {},
+        );
+        assert_eq!(end, End::Generations);
+        gens.last().cloned().unwrap()
+    }
+
+    #[test]
+    fn conjugate_posterior_recovered() {
+        let g = linear_gaussian(2000, 10, 2);
+        let (m, sd) = weighted_mean_sd(&g.theta, &g.weights, 0);
+        eprintln!(
+            "conjugate: mean {m}, sd {sd}, eps {}, ess {}",
+            g.tolerance, g.ess
+        );
+        // Tolerance: 0.03 on the mean and 5% on the sd. Over seeds 1 to 7 this setting gave means
+        // 0.943–0.971 and sds 0.441–0.459 (spread about 0.009 and 0.006: the Monte Carlo error of
+        // correlated particles with an ESS near 1600); at generation 9 ε ≈ 0.009 σ, so the
+        // tolerance's own inflation of the variance (ε²/3 in σ² units) is negligible.
+        assert!((m - 0.96).abs() < 0.03, "mean {m}");
+        assert!((sd - 0.4472).abs() < 0.05 * 0.4472, "sd {sd}");
+        assert!(g.tolerance < 0.02, "tolerance {}", g.tolerance);
+    }
+
+    #[test]
+    fn deterministic_across_thread_counts() {
+        assert_eq!(linear_gaussian(300, 4, 1), linear_gaussian(300, 4, 2));
+    }
+
+    #[test]
+    fn min_acceptance_drops_the_generation() {
+        let priors = vec![Prior {
+            name: "theta".into(),
+            dist: Dist::Uniform(0.0, 1.0),
+        }];
+        // A noisy distance: once the tolerance is below the noise, acceptance falls with it.
+        let sim = |t: &[f64], s: &Streams| -> Result<Evaluation, String> {
+            Ok(Evaluation {
+                distance: (t[0] - 0.5 + 0.1 * std_normal(&mut s.get("noise"))).abs(),
+                values: vec![],
+            })
+        };
+        let settings = Settings {
+            particles: 100,
+            generations: 50,
+            min_acceptance: 0.2,
+            ess_fraction: 0.5,
+            seed: 3,
+        };
+        let (gens, end) = run(&priors, &settings, &pool(2), &sim, &no_stop(), &mut |_| {});
+        let End::MinAcceptance { generation, .. } = end else {
+            panic!("{end:?}");
+        };
+        assert_eq!(generation, gens.len());
+        assert!(gens.iter().all(|g| g.acceptance_rate() >= 0.2));
+    }
+
+    #[test]
+    fn stop_flag_keeps_finished_generations() {
+        let priors = vec![Prior {
+            name: "theta".into(),
+            dist: Dist::Uniform(0.0, 1.0),
+        }];
+        let stop = AtomicBool::new(false);
+        let sim = |t: &[f64], _: &Streams| -> Result<Evaluation, String> {
+            Ok(Evaluation {
+                distance: t[0],
+                values: vec![],
+            })
+        };
+        let settings = Settings {
+            particles: 50,
+            generations: 10,
+            min_acceptance: 0.0,
+            ess_fraction: 0.5,
+            seed: 3,
+        };
+        let (gens, end) = run(&priors, &settings, &pool(2), &sim, &stop, &mut |p| {
+            if let Progress::Generation(g) = p {
+                if g.index == 1 {
+                    stop.store(true, Ordering::SeqCst);
+                }
+            }
+        });
+        assert_eq!(gens.len(), 2);
+        assert_eq!(end, End::Interrupted { generation: 2 });
+    }
+
+    #[test]
+    fn a_stop_ends_the_block_in_progress_within_a_simulation_per_thread() {
+        // Generation 0 of 10,000 particles; the stop is raised by the 20th simulation. Attempts not
+        // started by then are not run (without the check, the whole block would be).
+        let priors = vec![Prior {
+            name: "theta".into(),
+            dist: Dist::Uniform(0.0, 1.0),
+        }];
+        let stop = AtomicBool::new(false);
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let sim = |t: &[f64], _: &Streams| -> Result<Evaluation, String> {
+            if calls.fetch_add(1, Ordering::SeqCst) == 19 {
+                stop.store(true, Ordering::SeqCst);
+            }
+            Ok(Evaluation {
+                distance: t[0],
+                values: vec![],
+            })
+        };
+        let settings = Settings {
+            particles: 10_000,
+            generations: 3,
+            min_acceptance: 0.0,
+            ess_fraction: 0.5,
+            seed: 3,
+        };
+        let (gens, end) = run(&priors, &settings, &pool(2), &sim, &stop, &mut |_| {});
+        assert!(gens.is_empty());
+        assert_eq!(end, End::Interrupted { generation: 0 });
+        let n = calls.load(Ordering::SeqCst);
+        assert!(n < 100, "{n} simulations after the stop");
+    }
+
+    #[test]
+    fn discrete_kernel_moves_and_weighs() {
+        let priors = vec![Prior {
+            name: "c".into(),
+            dist: Dist::Choice(vec![1.0, 2.0, 3.0]),
+        }];
+        let k = Kernel::new(&priors, &[vec![1.0], vec![2.0]], &[0.5, 0.5]);
+        assert_eq!(k.dim(), 0);
+        let stay = k.log_density(&[2.0], &[2.0]);
+        let go = k.log_density(&[3.0], &[2.0]);
+        assert!((stay - 0.7f64.ln()).abs() < 1e-12 && (go - 0.15f64.ln()).abs() < 1e-12);
+        let mut rng = Streams::new(1, 1).get("x");
+        for _ in 0..100 {
+            let v = k.perturb(&[2.0], &mut rng)[0];
+            assert!([1.0, 2.0, 3.0].contains(&v));
+        }
+    }
+}
