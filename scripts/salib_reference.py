@@ -58,3 +58,24 @@ m = morris.analyze(problem, X, Ym, num_levels=4)
 print("mu", [repr(float(v)) for v in m["mu"]])
 print("mu_star", [repr(float(v)) for v in m["mu_star"]])
 print("sigma", [repr(float(v)) for v in m["sigma"]])
+
+# PAWN (given data, SALib's pawn.analyze with S = 10) for src/experiments/pawn.rs: 500 LCG points in
+# [0, 1]^3 (seed 2024) through the Ishigami function (a = 7, b = 0.1) on [-pi, pi]^3.
+from SALib.analyze import pawn
+
+def ishigami(u):
+    x = [-np.pi + 2 * np.pi * v for v in u]
+    return np.sin(x[0]) + 7 * np.sin(x[1]) ** 2 + 0.1 * x[2] ** 4 * np.sin(x[0])
+
+st = 2024
+Xp = []
+for j in range(500):
+    r = []
+    for i in range(3):
+        st, u = lcg(st); r.append(u)
+    Xp.append(r)
+Xp = np.array(Xp)
+Yp = np.array([ishigami(r) for r in Xp])
+pr = pawn.analyze(problem, Xp, Yp, S=10)
+for i in range(3):
+    print("PAWN", [repr(float(pr[k][i])) for k in ["minimum", "mean", "median", "maximum"]])

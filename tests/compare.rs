@@ -133,7 +133,8 @@ fn a_scenario_against_itself_differs_by_exactly_zero() {
     assert!(!html.contains("<script"));
     // The same scenario on the same streams: the same series, row for row.
     let a = series_of(&out, "tiny");
-    assert_eq!(a.len(), 12 * 7, "12 series x 7 ticks");
+    // 12 series, plus budget_use and action_pays for each of the two actors.
+    assert_eq!(a.len(), 16 * 7, "16 series x 7 ticks");
     assert_eq!(a, series_of(&out, "tiny_2"));
     let m = manifest(&out);
     assert_eq!(m["status"], "complete");
@@ -281,7 +282,7 @@ fn sigint_leaves_a_partial_comparison_with_consistent_files() {
         assert!((k - k.round()).abs() < 1e-6, "a share of {done} runs: {p}");
     }
     for s in ["tiny_quiet_power", "tiny_loud_power"] {
-        assert_eq!(series_of(&out, s).len(), 12 * 7, "{s}");
+        assert_eq!(series_of(&out, s).len(), 16 * 7, "{s}");
     }
     assert!(out.join("report.html").is_file());
     let leftovers: Vec<String> = tree(&out)

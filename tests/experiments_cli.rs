@@ -221,7 +221,7 @@ fn sensitivity_writes_design_outputs_and_indices() {
     assert!(k >= 2);
     let s = rows(&out.join("samples.csv"));
     assert_eq!(s.len(), 1 + 4 * (k + 2));
-    assert_eq!(s[0].len(), 3 + k + outcomes);
+    assert_eq!(s[0].len(), 4 + k + outcomes);
     let idx = rows(&out.join("sensitivity.csv"));
     assert_eq!(
         idx[0],
@@ -233,7 +233,9 @@ fn sensitivity_writes_design_outputs_and_indices() {
             "S1_high",
             "ST",
             "ST_low",
-            "ST_high"
+            "ST_high",
+            "resolved",
+            "note"
         ]
     );
     assert_eq!(idx.len(), 1 + k * outcomes);

@@ -143,7 +143,8 @@ fn run_writes_every_documented_file_and_column() {
     );
     let series = m["series"].as_array().unwrap().len();
     assert_eq!(rows.len(), series * 7);
-    assert_eq!(&rows[0][1], "2026-01");
+    // Tick 0 (the initial state) is dated the month before the start (docs/model.md 3.2).
+    assert_eq!(&rows[0][1], "2025-12");
 
     let (h, _) = csv_rows(&out.join("events.csv"));
     assert_eq!(

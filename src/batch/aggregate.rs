@@ -17,16 +17,17 @@ pub const QUANTILES: [(&str, f64); 5] = [
     ("p95", 0.95),
 ];
 
-/// Relative accuracy of the quantile sketches of series and numeric outcomes: 1% (a quantile is
-/// reported within 1% of a value of that rank). Coarser than the sketch's own default to halve the
-/// aggregate state, which then stays small however many runs a batch has.
-pub const SKETCH_ALPHA: f64 = 0.01;
+/// Relative accuracy of the quantile sketches of series and numeric outcomes with more than
+/// `stats::EXACT_DISTINCT` distinct values (fewer are exact): 0.1% (a quantile is reported within
+/// 0.1% of the value of that rank, so within 0.001 for a quantity in [0, 1]; fine enough that fan
+/// charts show no steps). See `stats::quantiles` for the rule.
+pub const SKETCH_ALPHA: f64 = 0.001;
 
-/// A numeric quantity across runs: exact moments, a quantile sketch, exact min/max and missing count.
+/// A numeric quantity across runs: exact moments, quantiles, exact min/max and missing count.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Cell {
     pub moments: stats::Moments,
-    pub sketch: stats::Sketch,
+    pub sketch: stats::Quantiles,
     /// Runs where the value was missing (not happened, or non-finite).
     pub missing: u64,
     pub min: Option<f64>,
@@ -37,7 +38,7 @@ impl Default for Cell {
     fn default() -> Self {
         Cell {
             moments: stats::Moments::default(),
-            sketch: stats::Sketch::with_alpha(SKETCH_ALPHA),
+            sketch: stats::Quantiles::with_alpha(SKETCH_ALPHA),
             missing: 0,
             min: None,
             max: None,
@@ -86,8 +87,8 @@ impl Cell {
         (self.moments.n > 0).then(|| self.moments.sd())
     }
 
-    /// Quantile `q` from the sketch, clamped into the exact [min, max] (so a constant series reports its
-    /// value exactly).
+    /// Quantile `q` (`stats::Quantiles`: exact for few distinct values, else within `SKETCH_ALPHA`),
+    /// clamped into the exact [min, max].
     pub fn quantile(&self, q: f64) -> Option<f64> {
         let v = self.sketch.quantile(q)?;
         Some(v.clamp(self.min?, self.max?))
@@ -151,16 +152,30 @@ pub struct Aggregates {
     pub classes: Vec<u64>,
     /// Runs that matched no class.
     pub unclassified: u64,
+    /// Joint counts: for every pair `i < j` of the binary items (the binary outcomes in order, then
+    /// the outcome classes), the runs in which both were true, in row-major upper-triangle order
+    /// ([`pair_index`]). With the items' own counts these give every joint and conditional
+    /// probability exactly (summary.json `joint`).
+    #[serde(default)]
+    pub pairs: Vec<u64>,
+}
+
+/// Position of the pair `(i, j)`, `i < j < m`, in [`Aggregates::pairs`] over `m` items.
+pub fn pair_index(i: usize, j: usize, m: usize) -> usize {
+    debug_assert!(i < j && j < m);
+    i * (2 * m - i - 1) / 2 + (j - i - 1)
 }
 
 impl Aggregates {
     /// Empty aggregates starting at run `first_run`; `binary[i]` says whether outcome i is binary.
     pub fn new(first_run: u64, ticks: u32, keys: usize, binary: &[bool], classes: usize) -> Self {
+        let items = binary.iter().filter(|&&b| b).count() + classes;
         Aggregates {
             first_run,
             end_run: first_run,
             ticks,
             keys,
+            pairs: vec![0; items * items.saturating_sub(1) / 2],
             series: vec![Cell::default(); ticks as usize * keys],
             outcomes: binary
                 .iter()
@@ -224,12 +239,39 @@ impl Aggregates {
         for (agg, v) in self.outcomes.iter_mut().zip(&out.outcomes) {
             agg.add(v);
         }
+        self.fold_pairs(out);
         match out.class {
             Some(c) => self.classes[c] += 1,
             None => self.unclassified += 1,
         }
         self.end_run += 1;
         Ok(())
+    }
+
+    /// The binary items of a run (binary outcomes, then one per class) and their joint counts.
+    fn fold_pairs(&mut self, out: &RunOutput) {
+        let mut hits: Vec<bool> = self
+            .outcomes
+            .iter()
+            .zip(&out.outcomes)
+            .filter(|(a, _)| matches!(a, OutcomeAgg::Binary(_)))
+            .map(|(_, v)| match *v {
+                OutcomeValue::Bool(x) => x,
+                OutcomeValue::Num(x) => x.is_some_and(|x| x != 0.0),
+            })
+            .collect();
+        hits.extend((0..self.classes.len()).map(|c| out.class == Some(c)));
+        let m = hits.len();
+        for i in 0..m {
+            if !hits[i] {
+                continue;
+            }
+            for (j, &hit) in hits.iter().enumerate().skip(i + 1) {
+                if hit {
+                    self.pairs[pair_index(i, j, m)] += 1;
+                }
+            }
+        }
     }
 
     /// Appends `next`, which must cover the runs right after these (`next.first_run == self.end_run`).
@@ -250,7 +292,8 @@ impl Aggregates {
             self.keys,
             self.outcomes.len(),
             self.classes.len(),
-        ) {
+        ) || next.pairs.len() != self.pairs.len()
+        {
             return Err("aggregates have different shapes".into());
         }
         for (a, b) in self.series.iter_mut().zip(&next.series) {
@@ -260,6 +303,9 @@ impl Aggregates {
             a.merge(b)?;
         }
         for (a, b) in self.classes.iter_mut().zip(&next.classes) {
+            *a += b;
+        }
+        for (a, b) in self.pairs.iter_mut().zip(&next.pairs) {
             *a += b;
         }
         self.unclassified += next.unclassified;

@@ -25,15 +25,17 @@ pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
             actors.push(a.to_string());
         }
     }
+    let names = data.names();
     let mut rows: Vec<Row> = Vec::new();
     for a in &actors {
         for s in &series {
             let (sa, act) = s.entity.split_once('/').unwrap_or((&s.entity, ""));
             if sa == a {
+                let actor = names.of("actor", sa);
                 rows.push(Row {
-                    actor: humanise(sa),
+                    first_of_actor: rows.last().is_none_or(|r: &Row| r.actor != actor),
+                    actor,
                     action: humanise(act).to_lowercase(),
-                    first_of_actor: rows.last().is_none_or(|r: &Row| r.actor != humanise(sa)),
                     cells: s.points.iter().map(|p| (p.tick, p.mean.max(0.0))).collect(),
                 });
             }
@@ -52,7 +54,9 @@ pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
     let name = data.scenario_name();
     let pages = rows.len().div_ceil(PER_PAGE);
     let mut out = Vec::new();
-    for (i, page) in rows.chunks(PER_PAGE).enumerate() {
+    // Pages of equal size (27 rows: 14 and 13, not 22 and 5 stretched to the chart's height).
+    let per_page = rows.len().div_ceil(pages.max(1)).max(1);
+    for (i, page) in rows.chunks(per_page).enumerate() {
         let mut page = page.to_vec();
         if let Some(first) = page.first_mut() {
             first.first_of_actor = true;
@@ -74,7 +78,7 @@ pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
             footer: data.footer(),
             max_tick,
             vmax,
-            start: data.manifest.scenario.start.clone(),
+            start: data.date_of_tick(0),
             dates: (0..=max_tick as i64)
                 .map(|t| data.date_of_tick(t))
                 .collect(),
@@ -132,13 +136,14 @@ impl Draw for Heat {
         let labels: Vec<String> = self
             .rows
             .iter()
+            // Every row names its actor: a reader scanning one row needs no row above it.
             .map(|r| {
-                let s = if r.first_of_actor {
-                    format!("{} · {}", r.actor, r.action)
-                } else {
-                    r.action.clone()
-                };
-                fit(root, &s, &lstyle, label_w - 14)
+                fit(
+                    root,
+                    &format!("{} · {}", r.actor, r.action),
+                    &lstyle,
+                    label_w - 14,
+                )
             })
             .collect();
         let mut chart = ChartBuilder::on(&body)
@@ -177,7 +182,7 @@ impl Draw for Heat {
             .axis_style(C_GREY.stroke_width(1))
             .draw()
             .d()?;
-        let vmax = if self.vmax > 0.0 { self.vmax } else { 1.0 };
+        let (vmax, ticks) = nice_scale(self.vmax, 4);
         for (k, r) in self.rows.iter().enumerate() {
             let y = (n - 1 - k) as f64;
             chart
@@ -235,23 +240,15 @@ impl Draw for Heat {
         ))
         .d()?;
         let cs = text(LABEL_SIZE - 2.0);
-        put(
-            root,
-            &num(vmax),
-            (bx1 + 6, by0),
-            &cs,
-            HPos::Left,
-            VPos::Center,
-        )?;
-        put(
-            root,
-            &num(vmax / 2.0),
-            (bx1 + 6, (by0 + by1) / 2),
-            &cs,
-            HPos::Left,
-            VPos::Center,
-        )?;
-        put(root, "0", (bx1 + 6, by1), &cs, HPos::Left, VPos::Center)?;
+        for t in &ticks {
+            let y = by1 - ((by1 - by0) as f64 * t / vmax).round() as i32;
+            root.draw(&PathElement::new(
+                vec![(bx1, y), (bx1 + 4, y)],
+                C_GREY.stroke_width(1),
+            ))
+            .d()?;
+            put(root, &num(*t), (bx1 + 7, y), &cs, HPos::Left, VPos::Center)?;
+        }
         put(
             root,
             "per month",

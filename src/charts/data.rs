@@ -40,6 +40,20 @@ pub struct Manifest {
     pub outcomes: Vec<OutcomeInfo>,
     pub outcome_classes: Vec<ClassInfo>,
     pub error: Option<String>,
+    /// Display names, `kind:id` → name (absent in older folders).
+    pub labels: std::collections::BTreeMap<String, String>,
+    /// The series written per run to runs_series.csv.
+    pub per_run_series: Vec<SeriesKeyInfo>,
+    /// The binary outcome chosen to split the per-run fan charts (`run --split-by`).
+    pub split_by: Option<String>,
+}
+
+/// A series key of the manifest (`indicator`, `entity`).
+#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[serde(default)]
+pub struct SeriesKeyInfo {
+    pub indicator: String,
+    pub entity: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -157,6 +171,20 @@ pub struct Summary {
     pub seed: Option<u64>,
     pub outcomes: Vec<SummaryOutcome>,
     pub classes: Vec<SummaryOutcome>,
+    /// Joint counts of pairs of binary outcomes and classes (`class:<id>`).
+    pub joint: Vec<Joint>,
+}
+
+/// One entry of summary.json's `joint`.
+#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[serde(default)]
+pub struct Joint {
+    pub a: String,
+    pub b: String,
+    pub a_count: u64,
+    pub b_count: u64,
+    pub both: u64,
+    pub n: u64,
 }
 
 /// One entry of summary.json's `outcomes` or `classes` (fields depend on the type; all optional).
@@ -175,6 +203,7 @@ pub struct SummaryOutcome {
     pub ci_low: Option<f64>,
     pub ci_high: Option<f64>,
     pub words: Option<String>,
+    pub interval_words: Option<String>,
     pub mean: Option<f64>,
     pub sd: Option<f64>,
     pub min: Option<f64>,
@@ -197,6 +226,8 @@ pub struct Probability {
     pub lo: f64,
     pub hi: f64,
     pub words: String,
+    /// The ICD 203 terms the interval covers (`"likely to very likely"` when it spans two).
+    pub span: String,
 }
 
 impl OutputData {
@@ -249,6 +280,11 @@ impl OutputData {
             series,
             summary,
         })
+    }
+
+    /// The display names of the folder's entities.
+    pub fn names(&self) -> super::names::Names<'_> {
+        super::names::Names(&self.manifest.labels)
     }
 
     /// Scenario name for titles (the folder name when the manifest has none).
@@ -332,6 +368,7 @@ impl OutputData {
                 lo,
                 hi,
                 words: s.words.clone().unwrap_or_else(|| icd203_words(p).into()),
+                span: crate::stats::icd203_span(lo, hi),
             });
         }
         let col = self.runs.column(&o.id)?;
@@ -350,6 +387,7 @@ impl OutputData {
             lo,
             hi,
             words: icd203_words(p).into(),
+            span: crate::stats::icd203_span(lo, hi),
         })
     }
 
@@ -388,6 +426,7 @@ impl OutputData {
                 words: from_summary
                     .and_then(|s| s.words.clone())
                     .unwrap_or_else(|| icd203_words(p).into()),
+                span: crate::stats::icd203_span(lo, hi),
             });
         }
         let total: u64 = out.iter().map(|p| p.count).sum();
@@ -403,6 +442,7 @@ impl OutputData {
                 lo,
                 hi,
                 words: icd203_words(p).into(),
+                span: crate::stats::icd203_span(lo, hi),
             });
         }
         out
@@ -430,9 +470,11 @@ impl OutputData {
         self.series.iter().filter(move |s| s.indicator == indicator)
     }
 
-    /// `YYYY-MM` of a tick, from the scenario start (tick 0 = the start month).
+    /// `YYYY-MM` of a tick: the month whose end it records (tick 1 = the start month, tick 0 = the
+    /// month before, its end being the initial state), as series.csv, events.csv and trace date it
+    /// (`scenario::schema::tick_month`).
     pub fn date_of_tick(&self, tick: i64) -> String {
-        date_add(&self.manifest.scenario.start, tick).unwrap_or_else(|| format!("month {tick}"))
+        date_add(&self.manifest.scenario.start, tick - 1).unwrap_or_else(|| format!("month {tick}"))
     }
 }
 

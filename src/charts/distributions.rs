@@ -35,7 +35,14 @@ pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
             .iter()
             .map(|o| {
                 let (vals, missing) = data.numeric(&o.id);
+                // The median and mean of summary.json: the numbers of the report's table.
+                let sm = data.numeric_summary(&o.id);
+                let s = sorted(&vals);
+                let median = sm.and_then(|x| x.p50).or_else(|| quantile_sorted(&s, 0.5));
+                let avg = sm.and_then(|x| x.mean).or_else(|| mean(&s));
                 Panel {
+                    median,
+                    mean: avg,
                     title: o.title().to_string(),
                     units: o.units.clone(),
                     missing_reason: missing_reason(o),
@@ -71,6 +78,8 @@ fn missing_reason(o: &OutcomeInfo) -> &'static str {
 }
 
 struct Panel {
+    median: Option<f64>,
+    mean: Option<f64>,
     title: String,
     units: String,
     missing_reason: &'static str,
@@ -126,12 +135,11 @@ fn draw_panel<DB: DrawingBackend>(
         HPos::Left,
         VPos::Top,
     )?;
-    let s = sorted(&p.vals);
     let note = if p.vals.is_empty() {
         String::new()
     } else {
-        let med = quantile_sorted(&s, 0.5).unwrap_or(f64::NAN);
-        let avg = mean(&s).unwrap_or(f64::NAN);
+        let med = p.median.unwrap_or(f64::NAN);
+        let avg = p.mean.unwrap_or(f64::NAN);
         let mut t = format!("median {} · mean {}", num(med), num(avg));
         if p.missing > 0 {
             t.push_str(&format!(
@@ -230,8 +238,8 @@ fn draw_panel<DB: DrawingBackend>(
             Rectangle::new([(l, 0.0), (l + bw, c as f64)], WHITE.stroke_width(1))
         }))
         .d()?;
-    let med = quantile_sorted(&s, 0.5).unwrap_or(x0);
-    let avg = mean(&s).unwrap_or(x0);
+    let med = p.median.unwrap_or(x0);
+    let avg = p.mean.unwrap_or(x0);
     chart
         .draw_series(std::iter::once(PathElement::new(
             vec![(med, 0.0), (med, ymax)],

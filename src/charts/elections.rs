@@ -1,10 +1,11 @@
-//! Chart 4: elections. One chart per election (found through the manifest's VoteShare and
+//! Chart 4: elections. One chart per election (the `vote_share` and `election_won` series the model
+//! records for every party of every election; in older folders the manifest's VoteShare and
 //! ElectionWinner outcomes): on the left the distribution of each party's vote share across runs as
 //! a box plot (box: middle 50%, line: median, whiskers: 5th–95th percentile); on the right each
 //! party's probability of winning with its Wilson 95% interval. Same colour per party in both.
 
 use super::data::{OutputData, Probability};
-use super::stats::{quantile_sorted, sorted};
+use super::stats::{icd203_words, quantile_sorted, sorted, wilson};
 use super::style::*;
 use super::{Chart, ChartError, Draw, render};
 use plotters::coord::Shift;
@@ -12,15 +13,11 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
-    // Elections and their parties, in order of first appearance in the manifest.
+    // Elections and their parties, in order: the recorded series (`vote_share`, `election_won`, every
+    // party of every election), else the manifest's VoteShare and ElectionWinner outcomes (folders
+    // written before the series existed).
     let mut elections: Vec<(String, Vec<String>)> = Vec::new();
-    for o in &data.manifest.outcomes {
-        if !matches!(o.kind_name(), "VoteShare" | "ElectionWinner") {
-            continue;
-        }
-        let (Some(e), Some(p)) = (o.kind_field("election"), o.kind_field("party")) else {
-            continue;
-        };
+    let mut add = |e: &str, p: &str| {
         let at = match elections.iter().position(|x| x.0 == e) {
             Some(i) => i,
             None => {
@@ -31,8 +28,22 @@ pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
         if !elections[at].1.iter().any(|x| x == p) {
             elections[at].1.push(p.to_string());
         }
+    };
+    for s in data.series_of("vote_share") {
+        if let Some((e, p)) = s.entity.split_once('/') {
+            add(e, p);
+        }
+    }
+    for o in &data.manifest.outcomes {
+        if !matches!(o.kind_name(), "VoteShare" | "ElectionWinner") {
+            continue;
+        }
+        if let (Some(e), Some(p)) = (o.kind_field("election"), o.kind_field("party")) {
+            add(e, p);
+        }
     }
     let name = data.scenario_name();
+    let names = data.names();
     let mut out = Vec::new();
     for (e, parties) in elections {
         let mut rows = Vec::new();
@@ -44,22 +55,43 @@ pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
                         && o.kind_field("party") == Some(party.as_str())
                 })
             };
-            let shares = find("VoteShare").map(|o| data.numeric(&o.id).0);
-            let win = find("ElectionWinner").and_then(|o| data.binary(o));
-            // The party's name as the scenario writes it in "<Party> vote share", else its id.
-            let label = find("VoteShare")
-                .and_then(|o| {
-                    let l = o.label.trim();
-                    l.to_lowercase()
-                        .strip_suffix(" vote share")
-                        .and_then(|p| l.get(..p.len()))
-                        .map(str::to_string)
+            let last = |ind: &str| {
+                data.series
+                    .iter()
+                    .find(|s| s.indicator == ind && s.entity == format!("{e}/{party}"))
+                    .and_then(|s| s.points.last().copied())
+            };
+            // Vote shares: the series at the horizon (the vote is recorded from its month on), else
+            // the VoteShare outcome's values.
+            let shares = last("vote_share")
+                .map(|p| [p.p05, p.p25, p.p50, p.p75, p.p95])
+                .or_else(|| {
+                    let v = sorted(&data.numeric(&find("VoteShare")?.id).0);
+                    let q = |p: f64| quantile_sorted(&v, p);
+                    Some([q(0.05)?, q(0.25)?, q(0.5)?, q(0.75)?, q(0.95)?])
+                });
+            // Winning: the mean of the 0/1 series over the runs that held the vote, else the outcome.
+            let runs = data.n_runs();
+            let win = last("election_won")
+                .map(|p| {
+                    let count = (p.mean * runs as f64).round() as u64;
+                    let (pr, lo, hi) = wilson(count, runs);
+                    Probability {
+                        id: party.clone(),
+                        label: party.clone(),
+                        count,
+                        n: runs,
+                        p: pr,
+                        lo,
+                        hi,
+                        words: icd203_words(pr).into(),
+                        span: crate::stats::icd203_span(lo, hi),
+                    }
                 })
-                .filter(|l| !l.is_empty())
-                .unwrap_or_else(|| humanise(party));
+                .or_else(|| find("ElectionWinner").and_then(|o| data.binary(o)));
             rows.push(PartyRow {
-                label,
-                shares: shares.map(|s| sorted(&s)),
+                label: names.of("actor", party),
+                shares,
                 win,
             });
         }
@@ -97,7 +129,8 @@ pub fn sanitize(id: &str) -> String {
 
 struct PartyRow {
     label: String,
-    shares: Option<Vec<f64>>,
+    /// p05, p25, p50, p75, p95 of the vote share across runs.
+    shares: Option<[f64; 5]>,
     win: Option<Probability>,
 }
 
@@ -161,7 +194,7 @@ impl Draw for Election {
         for (i, r) in self.rows.iter().enumerate() {
             let c = palette(i);
             let x = i as f64 + 0.5;
-            let Some(s) = r.shares.as_ref().filter(|s| !s.is_empty()) else {
+            let Some(s) = r.shares else {
                 let (px, py) = chart.backend_coord(&(x, 0.5));
                 put(
                     root,
@@ -173,8 +206,7 @@ impl Draw for Election {
                 )?;
                 continue;
             };
-            let q = |p: f64| quantile_sorted(s, p).unwrap_or(0.0);
-            let (p05, p25, p50, p75, p95) = (q(0.05), q(0.25), q(0.5), q(0.75), q(0.95));
+            let [p05, p25, p50, p75, p95] = s;
             let hw = 0.28;
             let whisker = C_INK.stroke_width(2);
             chart

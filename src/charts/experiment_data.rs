@@ -7,7 +7,7 @@ use super::ChartError;
 use super::experiments::{SweepPoint, Tornado};
 use crate::experiments::prim::PrimBox;
 use crate::outputs::experiment::{
-    DiscoverManifest, KINDS, SensitivityManifest, SweepManifest, sweep_columns,
+    DiscoverManifest, DriversManifest, KINDS, SensitivityManifest, SweepManifest, sweep_columns,
 };
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
@@ -18,6 +18,30 @@ pub enum ExperimentData {
     Sweep(SweepData),
     Sensitivity(SensitivityData),
     Discover(DiscoverData),
+    Drivers(DriversData),
+}
+
+/// A drivers folder: manifest and drivers.csv.
+#[derive(Debug, Clone)]
+pub struct DriversData {
+    pub dir: PathBuf,
+    pub manifest: DriversManifest,
+    /// drivers.csv (`text`: outcome and parameter).
+    pub table: Table,
+    /// Per outcome (manifest order): the parameters' indices and the dummy's.
+    pub outcomes: Vec<DriverSet>,
+}
+
+/// One outcome's given-data indices.
+#[derive(Debug, Clone, Default)]
+pub struct DriverSet {
+    pub outcome: String,
+    /// `(parameter, PAWN median, low, high, influential)`.
+    pub items: Vec<(String, f64, f64, f64, bool)>,
+    /// The dummy input's `(median, low, high)`.
+    pub dummy: Option<(f64, f64, f64)>,
+    /// Runs with a value.
+    pub runs: u64,
 }
 
 /// A CSV table: header and rows of numbers (an empty or unreadable field is NaN), plus the text
@@ -59,6 +83,45 @@ pub struct SensitivityData {
     pub tornado: Vec<Tornado>,
 }
 
+fn load_drivers(dir: &Path) -> Result<DriversData, ChartError> {
+    let manifest: DriversManifest = manifest(dir)?;
+    let path = dir.join("drivers.csv");
+    let t = table(&path, &["outcome", "parameter"])?;
+    let c = ["pawn_median", "low", "high", "influential", "runs"]
+        .iter()
+        .map(|n| need(&t, &path, n))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut outcomes = Vec::new();
+    for o in &manifest.outcomes {
+        let mut set = DriverSet {
+            outcome: o.id.clone(),
+            ..DriverSet::default()
+        };
+        for (r, s) in t.rows.iter().zip(&t.text) {
+            if s.first() != Some(&o.id) {
+                continue;
+            }
+            let p = s.get(1).cloned().unwrap_or_default();
+            if r[c[4]].is_finite() {
+                set.runs = r[c[4]] as u64;
+            }
+            if p == "(dummy)" {
+                set.dummy = Some((r[c[0]], r[c[1]], r[c[2]]));
+            } else {
+                set.items
+                    .push((p, r[c[0]], r[c[1]], r[c[2]], r[c[3]] == 1.0));
+            }
+        }
+        outcomes.push(set);
+    }
+    Ok(DriversData {
+        dir: dir.to_path_buf(),
+        manifest,
+        table: t,
+        outcomes,
+    })
+}
+
 impl SensitivityData {
     pub fn morris(&self) -> bool {
         self.manifest.method == "morris"
@@ -73,14 +136,25 @@ pub struct DiscoverData {
     pub boxes: Vec<PrimBox>,
     /// Per box: `peel` (the peeling trajectory) or `paste` (the last box widened by pasting).
     pub stages: Vec<String>,
+    /// Per box, per parameter: the restriction's quasi-p-value (NaN: not restricted, or a folder
+    /// written before they were computed).
+    pub qps: Vec<Vec<f64>>,
+    /// The recommended box (its row), when the folder says.
+    pub recommended: Option<usize>,
 }
 
 impl DiscoverData {
     /// What the cases of interest are: the outcome, or `outcome >= value`.
     pub fn what(&self) -> String {
-        match self.manifest.value {
-            Some(v) => format!("{} >= {v}", self.manifest.outcome),
-            None => self.manifest.outcome.clone(),
+        let m = &self.manifest;
+        let name = if m.outcome_label.is_empty() {
+            m.outcome.clone()
+        } else {
+            super::style::quoted(&m.outcome_label)
+        };
+        match m.value {
+            Some(v) => format!("{name} >= {v}"),
+            None => name,
         }
     }
 }
@@ -197,7 +271,7 @@ fn load_sensitivity(dir: &Path) -> Result<SensitivityData, ChartError> {
     if !(d.manifest.indices && ipath.is_file()) {
         return Ok(d);
     }
-    d.indices = table(&ipath, &["outcome", "parameter"])?;
+    d.indices = table(&ipath, &["outcome", "parameter", "note"])?;
     let cols: &[&str] = if d.morris() {
         &["mu_star"]
     } else {
@@ -207,12 +281,15 @@ fn load_sensitivity(dir: &Path) -> Result<SensitivityData, ChartError> {
         .iter()
         .map(|n| need(&d.indices, &ipath, n))
         .collect::<Result<Vec<_>, _>>()?;
+    let rcol = d.indices.col("resolved");
     for o in &d.manifest.outcomes {
         let mut items = Vec::new();
+        let mut resolved = Vec::new();
         for (r, s) in d.indices.rows.iter().zip(&d.indices.text) {
             if s.first() != Some(&o.id) {
                 continue;
             }
+            resolved.push(rcol.and_then(|c| r[c].is_finite().then_some(r[c] == 1.0)));
             let param = s.get(1).cloned().unwrap_or_default();
             items.push(if d.morris() {
                 let m = r[c[0]];
@@ -223,7 +300,13 @@ fn load_sensitivity(dir: &Path) -> Result<SensitivityData, ChartError> {
         }
         d.tornado.push(Tornado {
             outcome: o.id.clone(),
+            label: if o.label.is_empty() {
+                o.id.clone()
+            } else {
+                o.label.clone()
+            },
             items,
+            resolved,
         });
     }
     Ok(d)
@@ -265,11 +348,26 @@ fn load_discover(dir: &Path) -> Result<DiscoverData, ChartError> {
         .iter()
         .map(|s| s.first().cloned().unwrap_or_else(|| "peel".into()))
         .collect();
+    let qcols: Vec<Option<usize>> = manifest
+        .params
+        .iter()
+        .map(|p| t.col(&format!("{p}.qp")))
+        .collect();
+    let qps = t
+        .rows
+        .iter()
+        .map(|r| qcols.iter().map(|c| c.map_or(f64::NAN, |c| r[c])).collect())
+        .collect();
+    let recommended = t
+        .col("recommended")
+        .and_then(|c| t.rows.iter().position(|r| r[c] == 1.0));
     Ok(DiscoverData {
         dir: dir.to_path_buf(),
         manifest,
         boxes,
         stages,
+        qps,
+        recommended,
     })
 }
 
@@ -285,6 +383,7 @@ pub fn load(dir: &Path) -> Result<ExperimentData, ChartError> {
         Some("sweep") => load_sweep(dir).map(ExperimentData::Sweep),
         Some("sensitivity") => load_sensitivity(dir).map(ExperimentData::Sensitivity),
         Some("discover") => load_discover(dir).map(ExperimentData::Discover),
+        Some("drivers") => load_drivers(dir).map(ExperimentData::Drivers),
         _ => Err(ChartError::Invalid(format!(
             "{}: manifest.json has no experiment `kind` ({})",
             dir.display(),

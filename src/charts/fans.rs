@@ -1,6 +1,9 @@
 //! Chart 3: fan charts of key indicators over time (series.csv): per entity, the median across runs
 //! as a line, the middle 50% (p25–p75) as a dark band and the middle 90% (p05–p95) as a light band,
-//! dates on the x axis; small multiples sharing one y scale (up to 9 panels per chart).
+//! dates on the x axis; small multiples (up to 9 panels per chart), each with its own y axis fitted to
+//! its runs (a 0.3 Mt/yr route next to a 9 Mt/yr one, or an opinion moving within 0.40–0.45, would
+//! be flat on a shared or fixed 0–1 axis). A panel that is zero in every run at every month (a power
+//! with no presence in a country) is left out and named in the subtitle.
 
 use super::data::{OutputData, Series};
 use super::style::*;
@@ -15,7 +18,7 @@ const PER_PAGE: usize = 9;
 /// The indicators charted, with what they are and their units (y axis), and whether they live in
 /// [0, 1] (then the y axis is fixed to 0–1). Also the indicators of compare's overlays
 /// ([`super::overlay`]).
-pub const KEY_INDICATORS: [(&str, &str, &str, bool); 6] = [
+pub const KEY_INDICATORS: [(&str, &str, &str, bool); 7] = [
     (
         "opinion",
         "mean citizen opinion",
@@ -47,21 +50,61 @@ pub const KEY_INDICATORS: [(&str, &str, &str, bool); 6] = [
         false,
     ),
     ("tension", "regional tension", "tension (0–1)", true),
+    (
+        "budget_use",
+        "share of each actor's monthly budget spent",
+        "share of budget spent (0–1)",
+        true,
+    ),
 ];
+
+/// Whether a series is zero in every run at every month.
+pub fn all_zero(s: &Series) -> bool {
+    s.points.iter().all(|p| {
+        [p.mean, p.p05, p.p25, p.p50, p.p75, p.p95]
+            .iter()
+            .all(|&v| v == 0.0)
+    })
+}
 
 pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
     let name = data.scenario_name();
+    let names = data.names();
     let mut out = Vec::new();
     for (ind, what, units, unit_range) in KEY_INDICATORS {
-        let series: Vec<&Series> = data
+        // A monthly flow (budget spent) has nothing at tick 0, before the first month: drawn from
+        // month 1.
+        let flow: Vec<Series> = data
             .series_of(ind)
-            .filter(|s| !s.points.is_empty())
+            .map(|s| {
+                let mut s = s.clone();
+                if FLOWS.contains(&ind) {
+                    s.points.retain(|p| p.tick >= 1);
+                }
+                s
+            })
             .collect();
+        let series: Vec<&Series> = flow.iter().filter(|s| !s.points.is_empty()).collect();
+        if series.is_empty() {
+            continue;
+        }
+        let (series, zero): (Vec<&Series>, Vec<&Series>) =
+            series.into_iter().partition(|s| !all_zero(s));
+        let omitted = if zero.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " Not shown, zero in every run: {}.",
+                zero.iter()
+                    .map(|s| names.entity(ind, &s.entity))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
         if series.is_empty() {
             continue;
         }
         let pages = series.len().div_ceil(PER_PAGE);
-        let (lo, hi) = y_range(&series, unit_range);
         let max_tick = series
             .iter()
             .flat_map(|s| s.points.iter().map(|p| p.tick))
@@ -79,22 +122,26 @@ pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
             };
             let panels = page
                 .iter()
-                .map(|s| (panel_title(ind, &s.entity), *s))
+                .map(|s| {
+                    (
+                        names.entity(ind, &s.entity),
+                        *s,
+                        y_range(std::slice::from_ref(s), unit_range),
+                    )
+                })
                 .collect();
             let d = Fans {
                 panels,
                 title: title.clone(),
                 subtitle: format!(
                     "{} by month, across runs. Line: median; dark band: middle 50% of runs; light \
-                     band: middle 90%.",
+                     band: middle 90%. Each panel has its own y axis.{omitted}",
                     capitalise(units)
                 ),
                 footer: data.footer(),
                 units: units.to_string(),
-                lo,
-                hi,
                 max_tick,
-                start: data.manifest.scenario.start.clone(),
+                start: data.date_of_tick(0),
                 dates: (0..=max_tick as i64)
                     .map(|t| data.date_of_tick(t))
                     .collect(),
@@ -221,20 +268,14 @@ pub fn entity_word(ind: &str) -> &'static str {
         "investor_confidence" => "country",
         "project_progress" => "project",
         "route_volume" => "route",
+        "budget_use" => "actor",
         _ => "region",
     }
 }
 
-/// "armenia/peace_support" -> "Armenia: peace support"; "russia/armenia" (influence) -> "Russia in
-/// Armenia"; "tripp" -> "Tripp".
-pub fn panel_title(ind: &str, entity: &str) -> String {
-    match entity.split_once('/') {
-        Some((a, b)) if ind == "influence" => format!("{} in {}", humanise(a), humanise(b)),
-        Some((a, b)) => format!("{}: {}", humanise(a), humanise(b).to_lowercase()),
-        None => humanise(entity),
-    }
-}
-
+/// The y range of panels showing `series`: for a quantity in [0, 1] (`unit_range`), the data's
+/// range padded, at least [`MIN_UNIT_SPAN`] wide, within [0, 1]; otherwise zero-based for
+/// non-negative data (volumes, counts), padded above.
 pub fn y_range(series: &[&Series], unit_range: bool) -> (f64, f64) {
     let pts = series.iter().flat_map(|s| s.points.iter());
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -242,11 +283,23 @@ pub fn y_range(series: &[&Series], unit_range: bool) -> (f64, f64) {
         lo = lo.min(p.p05.min(p.p50));
         hi = hi.max(p.p95.max(p.p50));
     }
-    if unit_range && lo >= 0.0 && hi <= 1.0 {
-        return (0.0, 1.0);
-    }
     if !lo.is_finite() || !hi.is_finite() {
         return (0.0, 1.0);
+    }
+    if unit_range && lo >= 0.0 && hi <= 1.0 {
+        let span = (hi - lo).max(MIN_UNIT_SPAN);
+        let pad = span * 0.08;
+        let mid = (lo + hi) / 2.0;
+        let (a, b) = (mid - span / 2.0 - pad, mid + span / 2.0 + pad);
+        // Shift into [0, 1] rather than cut the padding off.
+        let (a, b) = if a < 0.0 {
+            (0.0, (b - a).min(1.0))
+        } else if b > 1.0 {
+            ((a - (b - 1.0)).max(0.0), 1.0)
+        } else {
+            (a, b)
+        };
+        return (a, b);
     }
     if lo >= 0.0 {
         lo = 0.0; // volumes and counts: zero-based
@@ -258,14 +311,18 @@ pub fn y_range(series: &[&Series], unit_range: bool) -> (f64, f64) {
     (if lo < 0.0 { lo - pad } else { lo }, hi + pad)
 }
 
+/// Indicators that measure what happened during a month (no value before the first).
+const FLOWS: [&str; 1] = ["budget_use"];
+
+/// The narrowest y span of a [0, 1] panel: a wobble of 0.01 is not drawn across the whole height.
+pub const MIN_UNIT_SPAN: f64 = 0.1;
+
 struct Fans<'a> {
-    panels: Vec<(String, &'a Series)>,
+    panels: Vec<(String, &'a Series, (f64, f64))>,
     title: String,
     subtitle: String,
     footer: String,
     units: String,
-    lo: f64,
-    hi: f64,
     max_tick: u32,
     start: String,
     dates: Vec<String>,
@@ -276,13 +333,13 @@ impl Draw for Fans<'_> {
         let body = frame(root, &self.title, &self.subtitle, &self.footer)?;
         let (areas, cols) = panel_grid(&body, self.panels.len());
         let keys = panel_month_keys(&self.start, self.max_tick, cols);
-        for (k, ((title, s), area)) in self.panels.iter().zip(areas.iter()).enumerate() {
+        for (k, ((title, s, range), area)) in self.panels.iter().zip(areas.iter()).enumerate() {
             put_panel_title(root, area, title)?;
             let mut chart = time_panel(
                 area,
                 k % cols == 0,
                 (self.max_tick as f64, &keys, &self.dates),
-                (self.lo, self.hi),
+                *range,
                 &self.units,
             )?;
             let band = |lo: fn(&super::data::SeriesPoint) -> f64,

@@ -144,7 +144,7 @@ impl Draw for Forest {
             .light_line_style(WHITE.mix(0.0))
             .bold_line_style(C_LIGHT.stroke_width(1))
             .x_labels(11)
-            .x_label_formatter(&|x| format!("{x:+.0}"))
+            .x_label_formatter(&|x| signed(*x))
             .y_label_formatter(&label_of)
             .x_desc("Difference from the reference (percentage points)")
             .label_style(text(LABEL_SIZE))
@@ -191,5 +191,29 @@ impl Draw for Forest {
             }
         }
         Ok(())
+    }
+}
+
+/// A tick of a difference axis: `0` without a sign, others with theirs and as many decimals as the
+/// value needs (`+2.5`, `-10`), so small ranges do not show `+0` for 0.4.
+fn signed(x: f64) -> String {
+    if x.abs() < 1e-9 {
+        "0".into()
+    } else if x > 0.0 {
+        format!("+{}", num(x))
+    } else {
+        num(x)
+    }
+}
+
+#[cfg(test)]
+mod signed_tests {
+    #[test]
+    fn ticks_keep_their_decimals_and_zero_has_no_sign() {
+        assert_eq!(super::signed(0.0), "0");
+        assert_eq!(super::signed(-0.0), "0");
+        assert_eq!(super::signed(0.4), "+0.4");
+        assert_eq!(super::signed(-2.5), "-2.5");
+        assert_eq!(super::signed(10.0), "+10");
     }
 }

@@ -7,7 +7,9 @@
 //! 3. `fan_<indicator>`: fan charts over time, median with 50% and 90% bands ([`fans`]);
 //! 4. `election_<id>`: vote-share box plots and win probabilities per party ([`elections`]);
 //! 5. `timing`: cumulative probability of phase/project months ([`timing`]);
-//! 6. `actor_activity*`: heat map of actions per actor over time ([`activity`]).
+//! 6. `split_by_outcome`: with per-run series, fans of the runs where a binary outcome happened
+//!    against the others ([`split`]);
+//! 7. `actor_activity*`: heat map of actions per actor over time ([`activity`]).
 //!
 //! A comparison folder (`crossroads compare`) has its own charts ([`comparison`] reads the folder):
 //! the forest plot of paired differences ([`forest`]) and the overlaid fan charts of the scenarios
@@ -31,8 +33,10 @@ pub mod experiment_data;
 pub mod experiments;
 pub mod fans;
 pub mod forest;
+pub mod names;
 pub mod outcomes;
 pub mod overlay;
+pub mod split;
 pub mod stats;
 pub mod style;
 pub mod timing;
@@ -155,6 +159,7 @@ pub fn build_all(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
     out.extend(timing::charts(data)?);
     out.extend(elections::charts(data)?);
     out.extend(fans::charts(data)?);
+    out.extend(split::charts(data)?);
     out.extend(activity::charts(data)?);
     Ok(out)
 }

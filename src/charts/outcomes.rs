@@ -40,9 +40,10 @@ pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
         let bars = Bars {
             items: page.to_vec(),
             title: title.clone(),
-            subtitle: "Share of runs in which the outcome happened, most likely first. Whiskers: \
-                       Wilson 95% interval. Words: ICD 203 likelihood terms."
-                .into(),
+            subtitle:
+                "Share of runs in which the outcome happened, most likely first. Whiskers and \
+                       brackets: Wilson 95% interval. Words: the ICD 203 terms the interval covers."
+                    .into(),
             footer: data.footer(),
             axis: "Probability (% of runs)".into(),
         };
@@ -50,8 +51,8 @@ pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
             stem,
             title,
             "Each bar is the share of runs in which the outcome happened; the whisker is the 95% \
-             interval from the finite number of runs, and the words are the ICD 203 term for the \
-             estimate.",
+             interval from the finite number of runs, and the words are the ICD 203 terms that \
+             interval covers (two when it straddles a boundary).",
             (WIDTH, HEIGHT),
             &bars,
         )?);
@@ -174,27 +175,39 @@ pub fn draw_prob_bars<DB: DrawingBackend>(
             ])
             .d()?;
         let (px, py) = chart.backend_coord(&(100.0, y + 0.5));
-        let left = format!("{}  {}", pct(p.p), p.words);
+        // The estimate with its interval, then the ICD 203 terms the interval covers ("roughly even
+        // chance to likely" when it straddles a boundary), shortened only if the margin is too narrow.
+        let left = format!(
+            "{} ({}–{})",
+            pct(p.p),
+            pct(p.lo).trim_end_matches('%'),
+            pct(p.hi)
+        );
+        // Two lines when the rows are tall enough, else one.
+        let two = row_px >= 34.0;
         put(
             root,
             &left,
-            (px + 14, py),
+            (px + 14, if two { py - 9 } else { py }),
             &wstyle,
             HPos::Left,
             VPos::Center,
         )?;
-        let w = text_width(root, &left, &wstyle) as i32;
-        let right = format!("({}–{})", pct(p.lo).trim_end_matches('%'), pct(p.hi));
-        if w + text_width(root, &right, &nstyle) as i32 + 24 <= right_w as i32 {
-            put(
-                root,
-                &right,
-                (px + 22 + w, py),
-                &nstyle,
-                HPos::Left,
-                VPos::Center,
-            )?;
-        }
+        let w = if two {
+            -8
+        } else {
+            text_width(root, &left, &wstyle) as i32
+        };
+        let room = (right_w as i32 - w - 30).max(0) as u32;
+        let words = fit(root, &p.span, &nstyle, room);
+        put(
+            root,
+            &words,
+            (px + 22 + w, if two { py + 10 } else { py }),
+            &nstyle,
+            HPos::Left,
+            VPos::Center,
+        )?;
     }
     Ok(())
 }

@@ -8,8 +8,8 @@
 use super::comparison::{CompareData, month_date};
 use super::data::{Series, SeriesPoint};
 use super::fans::{
-    KEY_INDICATORS, capitalise, entity_word, panel_grid, panel_month_keys, panel_title,
-    put_panel_title, time_panel, y_range,
+    KEY_INDICATORS, capitalise, entity_word, panel_grid, panel_month_keys, put_panel_title,
+    time_panel, y_range,
 };
 use super::forest::scenario_colour;
 use super::style::*;
@@ -70,17 +70,17 @@ pub fn charts(data: &CompareData) -> Result<Vec<Chart>, ChartError> {
                             .map(|x| (k, offset(k), x))
                     })
                     .collect();
-                traces.map(|t| (panel_title(ind, &s.entity), t))
+                traces.map(|t| {
+                    (
+                        super::names::Names(&data.manifest.labels).entity(ind, &s.entity),
+                        t,
+                    )
+                })
             })
             .collect();
         if panels.is_empty() {
             continue;
         }
-        let all: Vec<&Series> = panels
-            .iter()
-            .flat_map(|(_, t)| t.iter().map(|(_, _, s)| *s))
-            .collect();
-        let (lo, hi) = y_range(&all, unit_range);
         let max_x = panels
             .iter()
             .flat_map(|(_, t)| t.iter())
@@ -117,13 +117,13 @@ pub fn charts(data: &CompareData) -> Result<Vec<Chart>, ChartError> {
                 title: title.clone(),
                 subtitle: format!(
                     "{} by month, across runs, one colour per scenario. Line: median; band: middle \
-                     50% of runs; thin lines: middle 90%.",
+                     50% of runs; thin lines: middle 90%. The reference's median is the wide pale line \
+                     under the others. Each panel has its own y axis.",
                     capitalise(units)
                 ),
                 footer: footer.clone(),
                 units: units.to_string(),
-                lo,
-                hi,
+                unit_range,
                 max_x: max_x as u32,
                 start: origin.map(month_date).unwrap_or_default(),
                 dates: &dates,
@@ -153,8 +153,8 @@ struct Overlay<'a> {
     subtitle: String,
     footer: String,
     units: String,
-    lo: f64,
-    hi: f64,
+    /// Whether the indicator lives in [0, 1] (each panel's axis is fitted to its own traces).
+    unit_range: bool,
     max_x: u32,
     /// `YYYY-MM` of x = 0 (empty when the series are aligned on ticks).
     start: String,
@@ -169,18 +169,21 @@ impl Overlay<'_> {
         let n = self.legend.len().max(1) as u32;
         let slot = (w / n).min(w.saturating_sub(8));
         let mut x = 66i32;
-        for (name, colour) in self.legend {
+        for (k, (name, colour)) in self.legend.iter().enumerate() {
             let y = (LEGEND_H / 2) as i32 - 2;
             area.draw(&Rectangle::new(
                 [(x, y - 8), (x + 30, y + 8)],
                 colour.mix(0.25).filled(),
             ))
             .d()?;
-            area.draw(&PathElement::new(
-                vec![(x, y), (x + 30, y)],
-                colour.stroke_width(3),
-            ))
-            .d()?;
+            // The reference's median as drawn: wide and pale.
+            let line = if k == 0 && name.ends_with("(reference)") {
+                colour.mix(0.35).stroke_width(7)
+            } else {
+                colour.stroke_width(3)
+            };
+            area.draw(&PathElement::new(vec![(x, y), (x + 30, y)], line))
+                .d()?;
             let label = fit(area, name, &style, slot.saturating_sub(60));
             put(area, &label, (x + 38, y), &style, HPos::Left, VPos::Center)?;
             x += 38 + text_width(area, &label, &style) as i32 + 28;
@@ -202,7 +205,10 @@ impl Draw for Overlay<'_> {
                 area,
                 k % cols == 0,
                 (self.max_x as f64, &keys, self.dates),
-                (self.lo, self.hi),
+                y_range(
+                    &traces.iter().map(|t| t.2).collect::<Vec<&Series>>(),
+                    self.unit_range,
+                ),
                 &self.units,
             )?;
             let xy = |off: i64, tick: u32, y: f64| ((off + tick as i64) as f64, y);
@@ -229,12 +235,19 @@ impl Draw for Overlay<'_> {
                         .d()?;
                 }
             }
-            // Medians last, the reference on top.
-            for &(sc, off, s) in traces.iter().rev() {
+            // Medians last: the reference first, wide and pale, then each variant on top of it, so
+            // a variant that follows the reference still shows (the reference's pale edges show
+            // around it).
+            for &(sc, off, s) in traces {
+                let style = if sc == 0 {
+                    scenario_colour(sc).mix(0.35).stroke_width(7)
+                } else {
+                    scenario_colour(sc).stroke_width(3)
+                };
                 chart
                     .draw_series(LineSeries::new(
                         s.points.iter().map(|p| xy(off, p.tick, p.p50)),
-                        scenario_colour(sc).stroke_width(3),
+                        style,
                     ))
                     .d()?;
             }

@@ -347,8 +347,9 @@ pub fn month_label(date: &str) -> String {
     date.to_string()
 }
 
-/// Ticks (months since `start`) to label on a time axis from 0 to `horizon`: calendar-aligned steps
-/// of 1, 2, 3, 6, 12 or 24 months, the smallest giving at most `max_labels` labels.
+/// Ticks to label on a time axis from 0 to `horizon`, `start` being the date of tick 0
+/// (`OutputData::date_of_tick(0)`): calendar-aligned steps of 1, 2, 3, 6, 12 or 24 months, the
+/// smallest giving at most `max_labels` labels.
 pub fn month_ticks(start: &str, horizon: u32, max_labels: usize) -> Vec<i32> {
     let start_month = start
         .split_once('-')
@@ -366,9 +367,67 @@ pub fn month_ticks(start: &str, horizon: u32, max_labels: usize) -> Vec<i32> {
     vec![0, horizon as i32]
 }
 
+/// A label in quotation marks inside a sentence ("what drives “Deal reached”?"); quotation marks
+/// of its own become the inner, single ones ('"Armenia" bloc' → “‘Armenia’ bloc”).
+pub fn quoted(label: &str) -> String {
+    let mut open = true;
+    let inner: String = label
+        .chars()
+        .map(|c| match c {
+            '"' => {
+                open = !open;
+                if open { '’' } else { '‘' }
+            }
+            '“' => '‘',
+            '”' => '’',
+            c => c,
+        })
+        .collect();
+    format!("“{inner}”")
+}
+
+#[cfg(test)]
+mod quote_tests {
+    #[test]
+    fn inner_quotes_become_single() {
+        assert_eq!(super::quoted("Deal reached"), "“Deal reached”");
+        assert_eq!(
+            super::quoted("\"Armenia\" bloc vote share"),
+            "“‘Armenia’ bloc vote share”"
+        );
+    }
+}
+
+/// A colour scale from 0 to at least `max` with round ticks: `(top, ticks)` where the step is 1, 2,
+/// 2.5 or 5 times a power of ten giving at most `n` steps, `top` the first tick at or above `max`
+/// (`nice_scale(1.996, 4)` = `(2, [0, 0.5, 1, 1.5, 2])`, not 0 / 0.998 / 1.996).
+pub fn nice_scale(max: f64, n: usize) -> (f64, Vec<f64>) {
+    if !max.is_finite() || max <= 0.0 {
+        return (1.0, vec![0.0, 0.5, 1.0]);
+    }
+    let raw = max / n.max(1) as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw * (1.0 - 1e-9))
+        .unwrap_or(10.0 * mag);
+    let k = (max / step - 1e-9).ceil().max(1.0) as usize;
+    let ticks: Vec<f64> = (0..=k).map(|i| i as f64 * step).collect();
+    (k as f64 * step, ticks)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colour_scales_have_round_ticks() {
+        assert_eq!(nice_scale(1.996, 4), (2.0, vec![0.0, 0.5, 1.0, 1.5, 2.0]));
+        assert_eq!(nice_scale(1.0, 4), (1.0, vec![0.0, 0.25, 0.5, 0.75, 1.0]));
+        let (top, t) = nice_scale(0.37, 4);
+        assert!((top - 0.4).abs() < 1e-12 && t.len() == 5, "{top} {t:?}");
+    }
 
     #[test]
     fn formats() {

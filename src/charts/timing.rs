@@ -65,7 +65,7 @@ pub fn charts(data: &OutputData) -> Result<Vec<Chart>, ChartError> {
             curves,
             title: title.clone(),
             footer: data.footer(),
-            start: data.manifest.scenario.start.clone(),
+            start: data.date_of_tick(0),
             horizon,
             dates: (0..=horizon as i64).map(|t| data.date_of_tick(t)).collect(),
         };

@@ -2,6 +2,7 @@
 //! [`crate::experiments::calibrate`] and [`crate::experiments::verify`]; printing only. The folders'
 //! charts and report.html come from [`crate::report::calibration`], as `crossroads plot` makes them.
 
+use super::common_help as h;
 use super::run::{install_stop_handler, output_error, threads_arg};
 use super::{CliError, EXIT_INTERRUPTED, term};
 use crate::batch::budget::Plan as Budget;
@@ -42,30 +43,21 @@ pub struct CalibrateArgs {
     /// particles / A simulations, is dropped); 0: no limit.
     #[arg(long, default_value_t = DEFAULT_MIN_ACCEPTANCE, value_name = "A")]
     pub min_acceptance: f64,
-    /// Root seed (default: the scenario's `run.seed`).
-    #[arg(long)]
+    #[arg(long, help = h::SEED)]
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    #[arg(long, help = h::THREADS)]
     pub threads: Option<usize>,
-    /// Output folder (default: outputs/<scenario name>-calibration).
-    #[arg(long)]
+    #[arg(long, help = h::OUT)]
     pub out: Option<PathBuf>,
-    /// Fixed overrides (repeatable).
-    #[arg(long = "set", value_name = "PATH=VALUE")]
+    #[arg(long = "set", value_name = "PATH=VALUE", help = h::SET)]
     pub sets: Vec<String>,
-    /// Replace an existing output folder.
-    #[arg(long)]
+    #[arg(long, help = h::FORCE)]
     pub force: bool,
-    /// No progress bar and no summary.
-    #[arg(long, short)]
+    #[arg(long, short, help = h::QUIET)]
     pub quiet: bool,
-    /// Skip charts and report.html.
-    #[arg(long)]
+    #[arg(long, help = h::NO_CHARTS)]
     pub no_charts: bool,
-    /// Run even when one simulation's estimated work or the memory exceeds the limits (README,
-    /// "Limits").
-    #[arg(long)]
+    #[arg(long, help = h::ALLOW_LARGE)]
     pub allow_large: bool,
 }
 
@@ -80,17 +72,14 @@ pub struct ScoreArgs {
     /// forecast was drawn from (`run --posterior`), else every observation].
     #[arg(long, value_name = "MONTH")]
     pub after: Option<String>,
-    /// Output folder (default: DIR-score, next to DIR).
-    #[arg(long)]
+    #[arg(long, help = h::OUT)]
     pub out: Option<PathBuf>,
-    /// Replace an existing output folder.
-    #[arg(long)]
+    #[arg(long, help = h::FORCE)]
     pub force: bool,
     /// No table on stdout.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Skip charts and report.html.
-    #[arg(long)]
+    #[arg(long, help = h::NO_CHARTS)]
     pub no_charts: bool,
 }
 

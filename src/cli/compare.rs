@@ -41,6 +41,15 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
         ));
     }
     let threads = threads_arg(args.threads)?;
+    if !args.sets.is_empty()
+        && let Some(d) = args.inputs.iter().find(|p| p.is_dir())
+    {
+        return Err(CliError::usage(format!(
+            "--set applies to scenario files; {} is an output folder, whose runs are made \
+             (run it again with the --set, or compare scenario files)",
+            d.display()
+        )));
+    }
     let mut inputs = Vec::new();
     // Every file and folder read: the output folder may be none of them.
     let mut read: Vec<PathBuf> = Vec::new();
@@ -54,7 +63,7 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
             read.push(p.clone());
         } else {
             let sources = crate::scenario::Sources::read(p)?;
-            inputs.push(Input::Scenario(Box::new(sources.load(&[])?)));
+            inputs.push(Input::Scenario(Box::new(sources.load(&args.sets)?)));
             read.extend(sources.paths());
         }
     }
@@ -159,6 +168,16 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
         finished_at: None,
         unmatched: cmp.unmatched(),
         error: None,
+        labels: {
+            let mut l = std::collections::BTreeMap::new();
+            for i in inputs.iter().rev() {
+                l.extend(match i {
+                    Input::Scenario(r) => crate::outputs::labels::labels(&r.scenario),
+                    Input::Folder(f) => f.manifest.labels.clone(),
+                });
+            }
+            l
+        },
         files: vec![],
     };
     // Ctrl-C from here on stops the batch: the finished runs are written as a partial comparison
@@ -266,10 +285,12 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
         .map_err(output_error)?;
     dir.manifest(&mut m).map_err(output_error)?;
     // Charts and report.html from the files just written: what `crossroads plot DIR` does.
-    let drawn = crate::report::compare::plot_compare_folder(dir.path()).map_err(|e| {
-        CliError::failure(format!("{}: writing charts and report: {e}", out.display()))
-    })?;
-    super::record_drawn(&dir, &drawn)?;
+    if !args.no_charts {
+        let drawn = crate::report::compare::plot_compare_folder(dir.path()).map_err(|e| {
+            CliError::failure(format!("{}: writing charts and report: {e}", out.display()))
+        })?;
+        super::record_drawn(&dir, &drawn)?;
+    }
     if !args.quiet {
         term::out(&table(&rows, &m))?;
         term::outln(&format!(

@@ -1,10 +1,13 @@
 //! `crossroads sweep`, `crossroads sensitivity` and `crossroads discover`: experiments over many
 //! batches (see [`crate::experiments`] for the numerical cores and docs/outputs.md for the files).
 //!
-//! Every model evaluation is a batch of R runs with root seed S and runs `0..R` (common random
-//! numbers: every point shares the same run seeds), with the point's values applied as `--set`
-//! overrides on the scenario file. The folder is written as the work goes: manifest.json with status
-//! `running` first, then one row of points.csv / samples.csv per finished evaluation (flushed to its
+//! Every model evaluation is a batch of R runs with root seed S, with the point's values applied as
+//! `--set` overrides on the scenario file. A sweep's points all use runs `0..R` (common random
+//! numbers: points differ only through their values); a sensitivity design's block of evaluations
+//! around one base point uses runs `[b·R, (b+1)·R)` (common random numbers inside the block, new
+//! random histories across blocks: see [`crate::experiments::sensitivity`]).
+//!
+//! The folder is written as the work goes: manifest.json with status `running` first, then one row of points.csv / samples.csv per finished evaluation (flushed to its
 //! `.tmp` file), and at the end the final manifest (`complete`, `partial` after Ctrl-C, `failed`).
 //! On Ctrl-C the evaluation in progress stops (runs in flight finish) and is dropped. Charts and report.html
 //! are drawn from the folder's files by [`crate::report::experiments::plot_folder`], the function
@@ -53,6 +56,17 @@ impl Agg {
             Agg::Numeric(s) => s.mean().unwrap_or(f64::NAN),
         }
     }
+
+    /// The Monte Carlo variance of [`value`](Self::value): `p(1−p)/n`, or `sd²/n`.
+    pub fn noise(&self) -> f64 {
+        match self {
+            Agg::Binary(b) => b.probability().map_or(0.0, |p| p * (1.0 - p) / b.n as f64),
+            Agg::Numeric(s) => match s.count() {
+                0 => 0.0,
+                n => s.sd().powi(2) / n as f64,
+            },
+        }
+    }
 }
 
 /// The scenario's outcomes as the experiment manifests record them.
@@ -87,14 +101,17 @@ fn scenario_ref(file: &Path, r: &Resolved) -> ScenarioRef {
     }
 }
 
-/// Runs one point: the scenario (read once, when the command started) with `sets`, runs `0..runs`
-/// of `seed`. A scenario the point's values make invalid is a usage error (exit 2), a failed run a
-/// failure (exit 1). `Ok(None)`: `stop` was raised during the point's batch (its runs in flight were
-/// abandoned, no new ones started); the point is incomplete and is not reported.
+/// Runs one point: the scenario (read once, when the command started) with `sets`, runs
+/// `first..first + runs` of `seed`. A scenario the point's values make invalid is a usage error
+/// (exit 2), a failed run a failure (exit 1). `Ok(None)`: `stop` was raised during the point's batch
+/// (its runs in flight were abandoned, no new ones started); the point is incomplete and is not
+/// reported.
+#[allow(clippy::too_many_arguments)]
 fn evaluate(
     sources: &Sources,
     sets: &[String],
     seed: u64,
+    first: u64,
     runs: u64,
     threads: usize,
     stop: &AtomicBool,
@@ -116,8 +133,8 @@ fn evaluate(
     let sim = ModelSim::new(&resolved);
     let spec = BatchSpec {
         seed,
-        first: 0,
-        end: runs,
+        first,
+        end: first + runs,
         threads,
         window: 0,
         opts: RunOptions::default(),
@@ -172,11 +189,12 @@ impl End {
 fn run_design(
     n: usize,
     what: &str,
+    quiet: bool,
     stop: &AtomicBool,
     mut eval: impl FnMut(usize) -> Result<Option<Vec<Agg>>, CliError>,
     mut row: impl FnMut(usize, Vec<Agg>) -> Result<(), CliError>,
 ) -> Result<End, CliError> {
-    let bar = progress_bar_of(n as u64, what, false);
+    let bar = progress_bar_of(n as u64, what, quiet);
     let mut end = End::Complete;
     for i in 0..n {
         if stop.load(Ordering::SeqCst) {
@@ -441,10 +459,11 @@ pub fn exec_sweep(args: SweepArgs) -> Result<(), CliError> {
     let end = run_design(
         points.len(),
         "points",
+        args.quiet,
         stop,
         |i| {
             let sets = [args.sets.clone(), sweep::sets(params, &points[i])].concat();
-            evaluate(&sources, &sets, seed, plan.runs_per_point, threads, stop)
+            evaluate(&sources, &sets, seed, 0, plan.runs_per_point, threads, stop)
         },
         |i, aggs| {
             table
@@ -465,6 +484,9 @@ pub fn exec_sweep(args: SweepArgs) -> Result<(), CliError> {
         plot(&dir)?
     };
     if let End::Complete = end {
+        if args.quiet {
+            return Ok(());
+        }
         term::errln(&format!(
             "{} points × {} runs written to {} ({charts} charts)",
             points.len(),
@@ -595,16 +617,20 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
         "eval".to_string(),
         "base".to_string(),
         "block_row".to_string(),
+        "first_run".to_string(),
     ];
     header.extend(unc.iter().map(|p| p.path.clone()));
     header.extend(outs.iter().map(|o| o.id.clone()));
     let mut table = CsvStream::create(&dir, "samples.csv", &header).map_err(output_error)?;
     let block = if morris_method { k + 1 } else { k + 2 };
     let mut y: Vec<Vec<f64>> = vec![Vec::with_capacity(values.len()); outs.len()];
+    let mut noise: Vec<Vec<f64>> = vec![Vec::with_capacity(values.len()); outs.len()];
+    let first_run = |i: usize| sensitivity::first_run(i, block, args.runs_per_point);
     let stop = install_stop_handler();
     let end = run_design(
         values.len(),
         "evaluations",
+        args.quiet,
         stop,
         |i| {
             let mut sets = args.sets.clone();
@@ -613,17 +639,27 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
                     .zip(&values[i])
                     .map(|(p, x)| format!("{}={x:?}", p.path)),
             );
-            evaluate(&sources, &sets, seed, args.runs_per_point, threads, stop)
+            evaluate(
+                &sources,
+                &sets,
+                seed,
+                first_run(i),
+                args.runs_per_point,
+                threads,
+                stop,
+            )
         },
         |i, aggs| {
             let mut r = vec![
                 i.to_string(),
                 (i / block).to_string(),
                 (i % block).to_string(),
+                first_run(i).to_string(),
             ];
             r.extend(values[i].iter().map(|x| num(*x)));
-            for (o, a) in y.iter_mut().zip(&aggs) {
+            for ((o, z), a) in y.iter_mut().zip(noise.iter_mut()).zip(&aggs) {
                 o.push(a.value());
+                z.push(a.noise());
                 r.push(num(a.value()));
             }
             table.row(&r).map_err(output_error)
@@ -646,6 +682,8 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
                 "ST",
                 "ST_low",
                 "ST_high",
+                "resolved",
+                "note",
             ]
         };
         let mut rows = vec![cols.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
@@ -662,7 +700,8 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
                 }
             } else if let Some(d) = &saltelli {
                 let ix = sensitivity::sobol_indices(&y[o], d.k, args.bootstrap, seed);
-                for (p, x) in unc.iter().zip(ix) {
+                let res = sensitivity::resolution(&y[o], &noise[o], d.k, &ix, args.runs_per_point);
+                for ((p, x), r) in unc.iter().zip(ix).zip(res) {
                     rows.push(vec![
                         out.id.clone(),
                         p.path.clone(),
@@ -672,6 +711,8 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
                         num(x.st),
                         num(x.st_low),
                         num(x.st_high),
+                        u8::from(r.resolved).to_string(),
+                        r.note,
                     ]);
                 }
             }
@@ -702,6 +743,9 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
         plot(&dir)?
     };
     if let End::Complete = end {
+        if args.quiet {
+            return Ok(());
+        }
         term::errln(&format!(
             "{} evaluations × {} runs written to {} ({charts} charts)",
             values.len(),
@@ -831,6 +875,18 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
             traj.push(pasted);
         }
     }
+    // Quasi-p-values of every restriction of every box, and the recommended box
+    // (experiments::prim, "Choosing a box").
+    let full = traj.first().map(|b| b.limits.clone()).unwrap_or_default();
+    let qps: Vec<Vec<Option<f64>>> = traj
+        .iter()
+        .map(|b| {
+            (0..params.len())
+                .map(|j| prim::quasi_p(&x, &y, b, &full, j))
+                .collect()
+        })
+        .collect();
+    let recommended = prim::recommend(&traj, &qps);
     let mut header = vec![
         "step".to_string(),
         "stage".into(),
@@ -838,10 +894,15 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
         "density".into(),
         "support".into(),
         "n".into(),
+        "restricted".into(),
+        "recommended".into(),
     ];
     for p in &params {
         header.push(format!("{p}.lo"));
         header.push(format!("{p}.hi"));
+    }
+    for p in &params {
+        header.push(format!("{p}.qp"));
     }
     let out = args.out.clone().unwrap_or_else(|| {
         let mut name = args.dir.file_name().unwrap_or_default().to_os_string();
@@ -861,6 +922,7 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
         source: args.dir.display().to_string(),
         scenario,
         outcome: args.outcome.clone(),
+        outcome_label: outcome.label.clone(),
         value: args.value,
         cases_of_interest: y.iter().filter(|&&b| b).count() as u64,
         cases: y.len() as u64,
@@ -870,6 +932,7 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
         pasted: traj.len() > peeled,
         params,
         boxes: 0,
+        recommended: None,
         started_at,
         finished_at: None,
         error: None,
@@ -885,16 +948,22 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
             num(b.density),
             num(b.support),
             b.n.to_string(),
+            prim::restricted(b, &full).len().to_string(),
+            u8::from(recommended == Some(i)).to_string(),
         ];
         for (lo, hi) in &b.limits {
             r.push(num(*lo));
             r.push(num(*hi));
+        }
+        for q in &qps[i] {
+            r.push(q.map_or(String::new(), num));
         }
         table.row(&r).map_err(output_error)?;
     }
     table.finish().map_err(output_error)?;
     manifest.status = Status::Complete;
     manifest.boxes = traj.len() as u64;
+    manifest.recommended = recommended.map(|r| r as u64);
     manifest.finished_at = Some(now_utc());
     dir.manifest(&mut manifest).map_err(output_error)?;
     if !args.no_charts {
@@ -904,6 +973,9 @@ pub fn exec_discover(args: DiscoverArgs) -> Result<(), CliError> {
         .last()
         .map(|b| (b.coverage, b.density, b.support))
         .unwrap_or_default();
+    if args.quiet {
+        return Ok(());
+    }
     term::errln(&format!(
         "{} boxes written to {} (last: coverage {:.2}, density {:.2}, support {:.2})",
         traj.len(),
@@ -926,6 +998,7 @@ mod tests {
         let end = run_design(
             10,
             "points",
+            true,
             &stop,
             |i| {
                 if i == 3 {
@@ -958,6 +1031,7 @@ mod tests {
         let end = run_design(
             10,
             "points",
+            true,
             &stop,
             |i| {
                 if i == 4 {
@@ -989,6 +1063,7 @@ mod tests {
         let end = run_design(
             10,
             "points",
+            true,
             &stop,
             |i| {
                 calls += 1;

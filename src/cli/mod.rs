@@ -16,6 +16,7 @@ use std::path::PathBuf;
 
 pub mod calibrate;
 pub mod compare;
+pub mod drivers;
 pub mod experiments;
 pub mod merge;
 pub mod plot;
@@ -103,6 +104,24 @@ impl From<crate::scenario::Diags> for CliError {
     }
 }
 
+/// Help texts of the flags every batch command shares (`run`, `compare`, `sweep`, `sensitivity`,
+/// `calibrate`; `discover`, `drivers` and `score` for the folder flags): one text per flag, so a flag means the same in
+/// every command (tests/cli_common.rs checks it from each command's `--help`).
+pub mod common_help {
+    pub const SEED: &str = "Root seed: run i of seed S is the same run in every command (default: the scenario's `run.seed`)";
+    pub const THREADS: &str = "Worker threads (default: all cores). Results do not depend on it";
+    pub const SET: &str = "Override one parameter, e.g. `actors.russia.budget=20` (repeatable; applied to every scenario, run and point)";
+    pub const OUT: &str = "Output folder (never an input of the command, the current directory or a parent of it; default: named after the input, see below)";
+    pub const FORCE: &str =
+        "Replace an existing output folder (only the files crossroads wrote there are deleted)";
+    pub const QUIET: &str =
+        "No progress bar and no summary on the terminal (errors still go to stderr)";
+    pub const NO_CHARTS: &str =
+        "Skip charts and report.html (`crossroads plot DIR` draws them later)";
+    pub const ALLOW_LARGE: &str = "Run even when one run's estimated work or the memory exceeds the limits (README, \"Limits\")";
+}
+use common_help as h;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "crossroads",
@@ -124,7 +143,7 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Run a batch of seeded Monte Carlo runs and write an output folder.
     #[command(
-        after_help = "Examples:\n  crossroads run scenarios/baseline.ron\n  crossroads run scenarios/baseline.ron --runs 5000 --seed 7 --threads 2\n  crossroads run scenarios/baseline.ron --set actors.russia.budget=20 --out outputs/russia20\n  crossroads run scenarios/baseline.ron --shard 0/4 --out outputs/shard0"
+        after_help = "Examples:\n  crossroads run scenarios/baseline.ron\n  crossroads run scenarios/baseline.ron --runs 5000 --seed 7 --threads 2\n  crossroads run scenarios/baseline.ron --set actors.russia.budget=20 --out outputs/russia20\n  crossroads run scenarios/baseline.ron --shard 0/4 --out outputs/shard0\n  crossroads run scenarios/baseline.ron --set actors.russia.budget=20 --name russia20\n\nDefault --out: outputs/<scenario name> (outputs/<name>-shard-I-of-N with --shard)."
     )]
     Run(RunArgs),
     /// Tell the story of one run, month by month (the same run the batch makes).
@@ -145,7 +164,7 @@ pub enum Command {
     Slurm(SlurmArgs),
     /// Compare scenarios on common random numbers: paired differences from the first one.
     #[command(
-        after_help = "Examples:\n  crossroads compare scenarios/baseline.ron scenarios/russia_escalates.ron --runs 300\n  crossroads compare scenarios/baseline.ron scenarios/russia_escalates.ron scenarios/west_disengages.ron --out outputs/compare\n  crossroads compare outputs/baseline outputs/russia_escalates"
+        after_help = "Examples:\n  crossroads compare scenarios/baseline.ron scenarios/russia_escalates.ron --runs 300\n  crossroads compare scenarios/baseline.ron scenarios/russia_escalates.ron scenarios/west_disengages.ron --out outputs/compare\n  crossroads compare outputs/baseline outputs/russia_escalates\n  crossroads compare scenarios/baseline.ron scenarios/russia_escalates.ron --set actors.eu.budget=20 --no-charts\n\nDefault --out: outputs/compare-<A>-vs-<B>... --set applies to every scenario file (not to output folders, whose runs are made)."
     )]
     Compare(CompareArgs),
     /// Rebuild the charts and report.html of an output folder from its files alone.
@@ -157,31 +176,63 @@ pub enum Command {
     /// Without --param, the scenario's `sweep:` block gives the parameters and settings (flags
     /// override its fields).
     #[command(
-        after_help = "Examples:\n  crossroads sweep scenarios/baseline.ron --param actors.russia.budget=2..14 --design grid --samples 5 --runs-per-point 200\n  crossroads sweep scenarios/baseline.ron --param actors.russia.budget=2..14 --param actors.eu.budget=4..20 --design sobol --samples 64 --runs-per-point 100\n  crossroads sweep scenarios/sweep_disinformation.ron\n  crossroads sweep scenarios/sweep_disinformation.ron --samples 3 --runs-per-point 50\n\nSettings: a flag, else the scenario's `sweep:` block, else the default; --param replaces the block's parameters.\nCtrl-C stops promptly, keeps the points completed (an interrupted point is dropped; manifest partial) and exits 130."
+        after_help = "Examples:\n  crossroads sweep scenarios/baseline.ron --param actors.russia.budget=2..14 --design grid --samples 5 --runs-per-point 200\n  crossroads sweep scenarios/baseline.ron --param actors.russia.budget=2..14 --param actors.eu.budget=4..20 --design sobol --samples 64 --runs-per-point 100\n  crossroads sweep scenarios/sweep_disinformation.ron\n  crossroads sweep scenarios/sweep_disinformation.ron --samples 3 --runs-per-point 50\n\nSettings: a flag, else the scenario's `sweep:` block, else the default; --param replaces the block's parameters.\nCtrl-C stops promptly, keeps the points completed (an interrupted point is dropped; manifest partial) and exits 130.\nDefault --out: outputs/<scenario name>-sweep. --seed also seeds the lhs and sobol designs."
     )]
     Sweep(SweepArgs),
     /// Global sensitivity of each outcome to the scenario's uncertain parameters (Sobol indices or Morris).
     #[command(
-        after_help = "Examples:\n  crossroads sensitivity scenarios/baseline.ron --samples 256 --runs-per-point 20\n  crossroads sensitivity scenarios/baseline.ron --method morris --samples 20 --runs-per-point 50"
+        after_help = "Examples:\n  crossroads sensitivity scenarios/baseline.ron --samples 256 --runs-per-point 20\n  crossroads sensitivity scenarios/baseline.ron --method morris --samples 20 --runs-per-point 50\n\nDefault --out: outputs/<scenario name>-sensitivity. --seed also seeds the design and the bootstrap."
     )]
     Sensitivity(SensitivityArgs),
     /// Scenario discovery by PRIM: boxes of uncertain parameters where an outcome concentrates.
     #[command(
-        after_help = "Examples:\n  crossroads discover outputs/baseline --outcome treaty_signed\n  crossroads discover outputs/baseline --outcome interim_month --value 24 --peel 0.05 --min-support 0.05"
+        after_help = "Examples:\n  crossroads discover outputs/baseline --outcome treaty_signed\n  crossroads discover outputs/baseline --outcome treaty_month --value 24 --peel 0.05 --min-support 0.05\n\nDefault --out: DIR-discover-<outcome>, next to DIR."
     )]
     Discover(DiscoverArgs),
+    /// What drives each outcome in runs already made: given-data PAWN indices of the uncertain
+    /// parameters on a run folder's runs.csv, with bootstrap intervals and a dummy-input threshold.
+    #[command(
+        after_help = "Examples:\n  crossroads drivers outputs/baseline\n  crossroads drivers outputs/baseline --outcome treaty_signed --bootstrap 500\n\nNo new runs: the indices come from the folder's runs (Pianosi & Wagener 2015, 2018). An index whose interval lies within the dummy input's band cannot be told from an input with no effect.\nDefault --out: DIR-drivers, next to DIR."
+    )]
+    Drivers(DriversArgs),
     /// Calibrate the scenario's uncertain parameters to its observations (ABC-SMC): a weighted
     /// posterior for `run --posterior`.
     #[command(
-        after_help = "Examples:\n  crossroads calibrate scenarios/baseline.ron --until 2026-05\n  crossroads calibrate scenarios/baseline.ron --until 2026-05 --particles 2000 --min-acceptance 0.01 --out outputs/cal\n  crossroads run scenarios/baseline.ron --posterior outputs/baseline-calibration\n\nCtrl-C stops after the block in progress, keeps the finished generations (manifest partial) and exits 130."
+        after_help = "Examples:\n  crossroads calibrate scenarios/baseline.ron --until 2026-05\n  crossroads calibrate scenarios/baseline.ron --until 2026-05 --particles 2000 --min-acceptance 0.01 --out outputs/cal\n  crossroads run scenarios/baseline.ron --posterior outputs/baseline-calibration\n\nCtrl-C stops after the block in progress, keeps the finished generations (manifest partial) and exits 130.\nDefault --out: outputs/<scenario name>-calibration."
     )]
     Calibrate(calibrate::CalibrateArgs),
     /// Score a run folder's forecasts against observations made after its cutoff (Brier, log score,
     /// CRPS, PIT, band coverage).
     #[command(
-        after_help = "Examples:\n  crossroads score outputs/baseline --observations scenarios/baseline.ron\n  crossroads score outputs/posterior-run --observations observed.ron --after 2026-05"
+        after_help = "Examples:\n  crossroads score outputs/baseline --observations scenarios/baseline.ron\n  crossroads score outputs/posterior-run --observations observed.ron --after 2026-05\n\nDefault --out: DIR-score, next to DIR."
     )]
     Score(calibrate::ScoreArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DriversArgs {
+    /// An output folder written by `run` or `merge` (its runs.csv and manifest.json).
+    pub dir: PathBuf,
+    /// Only this outcome (repeatable; default: every outcome).
+    #[arg(long)]
+    pub outcome: Vec<String>,
+    /// Conditioning slices per parameter.
+    #[arg(long, default_value_t = crate::experiments::pawn::DEFAULT_SLICES)]
+    pub slices: usize,
+    /// Bootstrap resamples of the runs for the 95% intervals.
+    #[arg(long, default_value_t = 200)]
+    pub bootstrap: usize,
+    /// Seed of the bootstrap and the dummy input (default: the folder's seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    #[arg(long, help = h::OUT)]
+    pub out: Option<PathBuf>,
+    #[arg(long, help = h::FORCE)]
+    pub force: bool,
+    #[arg(long, help = h::NO_CHARTS)]
+    pub no_charts: bool,
+    #[arg(long, short, help = h::QUIET)]
+    pub quiet: bool,
 }
 
 #[derive(Args, Debug)]
@@ -204,27 +255,22 @@ pub struct SweepArgs {
     /// scenario's `sweep.runs_per_point`, else 100].
     #[arg(long)]
     pub runs_per_point: Option<u64>,
-    /// Root seed (default: the scenario's `run.seed`); also seeds the lhs and sobol designs.
-    #[arg(long)]
+    #[arg(long, help = h::SEED)]
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
+    #[arg(long, help = h::THREADS)]
     pub threads: Option<usize>,
-    /// Output folder (default: outputs/<scenario name>-sweep).
-    #[arg(long)]
+    #[arg(long, help = h::OUT)]
     pub out: Option<PathBuf>,
-    /// Fixed overrides applied at every point (repeatable).
-    #[arg(long = "set", value_name = "PATH=VALUE")]
+    #[arg(long = "set", value_name = "PATH=VALUE", help = h::SET)]
     pub sets: Vec<String>,
-    /// Replace an existing output folder (only the files crossroads wrote there are deleted).
-    #[arg(long)]
+    #[arg(long, help = h::FORCE)]
     pub force: bool,
-    /// Skip charts.
-    #[arg(long)]
+    #[arg(long, help = h::NO_CHARTS)]
     pub no_charts: bool,
-    /// Run even when one run's estimated work or the memory exceeds the limits (README, "Limits").
-    #[arg(long)]
+    #[arg(long, help = h::ALLOW_LARGE)]
     pub allow_large: bool,
+    #[arg(long, short, help = h::QUIET)]
+    pub quiet: bool,
 }
 
 #[derive(Args, Debug)]
@@ -244,27 +290,22 @@ pub struct SensitivityArgs {
     /// Bootstrap resamples for the Sobol index intervals.
     #[arg(long, default_value_t = 200)]
     pub bootstrap: usize,
-    /// Root seed (default: the scenario's `run.seed`); also seeds the design and the bootstrap.
-    #[arg(long)]
+    #[arg(long, help = h::SEED)]
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
+    #[arg(long, help = h::THREADS)]
     pub threads: Option<usize>,
-    /// Output folder (default: outputs/<scenario name>-sensitivity).
-    #[arg(long)]
+    #[arg(long, help = h::OUT)]
     pub out: Option<PathBuf>,
-    /// Fixed overrides (repeatable).
-    #[arg(long = "set", value_name = "PATH=VALUE")]
+    #[arg(long = "set", value_name = "PATH=VALUE", help = h::SET)]
     pub sets: Vec<String>,
-    /// Replace an existing output folder (only the files crossroads wrote there are deleted).
-    #[arg(long)]
+    #[arg(long, help = h::FORCE)]
     pub force: bool,
-    /// Skip charts.
-    #[arg(long)]
+    #[arg(long, help = h::NO_CHARTS)]
     pub no_charts: bool,
-    /// Run even when one run's estimated work or the memory exceeds the limits (README, "Limits").
-    #[arg(long)]
+    #[arg(long, help = h::ALLOW_LARGE)]
     pub allow_large: bool,
+    #[arg(long, short, help = h::QUIET)]
+    pub quiet: bool,
 }
 
 #[derive(Args, Debug)]
@@ -287,15 +328,14 @@ pub struct DiscoverArgs {
     /// that raises the density (Friedman & Fisher 1999 §5); 0 turns pasting off.
     #[arg(long, default_value_t = 0.05)]
     pub paste: f64,
-    /// Output folder (default: DIR-discover-<outcome>, next to DIR).
-    #[arg(long)]
+    #[arg(long, help = h::OUT)]
     pub out: Option<PathBuf>,
-    /// Replace an existing output folder (only the files crossroads wrote there are deleted).
-    #[arg(long)]
+    #[arg(long, help = h::FORCE)]
     pub force: bool,
-    /// Skip charts.
-    #[arg(long)]
+    #[arg(long, help = h::NO_CHARTS)]
     pub no_charts: bool,
+    #[arg(long, short, help = h::QUIET)]
+    pub quiet: bool,
 }
 
 #[derive(Args, Debug)]
@@ -318,45 +358,50 @@ pub struct RunArgs {
     /// Number of runs (default: the scenario's `run.runs`, else 1000).
     #[arg(long)]
     pub runs: Option<u64>,
-    /// Root seed (default: the scenario's `run.seed`).
-    #[arg(long)]
+    #[arg(long, help = h::SEED)]
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    #[arg(long, help = h::THREADS)]
     pub threads: Option<usize>,
-    /// Output folder (default: outputs/<scenario name>, or outputs/<name>-shard-I-of-N with --shard).
-    #[arg(long)]
+    #[arg(long, help = h::OUT)]
     pub out: Option<PathBuf>,
-    /// Override one parameter, e.g. `actors.russia.budget=20` (repeatable).
-    #[arg(long = "set", value_name = "PATH=VALUE")]
+    #[arg(long = "set", value_name = "PATH=VALUE", help = h::SET)]
     pub sets: Vec<String>,
     /// Run only the I-th of N contiguous slices of the run indices (0-based), e.g. `0/4`; `auto/N`
     /// takes I from SLURM_ARRAY_TASK_ID, else JOB_COMPLETION_INDEX, else PARALLEL_SEQ − 1.
     #[arg(long, value_name = "I/N|auto/N")]
     pub shard: Option<String>,
-    /// Replace an existing output folder (only the files crossroads wrote there are deleted).
-    #[arg(long)]
+    #[arg(long, help = h::FORCE)]
     pub force: bool,
-    /// No progress bar and no summary table.
-    #[arg(long, short)]
+    #[arg(long, short, help = h::QUIET)]
     pub quiet: bool,
     /// Also write events.csv (every typed event of every run).
     #[arg(long)]
     pub events: bool,
-    /// Skip charts and report.html.
-    #[arg(long)]
+    #[arg(long, help = h::NO_CHARTS)]
     pub no_charts: bool,
     /// Add runs in blocks of 100 until every binary outcome's 95% Wilson interval is narrower than W
     /// (a probability, e.g. 0.05), at most `--runs`; the folder equals a fixed run of that many runs.
     #[arg(long, value_name = "W")]
     pub until_ci: Option<f64>,
+    /// Also write these series run by run to runs_series.csv: `all`, an indicator (`opinion`) or
+    /// `indicator:entity` (`opinion:armenia/peace_support`); repeatable, adds to the scenario's
+    /// `record.per_run`.
+    #[arg(long, value_name = "SEL")]
+    pub per_run_series: Vec<String>,
     /// Draw each run's uncertain parameters from the weighted posterior of a calibration folder
     /// (`crossroads calibrate`) instead of their priors; run i's draw depends on (seed, i) alone.
     #[arg(long, value_name = "DIR")]
     pub posterior: Option<PathBuf>,
-    /// Run even when one run's estimated work or the memory exceeds the limits (README, "Limits").
-    #[arg(long)]
+    #[arg(long, help = h::ALLOW_LARGE)]
     pub allow_large: bool,
+    /// Name of this variant: the scenario's `run.name` in the manifest, scenario.ron, the default
+    /// --out (outputs/<NAME>) and the columns of a comparison (as `--set run.name="NAME"`).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The binary outcome that splits the fan charts of the per-run series (runs where it happened
+    /// against the rest; default: the first binary outcome that happened in 5-95% of the runs).
+    #[arg(long, value_name = "OUTCOME")]
+    pub split_by: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -367,24 +412,22 @@ pub struct CompareArgs {
     /// Runs per scenario (default: the output folders' runs, else the reference scenario's `run.runs`).
     #[arg(long)]
     pub runs: Option<u64>,
-    /// Root seed, shared by all scenarios (default: the folders' seed, else the reference scenario's).
-    #[arg(long)]
+    #[arg(long, help = h::SEED)]
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    #[arg(long, help = h::THREADS)]
     pub threads: Option<usize>,
-    /// Output folder (default: outputs/compare-<A>-vs-<B>...).
-    #[arg(long)]
+    #[arg(long, help = h::OUT)]
     pub out: Option<PathBuf>,
-    /// Replace an existing output folder (only the files crossroads wrote there are deleted).
-    #[arg(long)]
+    #[arg(long, help = h::FORCE)]
     pub force: bool,
-    /// No progress bar and no table.
-    #[arg(long, short)]
+    #[arg(long, short, help = h::QUIET)]
     pub quiet: bool,
-    /// Run even when one run's estimated work or the memory exceeds the limits (README, "Limits").
-    #[arg(long)]
+    #[arg(long, help = h::ALLOW_LARGE)]
     pub allow_large: bool,
+    #[arg(long = "set", value_name = "PATH=VALUE", help = h::SET)]
+    pub sets: Vec<String>,
+    #[arg(long, help = h::NO_CHARTS)]
+    pub no_charts: bool,
 }
 
 #[derive(Args, Debug)]
@@ -522,6 +565,7 @@ fn dispatch() -> i32 {
         Command::Sweep(a) => experiments::exec_sweep(a),
         Command::Sensitivity(a) => experiments::exec_sensitivity(a),
         Command::Discover(a) => experiments::exec_discover(a),
+        Command::Drivers(a) => drivers::exec(a),
         Command::Calibrate(a) => calibrate::exec_calibrate(a),
         Command::Score(a) => calibrate::exec_score(a),
     };

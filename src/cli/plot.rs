@@ -1,6 +1,6 @@
 //! `crossroads plot DIR`: rebuilds charts/ and report.html of an output folder from its files alone,
 //! by the folder's kind (manifest.json's top-level `kind`): `compare` for a comparison; `sweep`,
-//! `sensitivity` and `discover` for an experiment folder
+//! `sensitivity`, `discover` and `drivers` for an experiment folder
 //! ([`crate::report::experiments::plot_folder`]); `calibration` and `score`
 //! ([`crate::report::calibration::plot_folder`]); else a batch of `run` or `merge`.
 //!
@@ -12,7 +12,9 @@ use super::run::output_error;
 use super::{CliError, PlotArgs, term};
 use crate::experiments::compare::CompareManifest;
 use crate::outputs::calibration::{CalibrationManifest, ScoreManifest};
-use crate::outputs::experiment::{DiscoverManifest, SensitivityManifest, SweepManifest};
+use crate::outputs::experiment::{
+    DiscoverManifest, DriversManifest, SensitivityManifest, SweepManifest,
+};
 use crate::outputs::{FolderKind, ManifestDoc, OutputDir};
 
 /// The folder's manifest, typed by its kind (for rewriting it with the charts).
@@ -38,6 +40,9 @@ fn typed(v: &crate::outputs::verify::Verified) -> Result<Box<dyn ManifestDoc>, C
         }
         FolderKind::Discover => {
             Box::new(serde_json::from_str::<DiscoverManifest>(text).map_err(bad)?)
+        }
+        FolderKind::Drivers => {
+            Box::new(serde_json::from_str::<DriversManifest>(text).map_err(bad)?)
         }
         FolderKind::Calibration => {
             Box::new(serde_json::from_str::<CalibrationManifest>(text).map_err(bad)?)
@@ -68,9 +73,10 @@ pub fn exec(args: PlotArgs) -> Result<(), CliError> {
         .map_err(prefix)?;
     let plotted = match v.kind {
         FolderKind::Compare => crate::report::compare::plot_compare_folder(&args.dir),
-        FolderKind::Sweep | FolderKind::Sensitivity | FolderKind::Discover => {
-            crate::report::experiments::plot_folder(&args.dir)
-        }
+        FolderKind::Sweep
+        | FolderKind::Sensitivity
+        | FolderKind::Discover
+        | FolderKind::Drivers => crate::report::experiments::plot_folder(&args.dir),
         FolderKind::Calibration | FolderKind::Score => {
             crate::report::calibration::plot_folder(&args.dir)
         }

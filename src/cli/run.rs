@@ -2,14 +2,12 @@
 
 use super::{CliError, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, RunArgs, term};
 use crate::batch::budget::Plan;
-use crate::batch::{BatchSpec, ModelSim, Shard, Simulate, Stop, default_threads, run_batch};
-use crate::model::{OutcomeValue, RunOptions};
+use crate::batch::{ModelSim, Shard, Simulate, default_threads};
 use crate::outputs::export::{OutcomeSummary, Summary};
 use crate::outputs::folder::template;
 use crate::outputs::manifest::{ClassInfo, OutcomeInfo, ParamInfo, ScenarioInfo, UntilCi};
 use crate::outputs::{FolderKind, OutputDir, OutputError, Status, write_batch};
 use crate::scenario::{Resolved, Sources};
-use crate::stats::BinaryCount;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -128,9 +126,17 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
         .map_err(CliError::usage)?;
     let threads = threads_arg(args.threads)?;
     let sources = Sources::read(&args.file)?;
-    let resolved = sources.load(&args.sets)?;
+    // --name NAME is `--set run.name="NAME"`: the name is in scenario.ron and its sha256 too.
+    let mut sets = args.sets.clone();
+    if let Some(n) = &args.name {
+        if n.trim().is_empty() {
+            return Err(CliError::usage("--name: expected a non-empty name"));
+        }
+        sets.push(format!("run.name={n:?}"));
+    }
+    let resolved = sources.load(&sets)?;
     let s = &resolved.scenario;
-    let mut runs = args.runs.unwrap_or(s.run.runs);
+    let runs = args.runs.unwrap_or(s.run.runs);
     if runs == 0 {
         return Err(CliError::usage("--runs must be at least 1"));
     }
@@ -183,26 +189,38 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
         None => None,
     };
     let outcomes = outcome_infos(s);
-    let until_ci = match args.until_ci {
-        Some(w) => {
-            let u = runs_until_ci(&sim, &outcomes, seed, runs, w, threads, args.quiet)?;
-            if !args.quiet {
-                term::errln(&format!(
-                    "--until-ci {w}: {} runs ({}; widest binary 95% interval {:.4})",
-                    u.1,
-                    if u.0.reached {
-                        "target reached"
-                    } else {
-                        "cap reached before the target"
-                    },
-                    u.0.widest
-                ));
-            }
-            runs = u.1;
-            Some(u.0)
-        }
-        None => None,
-    };
+    // The per-run selection is checked before any run is made.
+    let layout: Vec<crate::outputs::manifest::SeriesInfo> = sim
+        .layout()
+        .iter()
+        .map(|k| crate::outputs::manifest::SeriesInfo {
+            indicator: k.indicator.clone(),
+            entity: k.entity.clone(),
+        })
+        .collect();
+    let selectors: Vec<String> = s
+        .record
+        .per_run
+        .iter()
+        .chain(&args.per_run_series)
+        .cloned()
+        .collect();
+    let per_run_series = crate::outputs::runs_series::select(&layout, &selectors).map_err(|e| {
+        CliError::usage(if args.per_run_series.is_empty() {
+            format!("{}: record.per_run: {e}", args.file.display())
+        } else {
+            e
+        })
+    })?;
+    // --until-ci: the batch stops at the first block of runs where every binary interval is narrow
+    // enough (outputs::write_batch); each run is computed once.
+    let until_ci = args.until_ci.map(|w| UntilCi {
+        width: w,
+        block: UNTIL_CI_BLOCK,
+        cap: runs,
+        reached: false,
+        widest: 1.0,
+    });
     let classes = s
         .outcome_classes
         .iter()
@@ -220,7 +238,7 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
             start: s.run.start.clone(),
             horizon: s.run.horizon,
         },
-        args.sets.clone(),
+        sets.clone(),
         seed,
         runs,
         shard,
@@ -232,6 +250,30 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
     );
     let mut t = t;
     t.until_ci = until_ci;
+    t.labels = crate::outputs::labels::labels(s);
+    t.per_run_series = per_run_series;
+    if let Some(o) = &args.split_by {
+        match s.outcomes.iter().find(|x| x.id == *o) {
+            Some(x) if x.kind.is_binary() => t.split_by = Some(o.clone()),
+            Some(_) => {
+                return Err(CliError::usage(format!(
+                    "--split-by {o}: a numeric outcome; the split needs a binary one"
+                )));
+            }
+            None => {
+                return Err(CliError::usage(format!(
+                    "--split-by {o}: no such outcome in {} (binary ones: {})",
+                    args.file.display(),
+                    s.outcomes
+                        .iter()
+                        .filter(|x| x.kind.is_binary())
+                        .map(|x| x.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+        }
+    }
     t.posterior = posterior.as_ref().map(|p| p.reference.clone());
     let dir = super::open_folder(&out, FolderKind::Batch, args.force, &inputs)?;
     let stop = install_stop_handler();
@@ -248,6 +290,19 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
     bar.finish_and_clear();
 
     let m = &finished.manifest;
+    if let (Some(u), false) = (&m.until_ci, args.quiet) {
+        term::errln(&format!(
+            "--until-ci {}: {} runs ({}; widest binary 95% interval {:.4})",
+            u.width,
+            m.runs,
+            if u.reached {
+                "target reached"
+            } else {
+                "cap reached before the target"
+            },
+            u.widest
+        ));
+    }
     let result = match m.status {
         Status::Complete => {
             if !args.no_charts {
@@ -280,89 +335,6 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
 
 /// Runs added per block by `--until-ci` (the stopping point is always a multiple of it, or the cap).
 pub const UNTIL_CI_BLOCK: u64 = 100;
-
-/// `--until-ci W`: runs blocks `[k·B, (k+1)·B)` of the batch (outcomes only) until every binary
-/// outcome's 95% Wilson interval is narrower than `w` or `cap` runs are done; returns how it ended and
-/// the number of runs M. The caller then runs the batch of M runs as usual, so the folder is the one a
-/// fixed `--runs M` gives (at the cost of computing the first M runs twice).
-fn runs_until_ci(
-    sim: &ModelSim,
-    outcomes: &[OutcomeInfo],
-    seed: u64,
-    cap: u64,
-    w: f64,
-    threads: usize,
-    quiet: bool,
-) -> Result<(UntilCi, u64), CliError> {
-    let binary: Vec<usize> = outcomes
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| o.is_binary())
-        .map(|(i, _)| i)
-        .collect();
-    let mut counts = vec![BinaryCount::new(); binary.len()];
-    let stop = install_stop_handler();
-    let bar = progress_bar(cap, quiet);
-    let mut done = 0;
-    loop {
-        let end = (done + UNTIL_CI_BLOCK).min(cap);
-        let spec = BatchSpec {
-            seed,
-            first: done,
-            end,
-            threads,
-            window: 0,
-            opts: RunOptions::default(),
-        };
-        let b = run_batch(sim, &spec, stop, |run, out| {
-            for (c, &i) in counts.iter_mut().zip(&binary) {
-                c.add(match out.outcomes.get(i) {
-                    Some(OutcomeValue::Bool(b)) => *b,
-                    Some(OutcomeValue::Num(x)) => x.is_some_and(|x| x != 0.0),
-                    None => false,
-                });
-            }
-            bar.set_position(run + 1);
-            Ok(())
-        });
-        match b.stop {
-            Stop::Complete => {}
-            Stop::Interrupted => {
-                return Err(CliError {
-                    code: EXIT_INTERRUPTED,
-                    message: "interrupted while choosing the number of runs (--until-ci); nothing written".into(),
-                });
-            }
-            Stop::Failed(f) => return Err(CliError::failure(f.describe(&sim_path(sim)))),
-        }
-        done = end;
-        let widest = counts
-            .iter()
-            .map(|c| {
-                let (lo, hi) = c.wilson95();
-                hi - lo
-            })
-            .fold(0.0, f64::max);
-        let reached = widest < w;
-        if reached || done >= cap {
-            bar.finish_and_clear();
-            return Ok((
-                UntilCi {
-                    width: w,
-                    block: UNTIL_CI_BLOCK,
-                    cap,
-                    reached,
-                    widest,
-                },
-                done,
-            ));
-        }
-    }
-}
-
-fn sim_path(sim: &ModelSim) -> String {
-    sim.path().to_string()
-}
 
 pub fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
     progress_bar_of(len, "runs", quiet)

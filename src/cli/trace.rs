@@ -4,7 +4,7 @@
 
 use super::{CliError, TraceArgs, term};
 use crate::model::{self, OutcomeValue, RunOptions, RunOutput};
-use crate::scenario::{self, schema::tick_date};
+use crate::scenario::{self, schema::tick_month};
 
 /// Appends a formatted line to a `String` (infallible, unlike `writeln!` which returns a Result).
 macro_rules! say {
@@ -75,7 +75,7 @@ fn story(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> String
     };
     say!(
         t,
-        "Start {}: phase {}, tension {:.2}",
+        "Start (tick 0, the beginning of {}): phase {}, tension {:.2}",
         s.run.start,
         phase_at(0),
         value(0, tension).unwrap_or(0.0)
@@ -83,7 +83,7 @@ fn story(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> String
     let mut ev = out.events.iter().peekable();
     let mut dec = out.decisions.iter().peekable();
     for tick in 1..=s.run.horizon {
-        let date = tick_date(&s.run.start, tick - 1);
+        let date = tick_month(&s.run.start, tick);
         let (tn, t0) = (
             value(tick, tension).unwrap_or(0.0),
             value(tick - 1, tension).unwrap_or(0.0),
@@ -105,11 +105,22 @@ fn story(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> String
             let line = match e.action.as_str() {
                 "phase" => format!("  The process enters phase `{}`.", e.target),
                 "event" => format!("  Event `{}` happens.", e.target),
-                "election" => format!(
-                    "  Election `{}`: `{}` wins with {:.1}% of the vote.",
-                    e.target,
-                    e.result,
-                    e.magnitude * 100.0
+                "election" => match e.result.as_str() {
+                    "no_winner" => format!("  Election `{}`: no government forms.", e.target),
+                    "same_government" => format!(
+                        "  Election `{}`: the governing party leads again with {:.1}% of the vote.",
+                        e.target,
+                        e.magnitude * 100.0
+                    ),
+                    lead => format!(
+                        "  Election `{}`: `{lead}` leads the new government with {:.1}% of the vote.",
+                        e.target,
+                        e.magnitude * 100.0
+                    ),
+                },
+                "decide" => format!(
+                    "  {} decides on `{}`: {} (expected utility {:+.3}).",
+                    e.actor, e.target, e.result, e.magnitude
                 ),
                 "referendum" => format!(
                     "  Referendum in {}: {} with {:.1}% yes.",
@@ -123,8 +134,13 @@ fn story(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> String
                     e.target, e.magnitude, e.result
                 ),
                 _ => format!(
-                    "  {} — {} → {} (magnitude {:.3}, {}).",
-                    e.actor, e.action, e.target, e.magnitude, e.result
+                    "  {} — {} → {} ({} {}, {}).",
+                    e.actor,
+                    e.action,
+                    e.target,
+                    crate::charts::style::num(e.magnitude),
+                    model::actions::magnitude_units(&e.action),
+                    e.result
                 ),
             };
             say!(t, "{line}");
@@ -160,12 +176,12 @@ fn json_lines(r: &scenario::Resolved, seed: u64, run: u64, out: &RunOutput) -> S
             .iter()
             .map(|(l, eu, p)| serde_json::json!({"option": l, "eu": eu, "p": p}))
             .collect();
-        let rec = serde_json::json!({"type": "decision", "tick": d.tick, "date": tick_date(&s.run.start, d.tick - 1),
+        let rec = serde_json::json!({"type": "decision", "tick": d.tick, "date": tick_month(&s.run.start, d.tick),
             "actor": d.actor, "options": options, "chosen": d.chosen});
         say!(t, "{rec}");
     }
     for e in &out.events {
-        let rec = serde_json::json!({"type": "event", "run": run, "tick": e.tick, "date": tick_date(&s.run.start, e.tick - 1),
+        let rec = serde_json::json!({"type": "event", "run": run, "tick": e.tick, "date": tick_month(&s.run.start, e.tick),
             "actor": e.actor, "action": e.action, "target": e.target, "magnitude": e.magnitude, "result": e.result});
         say!(t, "{rec}");
     }

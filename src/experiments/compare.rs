@@ -733,6 +733,9 @@ pub struct CompareManifest {
     /// `(scenario, outcome)` of reference outcomes a scenario lacks (left out).
     pub unmatched: Vec<(String, String)>,
     pub error: Option<String>,
+    /// Display names of the scenarios' entities, `kind:id` → name (the first scenario's name wins).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub labels: std::collections::BTreeMap<String, String>,
     /// The files written (docs/outputs.md, "files").
     #[serde(default)]
     pub files: Vec<crate::outputs::files::FileRecord>,
@@ -802,13 +805,13 @@ mod tests {
         assert!(a.fold(7, &[0.0; 3]).is_err(), "runs are folded in order");
         let own = a.csv();
         let text = String::from_utf8(own.clone()).unwrap();
-        assert!(text.contains("\n2,2027-01,tension,region,2,"), "{text}");
+        assert!(text.contains("\n2,2026-12,tension,region,2,"), "{text}");
         let both = series_csv(&[("a".into(), own.clone()), ("b, c".into(), own)]).unwrap();
         let lines: Vec<&str> = std::str::from_utf8(&both).unwrap().lines().collect();
         assert_eq!(lines.len(), 1 + 2 * 3);
         assert!(lines[0].starts_with("scenario,tick,date,"));
-        assert!(lines[1].starts_with("a,0,2026-11,tension,region,0.1,"));
-        assert!(lines[4].starts_with("\"b, c\",0,2026-11,"));
+        assert!(lines[1].starts_with("a,0,2026-10,tension,region,0.1,"));
+        assert!(lines[4].starts_with("\"b, c\",0,2026-10,"));
         let bad = series_csv(&[("x".into(), b"tick,value\n0,1\n".to_vec())]).unwrap_err();
         assert!(bad.contains("x: series.csv: unexpected columns"), "{bad}");
     }

@@ -7,7 +7,8 @@
 //!   functions (no IO, no model): [`design`] (grid, Latin hypercube, scrambled Sobol points in the unit
 //!   cube), [`dist`] (inverse CDFs mapping unit-cube points onto a scenario's distributions),
 //!   [`sensitivity`] (Saltelli design, Saltelli 2010 first-order and Jansen total indices with bootstrap
-//!   intervals), [`morris`] (elementary effects), [`prim`] (PRIM peeling and pasting), and [`sweep`] (turning
+//!   intervals), [`morris`] (elementary effects), [`pawn`] (given-data PAWN indices of a run folder's
+//!   runs with bootstrap intervals and a dummy threshold), [`prim`] (PRIM peeling and pasting), and [`sweep`] (turning
 //!   parameter ranges and a design into `--set` points). The CLI commands (`crossroads compare`,
 //!   `sweep`, `sensitivity`, `discover`) run the model through these.
 
@@ -18,6 +19,7 @@ pub mod design;
 pub mod dist;
 pub mod morris;
 pub mod observe;
+pub mod pawn;
 pub mod posterior;
 pub mod prim;
 pub mod score;

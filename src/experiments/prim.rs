@@ -15,6 +15,21 @@
 //! that lie inside the box on every other input; the widening leaving the highest density is kept if it
 //! raises the density, and pasting stops when none does. `crossroads discover` pastes the last peeled
 //! box and appends the result to the trajectory it writes when pasting changed it.
+//!
+//! # Choosing a box ([`quasi_p`], [`recommend`])
+//!
+//! For each restriction of a box (an input whose limits are narrower than the data's range), the
+//! quasi-p-value of Bryant & Lempert (2010), as EMA Workbench computes it: the box without that
+//! restriction holds `T_j` cases of which `H_j` are of interest; the box itself `T` and `H`; the
+//! quasi-p-value is the one-sided binomial probability `P(X ≥ H)` for `X ~ Bin(T, H_j / T_j)`, the
+//! chance that the restriction's gain in density is luck. A restriction with a quasi-p-value of 0.05
+//! or more is flagged: it may be dropped (often an input that does not matter, cut by a greedy peel).
+//! The **recommended box** is the one of highest density among the boxes that keep at least half of
+//! the cases of interest (coverage ≥ 0.5; the earlier box on a tie), its restrictions with a
+//! quasi-p-value of 0.05 or more flagged as ones that may be dropped. (Requiring every restriction
+//! to be significant recommended the first box on real runs: a greedy peel cuts an input that does
+//! not matter early, and every later box inherits the cut.) It is a documented default for reading
+//! the trade-off, not a substitute for looking at it.
 
 /// One box of the peeling trajectory.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +41,84 @@ pub struct PrimBox {
     pub support: f64,
     /// Cases inside.
     pub n: usize,
+}
+
+/// Quasi-p-values at or above this flag a restriction as not significant.
+pub const QUASI_P_LEVEL: f64 = 0.05;
+/// The recommended box keeps at least this share of the cases of interest.
+pub const RECOMMEND_MIN_COVERAGE: f64 = 0.5;
+
+/// `P(X ≥ k)` for `X ~ Bin(n, p)` (scipy's `binomtest(k, n, p, alternative="greater").pvalue`).
+pub fn binom_upper(k: usize, n: usize, p: f64) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    if k > n || p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return 1.0;
+    }
+    let mut lnf = vec![0.0f64; n + 1];
+    for i in 1..=n {
+        lnf[i] = lnf[i - 1] + (i as f64).ln();
+    }
+    let (lp, lq) = (p.ln(), (1.0 - p).ln());
+    let total: f64 = (k..=n)
+        .map(|i| (lnf[n] - lnf[i] - lnf[n - i] + i as f64 * lp + (n - i) as f64 * lq).exp())
+        .sum();
+    total.min(1.0)
+}
+
+/// The inputs box `b` restricts: limits narrower than `full` (the first box's, the data's range).
+pub fn restricted(b: &PrimBox, full: &[(f64, f64)]) -> Vec<usize> {
+    b.limits
+        .iter()
+        .zip(full)
+        .enumerate()
+        .filter(|(_, (l, f))| l.0 > f.0 || l.1 < f.1)
+        .map(|(j, _)| j)
+        .collect()
+}
+
+/// The quasi-p-value of box `b`'s restriction on input `j` (module doc); `None` when `j` is not
+/// restricted. `full` is the data's range per input.
+pub fn quasi_p(
+    x: &[Vec<f64>],
+    y: &[bool],
+    b: &PrimBox,
+    full: &[(f64, f64)],
+    j: usize,
+) -> Option<f64> {
+    let l = b.limits[j];
+    if !(l.0 > full[j].0 || l.1 < full[j].1) {
+        return None;
+    }
+    let relaxed = cases_in(x, &b.limits, Some(j));
+    let hj = relaxed.iter().filter(|&&i| y[i]).count();
+    let inside = cases_in(x, &b.limits, None);
+    let h = inside.iter().filter(|&&i| y[i]).count();
+    if relaxed.is_empty() {
+        return Some(1.0);
+    }
+    Some(binom_upper(
+        h,
+        inside.len(),
+        hj as f64 / relaxed.len() as f64,
+    ))
+}
+
+/// The recommended box of a trajectory with each box's quasi-p-values (module doc): its index.
+/// The quasi-p-values do not choose the box; the report flags its restrictions at or above
+/// [`QUASI_P_LEVEL`].
+pub fn recommend(traj: &[PrimBox], _qps: &[Vec<Option<f64>>]) -> Option<usize> {
+    if traj.is_empty() {
+        return None;
+    }
+    (0..traj.len())
+        .filter(|&i| traj[i].coverage >= RECOMMEND_MIN_COVERAGE)
+        .max_by(|&a, &b| traj[a].density.total_cmp(&traj[b].density).then(b.cmp(&a)))
+        .or(Some(0))
 }
 
 /// The box with `limits` holding the cases `inside`, with its statistics.
@@ -181,6 +274,70 @@ pub fn peel(x: &[Vec<f64>], y: &[bool], peel_alpha: f64, min_support: f64) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recommended_box_is_the_densest_keeping_half_the_cases() {
+        let b = |coverage: f64, density: f64| PrimBox {
+            limits: Vec::new(),
+            coverage,
+            density,
+            support: 0.0,
+            n: 0,
+        };
+        // Every box after the first carries a restriction that is not significant (an input cut
+        // early by the greedy peel): the densest box with coverage ≥ 0.5 is still recommended.
+        let traj = [
+            b(1.0, 0.27),
+            b(0.9, 0.4),
+            b(0.6, 0.9),
+            b(0.55, 0.9),
+            b(0.3, 1.0),
+        ];
+        let qps: Vec<Vec<Option<f64>>> = (0..traj.len())
+            .map(|i| if i == 0 { vec![None] } else { vec![Some(0.4)] })
+            .collect();
+        assert_eq!(recommend(&traj, &qps), Some(2));
+        assert_eq!(recommend(&[], &[]), None);
+    }
+
+    #[test]
+    fn binomial_tail_matches_scipy() {
+        // scipy.stats.binomtest(k, n, p, alternative="greater").pvalue
+        for (k, n, p, want) in [
+            (30, 50, 0.4, 0.0033603822630227493),
+            (5, 5, 0.5, 0.03125),
+            (0, 10, 0.3, 1.0),
+            (120, 200, 0.55, 0.08807268309698287),
+            (563, 600, 0.9, 0.0005826417990098293),
+        ] {
+            let got = binom_upper(k, n, p);
+            assert!(
+                (got - want).abs() < 1e-10 * want.max(1e-3),
+                "{k} {n} {p}: {got} vs {want}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_restriction_on_an_irrelevant_input_is_flagged() {
+        // Cases of interest: x0 > 0.6; x1 is noise. A box restricting x0 (the right cut) and x1
+        // (an arbitrary one) keeps its x0 restriction significant and flags the x1 one.
+        let mut st = 5u64;
+        let mut u = || {
+            st = (1_664_525 * st + 1_013_904_223) % (1 << 32);
+            st as f64 / 4_294_967_296.0
+        };
+        let x: Vec<Vec<f64>> = (0..2000).map(|_| vec![u(), u()]).collect();
+        let y: Vec<bool> = x.iter().map(|r| r[0] > 0.6).collect();
+        let full = vec![(0.0, 1.0), (0.0, 1.0)];
+        let inside = cases_in(&x, &[(0.6, 1.0), (0.1, 1.0)], None);
+        let b = boxed(&y, &inside, &[(0.6, 1.0), (0.1, 1.0)], 800.0);
+        let p0 = quasi_p(&x, &y, &b, &full, 0).unwrap();
+        let p1 = quasi_p(&x, &y, &b, &full, 1).unwrap();
+        assert!(p0 < 1e-6, "{p0}");
+        assert!(p1 >= QUASI_P_LEVEL, "{p1}");
+        assert_eq!(restricted(&b, &full), [0, 1]);
+    }
     use crate::experiments::design::latin_hypercube;
 
     #[test]

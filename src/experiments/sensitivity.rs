@@ -5,7 +5,8 @@
 //!
 //! From `N` points of a `2k`-dimensional scrambled Sobol sequence, `A` is the first `k` columns and
 //! `B` the last `k` (with more than `SOBOL_MAX_DIM / 2` parameters, `A` and `B` come from two
-//! independently scrambled `k`-dimensional sequences). `A_B^i` is `A` with column `i` taken from
+//! independently scrambled `k`-dimensional sequences; with more than `SOBOL_MAX_DIM`, from two
+//! independent Latin hypercubes). `A_B^i` is `A` with column `i` taken from
 //! `B`. The design has `N (k + 2)` rows, in blocks of `k + 2` per base point `j`:
 //! `A_j, A_B^1_j, ..., A_B^k_j, B_j`.
 //!
@@ -15,6 +16,36 @@
 //! (population variance);
 //! `S_i = mean(f_B (f_{A_B^i} − f_A)) / V` (Saltelli et al. 2010, Table 2 (b));
 //! `ST_i = mean((f_A − f_{A_B^i})²) / 2 / V` (Jansen 1999; Saltelli et al. 2010, Table 2 (f)).
+//!
+//! # Runs behind each evaluation (a stochastic model)
+//!
+//! Every evaluation is the mean of `R` runs. The `k + 2` evaluations of base point `j` (`A_j`,
+//! `A_B^i_j`, `B_j`) all use the same runs, `[j·R, (j+1)·R)` of the root seed ([`first_run`]):
+//! common random numbers inside a block, so `f_A − f_{A_B^i}` differs only through parameter `i`
+//! (the pairing the estimators need), and distinct runs across blocks, so the `N` base points see
+//! `N·R` different random histories. Treating the runs' randomness `ω` as an input shared by the
+//! block, the Jansen estimator gives the total effect of `x_i` with `ω` among the conditioning
+//! inputs, and the Saltelli estimator `V(E[f|x_i,ω]) − V(E[f|ω])`, i.e. the first-order effect of
+//! `x_i` plus its interaction with the noise — which is how a parameter acting through a rare
+//! event shows at all. As `R` grows, both tend to the indices of the expected outcome.
+//!
+//! Reusing runs `0..R` for every evaluation (the earlier design) fixes one random history for the
+//! whole design: a parameter whose effect acts only through a rare event (a clash probability of
+//! 0.01 vs 0.05) may flip none of those few runs, and its indices come out as a confident, false
+//! zero with zero-width intervals.
+//!
+//! # When an index is not resolved ([`resolution`])
+//!
+//! An outcome's indices are all "not resolved" when its values do not vary across the evaluations,
+//! or when their variance `V` is clearly below the Monte Carlo noise of one evaluation `σ̄²` (the
+//! mean over evaluations of `p(1−p)/R`, or `sd²/R` for a numeric outcome): by more than three
+//! standard errors of a variance estimate, `V < σ̄² (1 − 3 √(2 / (2N − 1)))`. With distinct runs
+//! per block `V` estimates `V_parameters + σ̄²`, so a `V` that low means the evaluations shared too
+//! few random histories to show even the noise (the failure of a design reusing the same runs).
+//! A parameter is "not resolved" when no pair `A_j`, `A_B^i_j` gave different outputs (no
+//! effect seen in `N·R` paired runs: an effect rarer than that would not show), or when its total
+//! index's 95% interval reaches 0. Otherwise it is resolved: its total effect is distinguishable
+//! from zero.
 //!
 //! # Intervals
 //!
@@ -46,6 +77,13 @@ pub fn saltelli_design(n: usize, k: usize, seed: u64) -> Result<SaltelliDesign, 
             .into_iter()
             .map(|p| (p[..k].to_vec(), p[k..].to_vec()))
             .unzip()
+    } else if k > SOBOL_MAX_DIM {
+        // Beyond the embedded Sobol direction numbers: two independent Latin hypercubes (the
+        // estimators need only independent A and B; the stratification is a bonus).
+        (
+            super::design::latin_hypercube(n, k, seed),
+            super::design::latin_hypercube(n, k, seed ^ 0x5A17_E111),
+        )
     } else {
         let sa = Sobol::scrambled(k, seed)?;
         let sb = Sobol::scrambled(k, seed ^ 0x5A17_E111)?;
@@ -62,6 +100,90 @@ pub fn saltelli_design(n: usize, k: usize, seed: u64) -> Result<SaltelliDesign, 
         rows.push(b[j].clone());
     }
     Ok(SaltelliDesign { n, k, rows })
+}
+
+/// The first run of evaluation `i` of a design in blocks of `block` evaluations (`k + 2` for
+/// Saltelli, `k + 1` for a Morris trajectory): block `b` uses runs `[b·R, (b+1)·R)`.
+pub fn first_run(i: usize, block: usize, runs_per_point: u64) -> u64 {
+    (i / block.max(1)) as u64 * runs_per_point
+}
+
+/// Whether a parameter's indices for one outcome are resolved, and why not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolution {
+    pub resolved: bool,
+    /// Empty when resolved; the reason otherwise.
+    pub note: String,
+}
+
+/// Resolution of each parameter's indices (rules in the module documentation) from the design's
+/// raw outputs `y` (`N (k + 2)` evaluations), each evaluation's Monte Carlo variance `noise` (of its
+/// mean over `runs_per_point` runs) and the indices [`sobol_indices`] gave.
+pub fn resolution(
+    y: &[f64],
+    noise: &[f64],
+    k: usize,
+    ix: &[Indices],
+    runs_per_point: u64,
+) -> Vec<Resolution> {
+    let stride = k + 2;
+    let n = y.len() / stride;
+    let ab: Vec<usize> = (0..n)
+        .flat_map(|j| [j * stride, j * stride + k + 1])
+        .collect();
+    let all = |note: String| {
+        (0..k)
+            .map(|_| Resolution {
+                resolved: false,
+                note: note.clone(),
+            })
+            .collect()
+    };
+    if n < 2 {
+        return all("fewer than two base points".into());
+    }
+    let m = ab.iter().map(|&r| y[r]).sum::<f64>() / ab.len() as f64;
+    let v = ab.iter().map(|&r| (y[r] - m).powi(2)).sum::<f64>() / ab.len() as f64;
+    let sig2 = ab.iter().map(|&r| noise[r]).sum::<f64>() / ab.len() as f64;
+    if v.is_nan() || v <= 0.0 {
+        return all(format!(
+            "the outcome did not vary across the {} evaluations ({} runs each)",
+            y.len(),
+            runs_per_point
+        ));
+    }
+    if v < sig2 * (1.0 - 3.0 * (2.0 / (2.0 * n as f64 - 1.0)).sqrt()) {
+        return all(format!(
+            "the outcome's variance across evaluations ({v:.3e}) is clearly below its Monte Carlo \
+             noise ({sig2:.3e} per evaluation of {runs_per_point} runs): the runs are too few \
+             to show it"
+        ));
+    }
+    (0..k)
+        .map(|i| {
+            let differ = (0..n)
+                .filter(|&j| y[j * stride] != y[j * stride + 1 + i])
+                .count();
+            let note = if differ == 0 {
+                format!(
+                    "no pair of evaluations differing only in this parameter gave different \
+                     results ({n} base points × {runs_per_point} runs): an effect rarer than that \
+                      would not show"
+                )
+            } else if ix[i].st_low.is_nan() || ix[i].st_low <= 0.0 {
+                format!(
+                    "the total index's 95% interval reaches 0 ({differ} of {n} pairs differed): \
+                      the effect cannot be told from zero with these runs"
+                )
+            } else {
+                String::new()
+            };
+            Resolution {
+                resolved: note.is_empty(),
+                note,
+            }
+        })
+        .collect()
 }
 
 /// One parameter's indices with their 95% bootstrap intervals.
@@ -239,6 +361,19 @@ mod tests {
         }
         // Many parameters: two independent sequences.
         assert_eq!(saltelli_design(4, 15, 1).unwrap().rows.len(), 4 * 17);
+        // More parameters than the Sobol directions (the baseline has 34): Latin hypercubes, every
+        // A column stratified, A and B independent.
+        let k = SOBOL_MAX_DIM + 13;
+        let d = saltelli_design(8, k, 1).unwrap();
+        assert_eq!(d.rows.len(), 8 * (k + 2));
+        for c in 0..k {
+            let mut strata: Vec<usize> = (0..8)
+                .map(|j| (d.rows[j * (k + 2)][c] * 8.0) as usize)
+                .collect();
+            strata.sort_unstable();
+            assert_eq!(strata, (0..8).collect::<Vec<_>>(), "column {c}");
+        }
+        assert_ne!(d.rows[0], d.rows[k + 1]);
     }
 
     #[test]

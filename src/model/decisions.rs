@@ -176,6 +176,17 @@ pub fn phase_effects(w: &World, actor: Ix, lottery: &[(Ix, f64)], out: &mut Vec<
     }
 }
 
+/// After [`decide`] for one actor: `out[entry]` = whether the entry's best feasible option had a
+/// positive expected utility (the menu is still in `scratch`).
+pub fn paying(scratch: &Scratch, out: &mut [bool]) {
+    out.iter_mut().for_each(|x| *x = false);
+    for &(entry, _, eu, _) in &scratch.options {
+        if eu > 0.0 {
+            out[entry] = true;
+        }
+    }
+}
+
 /// The actor's choices this month, appended to `plans`; with `explain`, each choice's menu is recorded.
 pub fn decide(
     w: &World,
@@ -255,7 +266,7 @@ pub fn decide(
                 scratch.weights[scratch.weights.len() - 1] / total,
             ));
             log.push(Decision {
-                tick: w.tick + 1,
+                tick: w.tick, // the tick being simulated (step has advanced it)
                 actor: spec.id.clone(),
                 options,
                 chosen: pick,

@@ -35,6 +35,14 @@ pub enum Probe {
     Undecided(Ix),
     Phase(Ix),
     Actions(Ix, usize),
+    /// Share of the actor's monthly budget spent this month (0 with no budget, and at tick 0).
+    BudgetUse(Ix),
+    /// 1 when the action entry's best option had a positive expected utility this month (0 at tick 0).
+    ActionPays(Ix, usize),
+    /// A party's vote share in an election, from the month it is held (0 before).
+    VoteShare(Ix, usize),
+    /// 1 when the party won the election, from the month it is held (0 before, and for the others).
+    ElectionWon(Ix, usize),
 }
 
 /// The series layout of a scenario: keys (for series.csv) and probes (for the model), same order.
@@ -139,6 +147,34 @@ pub fn layout(s: &Scenario) -> (Vec<SeriesKey>, Vec<Probe>) {
                 "actions",
                 format!("{}/{}", actor.id, ACTION_NAMES[k]),
                 Probe::Actions(a, k),
+            );
+        }
+    }
+    for (a, actor) in s.actors.iter().enumerate() {
+        push("budget_use", actor.id.clone(), Probe::BudgetUse(a));
+    }
+    for (a, actor) in s.actors.iter().enumerate() {
+        for i in 0..actor.actions.len() {
+            push(
+                "action_pays",
+                format!("{}/actions[{i}]", actor.id),
+                Probe::ActionPays(a, i),
+            );
+        }
+    }
+    for (e, el) in s.elections.iter().enumerate() {
+        for (k, p) in el.parties.iter().enumerate() {
+            push(
+                "vote_share",
+                format!("{}/{p}", el.id),
+                Probe::VoteShare(e, k),
+            );
+        }
+        for (k, p) in el.parties.iter().enumerate() {
+            push(
+                "election_won",
+                format!("{}/{p}", el.id),
+                Probe::ElectionWon(e, k),
             );
         }
     }
@@ -260,6 +296,22 @@ impl Recorder {
             Probe::Undecided(c) => self.poll(w, c).undecided(),
             Probe::Phase(p) => f64::from(u8::from(w.phase == p)),
             Probe::Actions(a, k) => f64::from(w.action_counts_tick[a * ACTION_KINDS + k]),
+            // Nothing is decided or spent before the first month: 0 at tick 0 (the series stay finite).
+            Probe::BudgetUse(_) | Probe::ActionPays(..) if w.tick == 0 => 0.0,
+            Probe::BudgetUse(a) => {
+                let st = &w.actors[a];
+                if st.budget > 0.0 {
+                    st.spent / st.budget
+                } else {
+                    0.0
+                }
+            }
+            Probe::ActionPays(a, i) => f64::from(u8::from(w.action_pays[a][i])),
+            Probe::VoteShare(e, k) => w.election_results[e].as_ref().map_or(0.0, |r| r.shares[k]),
+            // The list leading the government, as the `ElectionWinner` outcome.
+            Probe::ElectionWon(e, k) => f64::from(u8::from(
+                w.election_results[e].as_ref().and_then(|r| r.lead) == Some(k),
+            )),
         }
     }
 }

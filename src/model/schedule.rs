@@ -233,6 +233,7 @@ fn step(
             None
         };
         decisions::decide(w, a, &mut rngs.decide[a], scratch, plans, log);
+        decisions::paying(scratch, &mut w.action_pays[a]);
     }
     // 3. resolution in decision order
     let s = w.s;

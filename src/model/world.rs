@@ -139,6 +139,9 @@ pub struct World<'s> {
     pub referendums: Vec<Option<super::elections::ReferendumResult>>,
     /// Per country: its citizens as voters (party attachment, poll and turnout parameters).
     pub voters: Vec<super::voters::VoterState>,
+    /// Per actor, per action entry: whether the entry's best feasible option had a positive
+    /// expected utility at this month's decision (recorded as the `action_pays` series).
+    pub action_pays: Vec<Vec<bool>>,
     /// Recorded events (only when requested).
     pub log: Option<Vec<Event>>,
     /// Mean opinion `[country * dims + dim]` (refreshed by [`World::refresh_derived`]).
@@ -372,6 +375,11 @@ impl<'s> World<'s> {
             election_results: vec![None; s.elections.len()],
             referendums: vec![None; s.countries.len()],
             voters: Vec::new(),
+            action_pays: s
+                .actors
+                .iter()
+                .map(|a| vec![false; a.actions.len()])
+                .collect(),
             log: if record_events {
                 Some(Vec::new())
             } else {

@@ -1,4 +1,4 @@
-//! Experiment folders (`sweep`, `sensitivity`, `discover`; docs/outputs.md, "Experiment folders"):
+//! Experiment folders (`sweep`, `sensitivity`, `discover`, `drivers`; docs/outputs.md, "Experiment folders"):
 //! the manifest.json of each kind, written by the commands and read back by the charts and the
 //! report, and [`CsvStream`], the table (points.csv, samples.csv) written row by row as evaluations
 //! finish, under `<name>.tmp` until it is finished, so a file that exists is whole.
@@ -11,7 +11,7 @@ use super::{OutputError, io_err};
 use serde::{Deserialize, Serialize};
 
 /// The `kind` values of experiment manifests (slurm folders are not experiments).
-pub const KINDS: [&str; 3] = ["sweep", "sensitivity", "discover"];
+pub const KINDS: [&str; 4] = ["sweep", "sensitivity", "discover", "drivers"];
 
 /// The scenario an experiment ran.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -136,6 +136,9 @@ pub struct DiscoverManifest {
     /// The scenario of the source folder (from its manifest).
     pub scenario: Option<ScenarioRef>,
     pub outcome: String,
+    /// The outcome's label (from the source's manifest).
+    #[serde(default)]
+    pub outcome_label: String,
     /// For a numeric outcome: cases of interest are runs with a value `>= value`.
     pub value: Option<f64>,
     pub cases_of_interest: u64,
@@ -152,6 +155,39 @@ pub struct DiscoverManifest {
     pub params: Vec<String>,
     /// Rows of boxes.csv.
     pub boxes: u64,
+    /// The step of the recommended box (experiments::prim, "Choosing a box").
+    #[serde(default)]
+    pub recommended: Option<u64>,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub error: Option<String>,
+    /// The files written (docs/outputs.md, "files").
+    #[serde(default)]
+    pub files: Vec<FileRecord>,
+}
+
+/// manifest.json of a drivers folder (`crossroads drivers`: given-data PAWN on a run folder).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DriversManifest {
+    /// Always `drivers`.
+    pub kind: String,
+    pub crossroads_version: String,
+    pub status: Status,
+    /// The output folder of `crossroads run` whose runs.csv was read.
+    pub source: String,
+    /// The scenario of the source folder (from its manifest).
+    pub scenario: Option<ScenarioRef>,
+    /// Runs in the source's runs.csv.
+    pub runs: u64,
+    /// The source's root seed.
+    pub source_seed: u64,
+    /// Seed of the bootstrap and the dummy input.
+    pub seed: u64,
+    pub slices: usize,
+    pub bootstrap_resamples: usize,
+    /// The uncertain parameters (inputs), in the order of drivers.csv.
+    pub params: Vec<ParamInfo>,
+    pub outcomes: Vec<OutcomeRef>,
     pub started_at: String,
     pub finished_at: Option<String>,
     pub error: Option<String>,
@@ -191,6 +227,7 @@ crate::manifest_doc!(SensitivityManifest, |m| {
 crate::manifest_doc!(DiscoverManifest, |m| {
     m.boxes = rows_of(&m.files, "boxes.csv").unwrap_or(0);
 });
+crate::manifest_doc!(DriversManifest, |_| {});
 crate::manifest_doc!(SlurmManifest, |_| {});
 
 macro_rules! manifest_export {
@@ -209,6 +246,7 @@ manifest_export!(
     SweepManifest,
     SensitivityManifest,
     DiscoverManifest,
+    DriversManifest,
     SlurmManifest
 );
 

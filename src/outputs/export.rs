@@ -6,9 +6,12 @@
 use super::manifest::Manifest;
 use super::writer::Stream;
 use super::{OutputError, io_err};
-use crate::batch::{Aggregates, OutcomeAgg, QUANTILES, aggregate::binary_summary};
+use crate::batch::{
+    Aggregates, OutcomeAgg, QUANTILES,
+    aggregate::{binary_summary, pair_index},
+};
 use crate::model::{Event, OutcomeValue, RunOutput};
-use crate::scenario::schema::tick_date;
+use crate::scenario::schema::tick_month;
 use serde::{Deserialize, Serialize};
 
 /// A whole file of the output folder as bytes.
@@ -96,7 +99,7 @@ impl Export for SeriesCsv<'_> {
         let mut w = csv::Writer::from_writer(Vec::new());
         let _ = w.write_record(SERIES_COLUMNS);
         let dates: Vec<String> = (0..self.aggs.ticks)
-            .map(|t| tick_date(&self.manifest.scenario.start, t))
+            .map(|t| tick_month(&self.manifest.scenario.start, t))
             .collect();
         for (k, key) in self.manifest.series.iter().enumerate().take(self.aggs.keys) {
             for (t, date) in dates.iter().enumerate() {
@@ -127,6 +130,9 @@ pub struct BinarySummary {
     pub ci_low: f64,
     pub ci_high: f64,
     pub words: String,
+    /// The ICD 203 terms the 95% interval covers (`likely to very likely` when it spans two).
+    #[serde(default)]
+    pub interval_words: String,
 }
 
 /// A numeric outcome in summary.json.
@@ -167,6 +173,24 @@ pub struct ClassSummary {
     pub ci_low: f64,
     pub ci_high: f64,
     pub words: String,
+    /// The ICD 203 terms the 95% interval covers.
+    #[serde(default)]
+    pub interval_words: String,
+}
+
+/// Two binary items across runs (summary.json `joint`): the binary outcomes by id and the outcome
+/// classes as `class:<id>`. `both` is exact (streamed pair counts), so `P(b | a) = both / a_count`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JointSummary {
+    pub a: String,
+    pub b: String,
+    /// Runs in which `a` (`b`) was true.
+    pub a_count: u64,
+    pub b_count: u64,
+    /// Runs in which both were true.
+    pub both: u64,
+    /// Runs.
+    pub n: u64,
 }
 
 /// summary.json.
@@ -179,6 +203,9 @@ pub struct Summary {
     pub classes: Vec<ClassSummary>,
     /// Runs that matched no outcome class.
     pub unclassified: u64,
+    /// Every pair of binary outcomes and classes with their joint count.
+    #[serde(default)]
+    pub joint: Vec<JointSummary>,
 }
 
 impl Summary {
@@ -200,6 +227,7 @@ impl Summary {
                         ci_low: lo,
                         ci_high: hi,
                         words: words.into(),
+                        interval_words: crate::stats::icd203_span(lo, hi),
                     })
                 }
                 OutcomeAgg::Numeric(c) => {
@@ -237,15 +265,48 @@ impl Summary {
                     ci_low: lo,
                     ci_high: hi,
                     words: words.into(),
+                    interval_words: crate::stats::icd203_span(lo, hi),
                 }
             })
             .collect();
+        let mut items: Vec<(String, u64)> = aggs
+            .outcomes
+            .iter()
+            .zip(&m.outcomes)
+            .filter_map(|(a, o)| match a {
+                OutcomeAgg::Binary(b) => Some((o.id.clone(), b.successes)),
+                OutcomeAgg::Numeric(_) => None,
+            })
+            .collect();
+        items.extend(
+            aggs.classes
+                .iter()
+                .zip(&m.outcome_classes)
+                .map(|(&k, c)| (format!("class:{}", c.id), k)),
+        );
+        let k = items.len();
+        let mut joint = Vec::new();
+        if aggs.pairs.len() == k * k.saturating_sub(1) / 2 {
+            for i in 0..k {
+                for j in i + 1..k {
+                    joint.push(JointSummary {
+                        a: items[i].0.clone(),
+                        b: items[j].0.clone(),
+                        a_count: items[i].1,
+                        b_count: items[j].1,
+                        both: aggs.pairs[pair_index(i, j, k)],
+                        n: runs,
+                    });
+                }
+            }
+        }
         Summary {
             runs,
             seed: m.seed,
             outcomes,
             classes,
             unclassified: aggs.unclassified,
+            joint,
         }
     }
 }
@@ -387,7 +448,7 @@ impl EventsCsv {
                 .write_record([
                     run.to_string().as_str(),
                     &e.tick.to_string(),
-                    &tick_date(&self.start, e.tick),
+                    &tick_month(&self.start, e.tick),
                     &e.actor,
                     &e.action,
                     &e.target,

@@ -6,6 +6,7 @@ use super::export::{EventsCsv, RunsCsv, ScenarioRon, SeriesCsv, Summary};
 use super::manifest::{
     ClassInfo, Manifest, OutcomeInfo, ParamInfo, ScenarioInfo, SeriesInfo, Status, now_utc,
 };
+use super::runs_series::RunsSeriesCsv;
 use super::{OutputDir, OutputError};
 use crate::batch::{Aggregates, BatchEnd, BatchSpec, Simulate, Stop, run_batch};
 use crate::model::RunOptions;
@@ -81,6 +82,15 @@ pub fn write_batch<S: Simulate + ?Sized>(
     } else {
         None
     };
+    let mut per_run = if m.per_run_series.is_empty() {
+        None
+    } else {
+        Some(RunsSeriesCsv::new(
+            dir.stream("runs_series.csv")?,
+            &m,
+            sim.ticks(),
+        )?)
+    };
     let spec = BatchSpec {
         seed: m.seed,
         first,
@@ -93,19 +103,83 @@ pub fn write_batch<S: Simulate + ?Sized>(
         },
     };
     let mut extra = Vec::new();
-    let batch = run_batch(sim, &spec, stop, |run, out| {
-        aggs.fold(run, &out)?;
-        extra.extend(runs.extra_params(&out));
-        runs.row(run, &out)?;
-        if let Some(ev) = events.as_mut() {
-            ev.rows(run, &out.events)?;
+    // `--until-ci`: blocks of runs until every binary outcome's 95% Wilson interval is narrower than
+    // the target (or the cap, `end`, is reached); the folder is then the one a fixed batch of that
+    // many runs gives, each run computed once.
+    let until = m.until_ci.clone();
+    let block = until.as_ref().map_or(end - first, |u| u.block.max(1));
+    let binary_ix: Vec<usize> = (0..binary.len()).filter(|&i| binary[i]).collect();
+    let mut counts = vec![crate::stats::BinaryCount::new(); binary_ix.len()];
+    let mut batch = BatchEnd {
+        stop: Stop::Complete,
+        completed: 0,
+        window,
+        max_in_flight: 0,
+    };
+    let mut lo = first;
+    while lo < end {
+        let hi = (lo + block).min(end);
+        let b = run_batch(
+            sim,
+            &BatchSpec {
+                first: lo,
+                end: hi,
+                ..spec.clone()
+            },
+            stop,
+            |run, out| {
+                aggs.fold(run, &out)?;
+                extra.extend(runs.extra_params(&out));
+                runs.row(run, &out)?;
+                if let Some(ev) = events.as_mut() {
+                    ev.rows(run, &out.events)?;
+                }
+                if let Some(p) = per_run.as_mut() {
+                    p.rows(run, &out)?;
+                }
+                for (c, &i) in counts.iter_mut().zip(&binary_ix) {
+                    c.add(matches!(
+                        out.outcomes.get(i),
+                        Some(crate::model::OutcomeValue::Bool(true))
+                    ));
+                }
+                progress(run + 1 - first);
+                Ok(())
+            },
+        );
+        batch.completed += b.completed;
+        batch.window = b.window;
+        batch.max_in_flight = batch.max_in_flight.max(b.max_in_flight);
+        batch.stop = b.stop;
+        lo = hi;
+        if !matches!(batch.stop, Stop::Complete) {
+            break;
         }
-        progress(run + 1 - first);
-        Ok(())
-    });
+        if let (Some(u), Some(mu)) = (until.as_ref(), m.until_ci.as_mut()) {
+            let widest = counts
+                .iter()
+                .map(|c| {
+                    let (l, h) = c.wilson95();
+                    h - l
+                })
+                .fold(0.0, f64::max);
+            mu.widest = widest;
+            mu.reached = widest < u.width;
+            if mu.reached {
+                break;
+            }
+        }
+    }
+    if until.is_some() && matches!(batch.stop, Stop::Complete) {
+        // The batch is the runs made: a fixed `--runs` of that many gives the same folder.
+        m.runs = lo;
+    }
     runs.finish()?;
     if let Some(ev) = events {
         ev.finish()?;
+    }
+    if let Some(p) = per_run {
+        p.finish()?;
     }
     m.uncertain_params
         .extend(extra.into_iter().map(|path| ParamInfo {
@@ -181,7 +255,10 @@ pub fn template(
         series: vec![],
         events,
         error: None,
+        per_run_series: vec![],
+        labels: Default::default(),
         until_ci: None,
+        split_by: None,
         posterior: None,
         files: vec![],
     }

@@ -112,9 +112,21 @@ pub struct Manifest {
     #[serde(default)]
     pub events: bool,
     pub error: Option<String>,
+    /// Display names of the scenario's entities, keyed `kind:id` ([`super::labels`]); absent in
+    /// folders written before they were recorded.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub labels: std::collections::BTreeMap<String, String>,
+    /// The series written per run to runs_series.csv (`record.per_run`, `--per-run-series`); absent
+    /// when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub per_run_series: Vec<SeriesInfo>,
     /// `crossroads run --until-ci W`: how the number of runs was chosen (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until_ci: Option<UntilCi>,
+    /// `crossroads run --split-by OUTCOME`: the binary outcome whose runs the split fan charts set
+    /// against the rest (absent: the first binary outcome that happened in 5-95% of the runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split_by: Option<String>,
     /// `crossroads run --posterior DIR`: the calibration whose posterior gave the runs' parameters
     /// (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -122,6 +122,19 @@ fn check(dirs: &[PathBuf]) -> Result<Vec<ShardDir>, OutputError> {
                 f.events.to_string(),
             ));
         }
+        if m.per_run_series != f.per_run_series {
+            let names = |v: &[super::manifest::SeriesInfo]| {
+                v.iter()
+                    .map(|s| format!("{}:{}", s.indicator, s.entity))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            problems.push(differs(
+                "per-run series",
+                names(&m.per_run_series),
+                names(&f.per_run_series),
+            ));
+        }
     }
     if problems.is_empty() {
         let shard = crate::batch::Shard { index: 0, count };
@@ -247,6 +260,9 @@ pub fn merge_to(dirs: &[PathBuf], target: &Target) -> Result<(Manifest, OutputDi
     let mut files = vec!["runs.csv"];
     if f.events {
         files.push("events.csv");
+    }
+    if !f.per_run_series.is_empty() {
+        files.push("runs_series.csv");
     }
     for name in files {
         let mut stream = dir.stream(name)?;

@@ -10,6 +10,8 @@
 //! - [`export`] turns aggregates and the manifest into bytes (pure functions, deterministic formatting).
 //! - [`experiment`] holds the manifests of experiment folders (sweep, sensitivity, discover) and the
 //!   table they stream row by row.
+//! - [`labels`] gives the manifest the scenario's display names of its entities.
+//! - [`runs_series`] streams the opt-in per-run trajectories (runs_series.csv).
 //! - [`folder`] runs a batch into a folder; [`merge`] combines shard folders into one, byte-identical to
 //!   the batch run whole (manifest times, threads and shard aside).
 
@@ -18,11 +20,13 @@ pub mod experiment;
 pub mod export;
 pub mod files;
 pub mod folder;
+pub mod labels;
 pub mod lock;
 pub mod manifest;
 pub mod merge;
 pub mod place;
 pub mod replace;
+pub mod runs_series;
 pub mod verify;
 pub mod writer;
 

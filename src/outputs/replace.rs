@@ -1,8 +1,8 @@
 //! `--force`: replacing an output folder deletes only what crossroads wrote there.
 //!
 //! A folder is crossroads's when its manifest.json is a JSON object with a `crossroads_version` and a
-//! `kind` crossroads knows (none for a batch; `compare`, `sweep`, `sensitivity`, `discover`, `slurm`,
-//! `calibration`, `score`).
+//! `kind` crossroads knows (none for a batch; `compare`, `sweep`, `sensitivity`, `discover`,
+//! `drivers`, `slurm`, `calibration`, `score`).
 //! Its files are the manifest itself, the entries of the manifest's `files` whose size and SHA-256
 //! still match (a listed file changed since is treated as the user's), the temporary files of charts
 //! (`charts/.NAME.tmp`, `.report.html.tmp`) and, when the manifest says `running` (the command was
@@ -27,6 +27,7 @@ pub enum FolderKind {
     Sweep,
     Sensitivity,
     Discover,
+    Drivers,
     Slurm,
     /// `crossroads calibrate`.
     Calibration,
@@ -43,6 +44,7 @@ impl FolderKind {
             Some("sweep") => FolderKind::Sweep,
             Some("sensitivity") => FolderKind::Sensitivity,
             Some("discover") => FolderKind::Discover,
+            Some("drivers") => FolderKind::Drivers,
             Some("slurm") => FolderKind::Slurm,
             Some("calibration") => FolderKind::Calibration,
             Some("score") => FolderKind::Score,
@@ -58,6 +60,7 @@ impl FolderKind {
             FolderKind::Sweep => "sweep",
             FolderKind::Sensitivity => "sensitivity",
             FolderKind::Discover => "discover",
+            FolderKind::Drivers => "drivers",
             FolderKind::Slurm => "slurm",
             FolderKind::Calibration => "calibration",
             FolderKind::Score => "score",
@@ -73,6 +76,7 @@ impl FolderKind {
                 "events.csv",
                 "aggregates.json",
                 "series.csv",
+                "runs_series.csv",
                 "summary.json",
                 "report.html",
             ],
@@ -80,6 +84,7 @@ impl FolderKind {
             FolderKind::Sweep => &["points.csv", "report.html"],
             FolderKind::Sensitivity => &["samples.csv", "sensitivity.csv", "report.html"],
             FolderKind::Discover => &["boxes.csv", "report.html"],
+            FolderKind::Drivers => &["drivers.csv", "report.html"],
             FolderKind::Slurm => &["array.sbatch", "merge.sbatch", "submit.sh"],
             FolderKind::Calibration => &[
                 "prior.csv",

@@ -1,7 +1,7 @@
-//! The one verifying reader of output folders: `merge`, `plot`, `discover`, `compare` (on folder
-//! inputs), `run --posterior` and `score` call [`folder`] before they read anything else, and refuse
-//! (exit 2) a folder that is not what its manifest says, naming the file and, where there is one, the
-//! line.
+//! The one verifying reader of output folders: `merge`, `plot`, `discover`, `drivers`, `compare` (on
+//! folder inputs), `run --posterior` and `score` call [`folder`] before they read anything else, and
+//! refuse (exit 2) a folder that is not what its manifest says, naming the file and, where there is
+//! one, the line.
 //!
 //! Checked: manifest.json is crossroads's (a `crossroads_version`, a known `kind`, a known `status`,
 //! the kind's fields), not `running` (then another process writes it, or the one that did was
@@ -11,18 +11,22 @@
 //! cut mid-row is refused). Per kind: a batch's runs.csv has the columns the manifest names,
 //! `completed_runs` rows numbered `first_run, first_run + 1, ...`, `0`/`1` in binary outcome
 //! columns, numbers (or empty) in parameter and numeric columns and a known class; its series.csv has
-//! the documented columns and one row per series and tick; an experiment's table has the rows its
-//! manifest counts (a calibration's generations.csv its `generations_completed` and its posterior.csv
-//! its `particles`; a score's score.csv its `scored`). Folders of older versions (no `files` in the
-//! manifest) get the per-kind checks only.
+//! the documented columns and one row per series and tick; its runs_series.csv (when the manifest
+//! names per-run series) has the documented columns and one row per run, per-run series and tick, in
+//! run order, with a number (or empty) as value; an experiment's table has the rows its manifest
+//! counts (a complete drivers.csv: one row per outcome and parameter, and the dummy's; a
+//! calibration's generations.csv its `generations_completed` and its posterior.csv its `particles`;
+//! a score's score.csv its `scored`). Folders of older versions (no `files` in the manifest) get the
+//! per-kind checks only.
 
 use super::OutputError;
 use super::calibration::{CalibrationManifest, ScoreManifest};
-use super::experiment::{DiscoverManifest, SensitivityManifest, SweepManifest};
+use super::experiment::{DiscoverManifest, DriversManifest, SensitivityManifest, SweepManifest};
 use super::export::SERIES_COLUMNS;
 use super::files::{FileRecord, Tally, is_table};
 use super::manifest::{Manifest, Status};
 use super::replace::{FolderKind, MAX_MANIFEST_BYTES, read_capped};
+use super::runs_series::RUNS_SERIES_COLUMNS;
 use serde::Deserialize;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -116,8 +120,8 @@ pub fn folder(dir: &Path) -> Result<Verified, OutputError> {
     }
     .ok_or_else(|| {
         invalid(format!(
-            "{}: unknown kind {} (expected compare, sweep, sensitivity, discover, slurm, calibration \
-             or score; a batch's manifest has no kind)",
+            "{}: unknown kind {} (expected compare, sweep, sensitivity, discover, drivers, slurm, \
+             calibration or score; a batch's manifest has no kind)",
             mp.display(),
             v.get("kind").map_or(String::new(), |k| k.to_string())
         ))
@@ -162,6 +166,10 @@ pub fn folder(dir: &Path) -> Result<Verified, OutputError> {
         FolderKind::Discover => {
             let m: DiscoverManifest = typed(&mp, &text)?;
             check_rows(dir, "boxes.csv", m.boxes, "boxes")?;
+        }
+        FolderKind::Drivers => {
+            let m: DriversManifest = typed(&mp, &text)?;
+            check_drivers(dir, &m)?;
         }
         FolderKind::Calibration => {
             let m: CalibrationManifest = typed(&mp, &text)?;
@@ -494,11 +502,91 @@ fn check_batch(dir: &Path, m: &Manifest) -> Result<(), OutputError> {
             "manifest.json's series × (horizon + 1) ticks are",
         )?;
     }
+    let rs_path = dir.join("runs_series.csv");
+    if rs_path.exists() || (needed && !m.per_run_series.is_empty()) || listed("runs_series.csv") {
+        check_runs_series(&rs_path, m)?;
+    }
     let summary = dir.join("summary.json");
     if summary.exists() {
         let b = read_capped(&summary, 1 << 30)
             .map_err(|e| invalid(format!("{}: {e}", summary.display())))?;
         serde_json::from_slice::<serde_json::Value>(&b).map_err(|e| json_error(&summary, &e))?;
+    }
+    Ok(())
+}
+
+/// runs_series.csv of a batch: the documented header; per run (in order, from the folder's first run),
+/// one row per per-run series and tick, the series in the manifest's `per_run_series` order and the
+/// ticks 0..=horizon; the value a number or empty.
+fn check_runs_series(p: &Path, m: &Manifest) -> Result<(), OutputError> {
+    let header = csv_header(p)?;
+    if header != RUNS_SERIES_COLUMNS {
+        return Err(invalid(format!(
+            "{}:1: the header must be {}",
+            p.display(),
+            RUNS_SERIES_COLUMNS.join(",")
+        )));
+    }
+    let ticks = m.scenario.horizon as u64 + 1;
+    let per_run = m.per_run_series.len() as u64 * ticks;
+    if per_run == 0 {
+        return Err(invalid(format!(
+            "{}: manifest.json names no per-run series, yet the file is there",
+            p.display()
+        )));
+    }
+    let (first, _) = m.range();
+    let mut k = 0u64;
+    let (rows, _) = walk_csv(p, |line, rec| {
+        let run = first + k / per_run;
+        let s = &m.per_run_series[((k % per_run) / ticks) as usize];
+        let tick = k % ticks;
+        k += 1;
+        let want = [run.to_string(), tick.to_string()];
+        if rec[0] != want[0] || rec[1] != want[1] || rec[3] != s.indicator || rec[4] != s.entity {
+            return Err(invalid(format!(
+                "{}:{line}: `{},{},{},{}` where run {run}, tick {tick} of {}:{} was expected",
+                p.display(),
+                &rec[0],
+                &rec[1],
+                &rec[3],
+                &rec[4],
+                s.indicator,
+                s.entity
+            )));
+        }
+        number_cell(p, line, "value", &rec[5])
+    })?;
+    rows_match(
+        p,
+        rows,
+        m.completed_runs * per_run,
+        "manifest.json's completed_runs × per-run series × (horizon + 1) ticks are",
+    )
+}
+
+/// drivers.csv of a drivers folder: numbers where numbers belong and, when complete, one row per
+/// outcome and parameter plus the dummy's per outcome.
+fn check_drivers(dir: &Path, m: &DriversManifest) -> Result<(), OutputError> {
+    let p = dir.join("drivers.csv");
+    if !p.exists() {
+        if m.status == Status::Complete {
+            return Err(invalid(format!(
+                "{}: missing (the manifest says complete)",
+                p.display()
+            )));
+        }
+        return Ok(());
+    }
+    let (rows, _) = walk_csv(&p, |line, rec| numbers(&p, line, rec))?;
+    if m.status == Status::Complete {
+        let want = (m.outcomes.len() * (m.params.len() + 1)) as u64;
+        rows_match(
+            &p,
+            rows,
+            want,
+            "manifest.json's outcomes × (parameters + the dummy) are",
+        )?;
     }
     Ok(())
 }

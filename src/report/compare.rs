@@ -34,11 +34,26 @@ fn fmt_value(r: &Row, x: Option<f64>) -> String {
     }
 }
 
+/// A difference with its sign; one that rounds to zero is written without one ("0", not "+0" or
+/// "-0").
 fn fmt_diff(r: &Row, x: Option<f64>) -> String {
+    let signed = |s: String| {
+        let zero = s
+            .trim_start_matches('-')
+            .chars()
+            .all(|c| c == '0' || c == '.');
+        if zero {
+            s.trim_start_matches('-').to_string()
+        } else if s.starts_with('-') {
+            s
+        } else {
+            format!("+{s}")
+        }
+    };
     match x {
         None => "n/a".into(),
-        Some(x) if r.kind == "binary" => format!("{:+.1} pp", 100.0 * x),
-        Some(x) => format!("{}{}", if x >= 0.0 { "+" } else { "" }, num(x)),
+        Some(x) if r.kind == "binary" => format!("{} pp", signed(format!("{:.1}", 100.0 * x))),
+        Some(x) => signed(num(x)),
     }
 }
 

@@ -8,7 +8,7 @@
 
 use super::{CSS, esc};
 use crate::charts::experiment_data::{
-    self, DiscoverData, ExperimentData, SensitivityData, SweepData,
+    self, DiscoverData, DriversData, ExperimentData, SensitivityData, SweepData,
 };
 use crate::charts::experiments::experiment_charts;
 use crate::charts::style::{num, pct};
@@ -28,9 +28,10 @@ pub fn plot_folder(dir: &Path) -> Result<(Vec<PathBuf>, PathBuf), ChartError> {
     Ok((paths, report))
 }
 
-/// Wide tables scroll sideways instead of widening the page.
-const EXTRA_CSS: &str =
-    ".scroll { overflow-x: auto; }\n.scroll table { width: auto; min-width: 100%; }\n";
+/// Wide tables scroll sideways instead of widening the page; long parameter paths wrap.
+const EXTRA_CSS: &str = ".scroll { overflow-x: auto; }\n.scroll table { width: auto; min-width: 100%; }\n\
+td code { overflow-wrap: break-word; }\n\
+td .why { font-size: .85rem; color: var(--muted); }\ntr.rec td { background: #fff4ec; }\n";
 
 /// The parts of a page that differ between the kinds of experiment.
 struct Page {
@@ -57,6 +58,7 @@ pub fn render_html(d: &ExperimentData, charts: &[Chart]) -> String {
         ExperimentData::Sweep(s) => sweep_page(s),
         ExperimentData::Sensitivity(s) => sensitivity_page(s),
         ExperimentData::Discover(s) => discover_page(s),
+        ExperimentData::Drivers(s) => drivers_page(s),
     };
     let mut h = String::new();
     let _ = write!(
@@ -130,6 +132,14 @@ fn code(s: &str) -> String {
     format!("<code>{}</code>", esc(s))
 }
 
+/// A parameter path as code that may break after its dots and before `[` (not inside a name).
+fn path(s: &str) -> String {
+    format!(
+        "<code>{}</code>",
+        esc(s).replace('.', ".<wbr>").replace('[', "<wbr>[")
+    )
+}
+
 fn sets(sets: &[String]) -> String {
     if sets.is_empty() {
         return "none".into();
@@ -198,7 +208,16 @@ fn table_head(h: &mut String, cols: &[(String, bool)]) {
 }
 
 fn table_row(h: &mut String, cells: &[(String, bool)]) {
-    h.push_str("<tr>");
+    table_row_class(h, "", cells);
+}
+
+/// A row with a class (`rec`: the recommended box).
+fn table_row_class(h: &mut String, class: &str, cells: &[(String, bool)]) {
+    if class.is_empty() {
+        h.push_str("<tr>");
+    } else {
+        let _ = write!(h, "<tr class=\"{class}\">");
+    }
     for (c, n) in cells {
         if *n {
             let _ = write!(h, "<td class=\"n\">{c}</td>");
@@ -312,7 +331,7 @@ fn sweep_page(s: &SweepData) -> Page {
     for p in &m.params {
         table_row(
             &mut params,
-            &[(code(&p.path), false), (num(p.lo), true), (num(p.hi), true)],
+            &[(path(&p.path), false), (num(p.lo), true), (num(p.hi), true)],
         );
     }
     params.push_str(TABLE_END);
@@ -325,7 +344,7 @@ fn sweep_page(s: &SweepData) -> Page {
          percentile of the runs.</p>"
     );
     let mut cols = vec![("Point".to_string(), true)];
-    cols.extend(m.params.iter().map(|p| (code(&p.path), true)));
+    cols.extend(m.params.iter().map(|p| (path(&p.path), true)));
     cols.extend(m.outcomes.iter().map(|o| (label_of(&o.label, &o.id), true)));
     table_head(&mut t, &cols);
     let col = |name: String| s.table.col(&name);
@@ -420,9 +439,12 @@ fn sensitivity_page(s: &SensitivityData) -> Page {
         (
             "Runs per evaluation",
             format!(
-                "{} (runs 0 to {} of the seed at every evaluation: common random numbers)",
-                m.runs_per_point,
-                m.runs_per_point.saturating_sub(1)
+                "{r} (the evaluations of base point or trajectory b use runs b·{r} to b·{r}+{} of \
+                 the seed: common random numbers within a block, so evaluations differ only \
+                 through the parameters; new random histories across blocks, so effects through \
+                 rare events can show)",
+                m.runs_per_point.saturating_sub(1),
+                r = m.runs_per_point,
             ),
         ),
         ("Root seed", m.seed.to_string()),
@@ -460,7 +482,7 @@ fn sensitivity_page(s: &SensitivityData) -> Page {
     for p in &m.params {
         table_row(
             &mut params,
-            &[(code(&p.path), false), (code(&p.distribution), false)],
+            &[(path(&p.path), false), (code(&p.distribution), false)],
         );
     }
     params.push_str(TABLE_END);
@@ -492,6 +514,7 @@ fn sensitivity_page(s: &SensitivityData) -> Page {
                 ("S1 95% interval", true),
                 ("ST", true),
                 ("ST 95% interval", true),
+                ("Resolved", false),
             ]
         };
         let _ = writeln!(
@@ -502,7 +525,11 @@ fn sensitivity_page(s: &SensitivityData) -> Page {
                  effect, sigma their spread (non-linearity or interactions)."
             } else {
                 "S1 is the share of the outcome's variance due to the parameter alone, ST the share \
-                 it takes part in, interactions included."
+                 it takes part in, interactions included. An index is resolved when its total \
+                 index's interval excludes zero; otherwise the table says why: no pair of \
+                 evaluations differing only in the parameter differed (no effect seen in these \
+                 runs), the interval reaches zero, or the outcome varied less than its Monte Carlo \
+                 noise."
             }
         );
         table_head(
@@ -519,10 +546,15 @@ fn sensitivity_page(s: &SensitivityData) -> Page {
                 .find(|o| o.id == id)
                 .map_or_else(|| code(id), |o| label_of(&o.label, &o.id))
         };
+        let mut previous = String::new();
         for (r, txt) in ix.rows.iter().zip(&ix.text) {
+            // The outcome once, on the first row of its parameters.
+            let id = txt.first().cloned().unwrap_or_default();
+            let first = id != previous;
+            previous = id.clone();
             let mut cells = vec![
-                (label(txt.first().map_or("", String::as_str)), false),
-                (code(txt.get(1).map_or("", String::as_str)), false),
+                (if first { label(&id) } else { String::new() }, false),
+                (path(txt.get(1).map_or("", String::as_str)), false),
             ];
             if morris {
                 for n in ["mu_star", "mu", "sigma"] {
@@ -535,6 +567,15 @@ fn sensitivity_page(s: &SensitivityData) -> Page {
                 cells.push((iv("S1_low", "S1_high"), true));
                 cells.push((num(at(r, c("ST"))), true));
                 cells.push((iv("ST_low", "ST_high"), true));
+                let note = txt.get(2).cloned().unwrap_or_default();
+                cells.push((
+                    match at(r, c("resolved")) {
+                        1.0 => "yes".into(),
+                        0.0 => format!("no: <span class=\"why\">{}</span>", esc(&note)),
+                        _ => "–".into(),
+                    },
+                    false,
+                ));
             }
             table_row(&mut t, &cells);
         }
@@ -575,6 +616,15 @@ fn sensitivity_page(s: &SensitivityData) -> Page {
     }
 }
 
+/// A p-value for a table: `< 0.001` below it, else three decimals.
+fn p_text(p: f64) -> String {
+    if p < 0.001 {
+        "< 0.001".into()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
 fn discover_page(d: &DiscoverData) -> Page {
     let m = &d.manifest;
     let name = m
@@ -596,7 +646,7 @@ fn discover_page(d: &DiscoverData) -> Page {
         "Cases of interest",
         format!(
             "runs with {}: {} of {} ({share})",
-            code(&what),
+            esc(&what),
             m.cases_of_interest,
             m.cases
         ),
@@ -610,6 +660,18 @@ fn discover_page(d: &DiscoverData) -> Page {
         ),
     ));
     f.push(("Boxes", m.boxes.to_string()));
+    f.push((
+        "Recommended box",
+        match d.recommended {
+            Some(r) => format!(
+                "step {r}: the box of highest density among those keeping at least half of the \
+                 cases of interest (coverage ≥ 0.5); its restrictions with a quasi-p-value of 0.05 \
+                 or more (Bryant &amp; Lempert 2010) may be dropped (marked in the trajectory). A \
+                 rule for a first reading: look at the trade-off chart."
+            ),
+            None => "– (a folder written before recommendations)".into(),
+        },
+    ));
     common_facts(
         &mut f,
         m.status,
@@ -634,7 +696,7 @@ fn discover_page(d: &DiscoverData) -> Page {
             .unwrap_or((f64::NAN, f64::NAN));
         table_row(
             &mut params,
-            &[(code(p), false), (num(lo), true), (num(hi), true)],
+            &[(path(p), false), (num(lo), true), (num(hi), true)],
         );
     }
     params.push_str(TABLE_END);
@@ -644,7 +706,10 @@ fn discover_page(d: &DiscoverData) -> Page {
         t,
         "<p class=\"note\">boxes.csv: coverage is the share of all cases of interest inside the box, \
          density the share of the box's runs that are cases of interest, support the share of all runs \
-         inside. Limits are listed where they differ from the range of the runs (step 0). A last row \
+         inside. Limits are listed where they differ from the range of the runs (step 0), each with \
+         its quasi-p-value (Bryant &amp; Lempert 2010, as EMA Workbench: the one-sided binomial \
+         chance that the restriction's gain in density is luck); one of 0.05 or more is flagged, as \
+         a restriction that may be dropped (often on a parameter that does not matter). A last row \
          marked pasted is the last peeled box widened again while that raised the density \
          (Friedman &amp; Fisher 1999 §5).</p>"
     );
@@ -669,22 +734,42 @@ fn discover_page(d: &DiscoverData) -> Page {
                 let (lo0, hi0) = first?.limits.get(j).copied()?;
                 let cut_lo = lo != lo0;
                 let cut_hi = hi != hi0;
-                match (cut_lo, cut_hi) {
-                    (true, true) => Some(format!("{} ≤ {} ≤ {}", num(lo), code(p), num(hi))),
-                    (true, false) => Some(format!("{} ≥ {}", code(p), num(lo))),
-                    (false, true) => Some(format!("{} ≤ {}", code(p), num(hi))),
-                    (false, false) => None,
-                }
+                let cut = match (cut_lo, cut_hi) {
+                    (true, true) => format!("{} ≤ {} ≤ {}", num(lo), path(p), num(hi)),
+                    (true, false) => format!("{} ≥ {}", path(p), num(lo)),
+                    (false, true) => format!("{} ≤ {}", path(p), num(hi)),
+                    (false, false) => return None,
+                };
+                // The restriction's quasi-p-value; 0.05 or more: it may be dropped.
+                let qp = d
+                    .qps
+                    .get(i)
+                    .and_then(|q| q.get(j))
+                    .copied()
+                    .unwrap_or(f64::NAN);
+                Some(if !qp.is_finite() {
+                    cut
+                } else if qp >= crate::experiments::prim::QUASI_P_LEVEL {
+                    format!(
+                        "{cut} <span class=\"why\">(quasi-p {}: may be dropped)</span>",
+                        p_text(qp)
+                    )
+                } else {
+                    format!("{cut} <span class=\"why\">(quasi-p {})</span>", p_text(qp))
+                })
             })
             .collect();
-        table_row(
+        let rec = d.recommended == Some(i);
+        table_row_class(
             &mut t,
+            if rec { "rec" } else { "" },
             &[
                 (
-                    if d.stages.get(i).is_some_and(|s| s == "paste") {
-                        format!("{i} (pasted)")
-                    } else {
-                        i.to_string()
+                    match (d.stages.get(i).is_some_and(|s| s == "paste"), rec) {
+                        (true, true) => format!("{i} (pasted, recommended)"),
+                        (true, false) => format!("{i} (pasted)"),
+                        (false, true) => format!("{i} (recommended)"),
+                        (false, false) => i.to_string(),
                     },
                     true,
                 ),
@@ -723,6 +808,148 @@ fn discover_page(d: &DiscoverData) -> Page {
         params: ("Uncertain parameters", params),
         table: ("Peeling trajectory", t),
         files: "manifest.json and boxes.csv",
+        version: m.crossroads_version.clone(),
+    }
+}
+
+fn drivers_page(d: &DriversData) -> Page {
+    let m = &d.manifest;
+    let name = m
+        .scenario
+        .as_ref()
+        .map_or_else(|| m.source.clone(), |s| s.name.clone());
+    let mut f = vec![("Source folder", code(&m.source))];
+    if let Some(s) = &m.scenario {
+        f.push(("Scenario file", code(&s.path)));
+        f.push(("Scenario SHA-256", code(&s.sha256)));
+    }
+    f.push((
+        "Method",
+        format!(
+            "given-data PAWN (Pianosi &amp; Wagener 2015; 2018): per parameter, the runs split into \
+             {} slices of its range; the index is the median over the slices of the \
+             Kolmogorov–Smirnov distance between the outcome in the slice and over all runs \
+             (SALib's <code>pawn.analyze</code>)",
+            m.slices
+        ),
+    ));
+    f.push((
+        "Intervals",
+        format!(
+            "bootstrap 95% percentile intervals from {} resamples of the runs (seed {})",
+            m.bootstrap_resamples, m.seed
+        ),
+    ));
+    f.push((
+        "Threshold",
+        "a dummy input, uniform random numbers unrelated to the outcome, indexed the same way: a \
+         parameter is influential when its interval lies above the dummy's (a slice of a few runs \
+         has a KS distance from the whole even for an input with no effect)"
+            .into(),
+    ));
+    f.push((
+        "Runs",
+        format!(
+            "{} of seed {} (no new runs: the folder's runs.csv)",
+            m.runs, m.source_seed
+        ),
+    ));
+    common_facts(
+        &mut f,
+        m.status,
+        &m.started_at,
+        m.finished_at.as_deref(),
+        &m.crossroads_version,
+    );
+    let mut params = String::new();
+    table_head(
+        &mut params,
+        &[("Parameter".into(), false), ("Distribution".into(), false)],
+    );
+    for p in &m.params {
+        table_row(
+            &mut params,
+            &[(path(&p.path), false), (code(&p.distribution), false)],
+        );
+    }
+    params.push_str(TABLE_END);
+
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "<p class=\"note\">drivers.csv, per outcome, parameters by index (largest first); the \
+         dummy's row gives the band an index must clear. Runs without a value of the outcome (an \
+         event that never happened) are left out of its indices.</p>"
+    );
+    table_head(
+        &mut t,
+        &[
+            ("Outcome".into(), false),
+            ("Parameter".into(), false),
+            ("PAWN index (95% interval)".into(), true),
+            ("Influential".into(), false),
+        ],
+    );
+    for set in &d.outcomes {
+        let label = m
+            .outcomes
+            .iter()
+            .find(|o| o.id == set.outcome)
+            .map_or_else(|| code(&set.outcome), |o| label_of(&o.label, &o.id));
+        let mut items = set.items.clone();
+        items.sort_by(|a, b| b.1.total_cmp(&a.1));
+        for (p, v, lo, hi, infl) in &items {
+            table_row(
+                &mut t,
+                &[
+                    (label.clone(), false),
+                    (path(p), false),
+                    (range_cell(*v, *lo, *hi), true),
+                    (
+                        if !v.is_finite() {
+                            "–".into()
+                        } else if *infl {
+                            "yes".into()
+                        } else {
+                            "<span class=\"why\">no: within the dummy's band</span>".into()
+                        },
+                        false,
+                    ),
+                ],
+            );
+        }
+        if let Some((v, lo, hi)) = set.dummy {
+            table_row(
+                &mut t,
+                &[
+                    (label.clone(), false),
+                    ("<i>dummy (no effect)</i>".into(), false),
+                    (range_cell(v, lo, hi), true),
+                    ("–".into(), false),
+                ],
+            );
+        }
+    }
+    t.push_str(TABLE_END);
+    Page {
+        kicker: "crossroads · drivers from the runs (given-data sensitivity)",
+        name: name.clone(),
+        title: format!("{name}: what drives the outcomes? (from the runs)"),
+        lead: format!(
+            "Which uncertain parameters move each outcome's distribution, estimated from the {} runs \
+             already in {} — no new runs, as EMA Workbench's feature scoring on an existing \
+             experiment.",
+            m.runs, m.source
+        ),
+        note: format!(
+            "PAWN · {} slices · {} bootstrap resamples · {} runs",
+            m.slices, m.bootstrap_resamples, m.runs
+        ),
+        warn: status_warning(m.status, 1, 1, "tables", m.error.as_deref()),
+        facts: f,
+        params: ("Uncertain parameters", params),
+        table: ("Indices", t),
+        files: "manifest.json and drivers.csv",
         version: m.crossroads_version.clone(),
     }
 }

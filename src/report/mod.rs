@@ -10,6 +10,7 @@
 pub mod calibration;
 pub mod compare;
 pub mod experiments;
+pub mod findings;
 
 use crate::charts::data::{OutputData, Probability};
 use crate::charts::stats::{quantile_sorted, sorted};
@@ -74,6 +75,10 @@ h2 { font-size: 1.4rem; margin: 2.2rem 0 .8rem; padding-bottom: .3rem; border-bo
 h3 { font-size: 1.1rem; margin: 1.4rem 0 .5rem; }
 .desc { font-size: 1.05rem; max-width: 52rem; margin: .3rem 0; }
 .warn { border-left: 4px solid var(--warn); background: #fff4ec; padding: .6rem .9rem; margin: 1rem 0; }
+#findings ul { margin: .3rem 0; padding-left: 1.3rem; }
+#findings li { margin: .25rem 0; }
+li.warnitem { color: var(--warn); }
+li.warnitem b { color: var(--warn); }
 nav ol { columns: 2; margin: .3rem 0; padding-left: 1.3rem; }
 nav a { color: var(--accent); text-decoration: none; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1.5rem; margin: 0; }
@@ -158,8 +163,12 @@ pub fn render_html(data: &OutputData, charts: &[Chart]) -> String {
             if n == 1 { "" } else { "s" }
         );
     }
+    findings::key_findings(&mut h, data);
     // Contents.
-    h.push_str("<nav><b>Contents</b><ol>\n<li><a href=\"#settings\">Run settings</a></li>\n<li><a href=\"#summary\">Summary of outcomes</a></li>\n");
+    h.push_str("<nav><b>Contents</b><ol>\n<li><a href=\"#findings\">Key findings</a></li>\n<li><a href=\"#settings\">Run settings</a></li>\n<li><a href=\"#summary\">Summary of outcomes</a></li>\n");
+    if !findings::conditionals(data).is_empty() {
+        h.push_str("<li><a href=\"#joint\">Joint and conditional probabilities</a></li>\n");
+    }
     for c in charts {
         let _ = writeln!(
             h,
@@ -168,12 +177,17 @@ pub fn render_html(data: &OutputData, charts: &[Chart]) -> String {
             esc(&chart_heading(&c.title, &name))
         );
     }
+    if data.series_of("action_pays").next().is_some() {
+        h.push_str("<li><a href=\"#levers\">Why a lever is dead</a></li>\n");
+    }
     h.push_str("<li><a href=\"#params\">Uncertain parameters</a></li>\n</ol></nav>\n");
 
     settings(&mut h, data);
     summary(&mut h, data);
+    findings::joint_section(&mut h, data);
 
     charts_section(&mut h, charts, |t| caption_lead(&chart_heading(t, &name)));
+    findings::levers_section(&mut h, data);
 
     params(&mut h, data);
 
@@ -181,7 +195,8 @@ pub fn render_html(data: &OutputData, charts: &[Chart]) -> String {
         h,
         "<footer>Made by <code>crossroads {}</code> from this output folder's manifest.json, runs.csv, \
          series.csv and summary.json; <code>crossroads plot</code> on the folder rebuilds it. \
-         Probabilities are shares of runs with Wilson 95% intervals; likelihood words follow ICD 203.</footer>\n\
+         Probabilities are shares of runs with Wilson 95% intervals; likelihood words follow ICD 203 \
+         (two terms when the interval spans a boundary).</footer>\n\
          </main>\n</body>\n</html>",
         esc(&m.crossroads_version)
     );
@@ -343,7 +358,7 @@ fn prob_row(h: &mut String, p: &Probability, id: &str) {
         pct_precise(p.p),
         pct_precise(p.lo),
         pct_precise(p.hi),
-        esc(&p.words),
+        esc(&p.span),
         p.count,
         p.n
     );
@@ -374,7 +389,7 @@ fn summary(h: &mut String, data: &OutputData) {
     if !binary.is_empty() {
         h.push_str(
             "<h3>Events: how likely</h3>\n<table>\n<thead><tr><th>Outcome</th><th class=\"n\">Probability</th>\
-             <th class=\"n\">95% interval</th><th>In words (ICD 203)</th><th class=\"n\">Runs</th></tr></thead>\n<tbody>\n",
+             <th class=\"n\">95% interval</th><th>In words (ICD 203, the interval's terms)</th><th class=\"n\">Runs</th></tr></thead>\n<tbody>\n",
         );
         for (o, p) in &binary {
             prob_row(h, p, &o.id);

@@ -127,6 +127,14 @@ pub fn estimate_bytes(s: &Scenario) -> u128 {
         + s.projects.len() as u128 * 2
         + s.routes.len() as u128
         + s.issues.len() as u128 * 2
+        + s.actors
+            .iter()
+            .map(|a| a.actions.len() as u128)
+            .sum::<u128>()
+        + s.elections
+            .iter()
+            .map(|e| e.parties.len() as u128 * 2)
+            .sum::<u128>()
         + 2;
     total + (s.run.horizon as u128 + 1) * series * 8
 }

@@ -38,9 +38,29 @@ pub fn icd203_words(p: f64) -> &'static str {
     }
 }
 
+/// The ICD 203 terms a 95% interval `[lo, hi]` covers: one term when both ends fall in it, else
+/// `"<term of lo> to <term of hi>"` (`"likely to very likely"`), so a reader sees when the estimate
+/// cannot be put in one term.
+pub fn icd203_span(lo: f64, hi: f64) -> String {
+    let (a, b) = (icd203_words(lo), icd203_words(hi));
+    if a == b {
+        a.to_string()
+    } else {
+        format!("{a} to {b}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_interval_across_a_boundary_names_both_terms() {
+        // 563 of 1000: 53.2%–59.3%, across the 55% boundary.
+        assert_eq!(icd203_span(0.532, 0.593), "roughly even chance to likely");
+        assert_eq!(icd203_span(0.60, 0.66), "likely");
+        assert_eq!(icd203_span(0.0, 0.3), "almost no chance to unlikely");
+    }
 
     #[test]
     fn boundaries() {

@@ -7,6 +7,8 @@
 //!
 //! * [`ExactSum`], [`Moments`]: exact fixed-point sums, mean and sd.
 //! * [`Sketch`]: fixed-range logarithmic quantile sketch (relative accuracy α).
+//! * [`Quantiles`]: exact quantiles while a quantity has few distinct values, the sketch beyond,
+//!   exact extremes; what the outputs report.
 //! * [`Summary`]: moments + sketch + missing count for one indicator/outcome.
 //! * [`BinaryCount`], [`wilson`]: probabilities with Wilson score intervals.
 //! * [`icd203_words`]: ICD 203 words of estimative probability.
@@ -19,13 +21,15 @@ pub mod f64_text;
 pub mod icd203;
 pub mod moments;
 pub mod quantile;
+pub mod quantiles;
 pub mod sketch;
 pub mod summary;
 
 pub use binary::{BinaryCount, Z95, wilson};
 pub use exact::ExactSum;
-pub use icd203::icd203_words;
+pub use icd203::{icd203_span, icd203_words};
 pub use moments::Moments;
 pub use quantile::{Histogram, freedman_diaconis_bins, histogram, quantile_exact};
+pub use quantiles::{EXACT_DISTINCT, Quantiles};
 pub use sketch::{DEFAULT_ALPHA, Sketch, SketchError};
 pub use summary::Summary;

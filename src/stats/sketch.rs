@@ -77,6 +77,12 @@ impl fmt::Display for SketchError {
 
 impl std::error::Error for SketchError {}
 
+impl SketchError {
+    pub(crate) fn new(msg: String) -> Self {
+        SketchError(msg)
+    }
+}
+
 impl Default for Sketch {
     fn default() -> Self {
         Self::new()
@@ -143,12 +149,22 @@ impl Sketch {
     /// Adds one value. No allocation unless `x` opens a new bucket.
     #[inline]
     pub fn add(&mut self, x: f64) {
+        self.add_n(x, 1);
+    }
+
+    /// Adds `n` copies of `x`: the same state as `n` calls of [`add`](Self::add) (bucket counts are
+    /// additive), so a multiset can be turned into its sketch in one pass over its distinct values.
+    #[inline]
+    pub fn add_n(&mut self, x: f64, n: u64) {
+        if n == 0 {
+            return;
+        }
         if !x.is_finite() {
-            self.non_finite += 1;
+            self.non_finite += n;
             return;
         }
         let x = x + 0.0; // -0.0 -> 0.0
-        self.count += 1;
+        self.count += n;
         if x < self.min {
             self.min = x;
         }
@@ -157,7 +173,7 @@ impl Sketch {
         }
         let a = x.abs();
         if a < ZERO_THRESHOLD {
-            self.zero += 1;
+            self.zero += n;
             return;
         }
         let k = self.key(a);
@@ -167,8 +183,8 @@ impl Sketch {
             &mut self.neg
         };
         match store.binary_search_by_key(&k, |e| e.0) {
-            Ok(i) => store[i].1 += 1,
-            Err(i) => store.insert(i, (k, 1)),
+            Ok(i) => store[i].1 += n,
+            Err(i) => store.insert(i, (k, n)),
         }
     }
 

@@ -111,7 +111,17 @@ pub fn resolve(
 /// Label of an option for traces: `disinformation -> armenia`.
 pub fn label(spec: &ActionSpec, t: usize) -> String {
     let target = match spec {
-        ActionSpec::Disinformation(x) => x.countries[t].clone(),
+        // Two campaigns on one country differ by the opinion they push, and which way.
+        ActionSpec::Disinformation(x) => format!(
+            "{} ({} {})",
+            x.countries[t],
+            x.dimension,
+            if x.direction.sign() > 0.0 {
+                "up"
+            } else {
+                "down"
+            }
+        ),
         ActionSpec::CounterDisinformation(x) => x.countries[t].clone(),
         ActionSpec::Invest(x) => match &x.targets[t] {
             crate::scenario::schema::InvestTarget::Project(p) => p.clone(),
@@ -124,6 +134,21 @@ pub fn label(spec: &ActionSpec, t: usize) -> String {
         ActionSpec::TransitOpening(x) => x.routes[t].clone(),
     };
     format!("{} -> {}", spec.name(), target)
+}
+
+/// What an event's `magnitude` measures for an action (events.csv, `trace`); empty for others.
+pub fn magnitude_units(action: &str) -> &'static str {
+    match action {
+        "disinformation" => "citizens exposed",
+        "counter_disinformation" => "resilience gained",
+        "invest" => "million USD committed",
+        "coercion" => "budget units spent",
+        "mediation" => "convergence added",
+        "party_support" => "appeal gained",
+        "military_pressure" => "tension added",
+        "transit_opening" => "openness gained",
+        _ => "",
+    }
 }
 
 /// Bernoulli draw with probability `p` (clamped to [0, 1]); always consumes one draw.

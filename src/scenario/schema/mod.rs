@@ -148,6 +148,12 @@ pub struct RecordSettings {
     /// A cluster counts only if it holds at least this share of citizens. Default: 0.01.
     #[serde(default = "cluster_min")]
     pub cluster_min_share: f64,
+    /// Series also written run by run to runs_series.csv (a tidy long file: run, tick, date,
+    /// indicator, entity, value): `"all"`, an indicator (`"opinion"`, every entity) or
+    /// `"indicator:entity"` (`"opinion:armenia/peace_support"`). `run --per-run-series` adds to it.
+    /// Default: none.
+    #[serde(default)]
+    pub per_run: Vec<String>,
 }
 
 fn half() -> f64 {
@@ -167,6 +173,7 @@ impl Default for RecordSettings {
             share_threshold: 0.5,
             cluster_gap: 0.05,
             cluster_min_share: 0.01,
+            per_run: Vec::new(),
         }
     }
 }
@@ -189,7 +196,23 @@ pub fn month_offset(start: &str, month: &str) -> Option<i64> {
     Some((y1 as i64 - y0 as i64) * 12 + (m1 as i64 - m0 as i64))
 }
 
-/// The `"YYYY-MM"` label of tick `tick` counted from `start`.
+/// The month whose end tick `tick` records (the one time convention of every output: trace, series.csv,
+/// events.csv, charts): tick `t ≥ 1` is the state at the end of month `t`, month 1 being `start`, so
+/// it is dated `start + (t − 1)` months, and an event or decision made while simulating tick `t`
+/// carries that date too; tick 0, the initial state (the start of `start`), is dated the month
+/// before `start` (its end). With `start: "2025-11"`: tick 0 `2025-10`, tick 1 `2025-11`, tick 21
+/// `2027-07`.
+pub fn tick_month(start: &str, tick: u32) -> String {
+    let (y0, m0) = parse_month(start).unwrap_or((2000, 1));
+    let total = y0 as i64 * 12 + (m0 as i64 - 1) + tick as i64 - 1;
+    format!(
+        "{:04}-{:02}",
+        total.div_euclid(12),
+        total.rem_euclid(12) + 1
+    )
+}
+
+/// The `"YYYY-MM"` label of `start` plus `tick` months.
 pub fn tick_date(start: &str, tick: u32) -> String {
     let (y0, m0) = parse_month(start).unwrap_or((2000, 1));
     let total = y0 as i64 * 12 + (m0 as i64 - 1) + tick as i64;
