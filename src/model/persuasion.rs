@@ -336,7 +336,7 @@ pub fn poisson_quantile_from(u: f64, lambda: f64, p0: f64, cap: u32) -> u32 {
         return 0;
     }
     if lambda > 500.0 {
-        let z = normal_quantile(u.clamp(1e-300, 1.0 - 1e-16));
+        let z = crate::portable::math::norm_ppf(u.clamp(1e-300, 1.0 - 1e-16));
         let k = (lambda + lambda.sqrt() * z + (z * z - 1.0) / 6.0 + 0.5).floor();
         return if k <= 0.0 {
             0
@@ -353,56 +353,6 @@ pub fn poisson_quantile_from(u: f64, lambda: f64, p0: f64, cap: u32) -> u32 {
         f += p;
     }
     k
-}
-
-/// The standard normal quantile by Acklam's rational approximation (relative error below 1.2e-9),
-/// for `u` in (0, 1). Uses the portable logarithm of [`super::rng::ln`].
-pub fn normal_quantile(u: f64) -> f64 {
-    const A: [f64; 6] = [
-        -3.969_683_028_665_376e1,
-        2.209_460_984_245_205e2,
-        -2.759_285_104_469_687e2,
-        1.383_577_518_672_69e2,
-        -3.066_479_806_614_716e1,
-        2.506_628_277_459_239,
-    ];
-    const B: [f64; 5] = [
-        -5.447_609_879_822_406e1,
-        1.615_858_368_580_409e2,
-        -1.556_989_798_598_866e2,
-        6.680_131_188_771_972e1,
-        -1.328_068_155_288_572e1,
-    ];
-    const C: [f64; 6] = [
-        -7.784_894_002_430_293e-3,
-        -3.223_964_580_411_365e-1,
-        -2.400_758_277_161_838,
-        -2.549_732_539_343_734,
-        4.374_664_141_464_968,
-        2.938_163_982_698_783,
-    ];
-    const D: [f64; 4] = [
-        7.784_695_709_041_462e-3,
-        3.224_671_290_700_398e-1,
-        2.445_134_137_142_996,
-        3.754_408_661_907_416,
-    ];
-    const LOW: f64 = 0.024_25;
-    let tail = |q: f64| {
-        let q = (-2.0 * super::rng::ln(q)).sqrt();
-        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
-            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
-    };
-    if u < LOW {
-        tail(u)
-    } else if u > 1.0 - LOW {
-        -tail(1.0 - u)
-    } else {
-        let q = u - 0.5;
-        let r = q * q;
-        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
-            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
-    }
 }
 
 /// Opinion change on one dimension of a citizen at `x` from `k` items (a real number when used for
@@ -546,14 +496,6 @@ mod tests {
         }
         assert_eq!(poisson_quantile(0.999_999, 50.0, 7), 7);
         assert_eq!(poisson_quantile(0.5, 0.0, 7), 0);
-    }
-
-    #[test]
-    fn the_normal_quantile_matches_known_values() {
-        // Φ⁻¹(0.975) = 1.959964, Φ⁻¹(0.5) = 0, Φ⁻¹(0.001) = −3.090232 (tables)
-        assert!((normal_quantile(0.975) - 1.959_964).abs() < 1e-6);
-        assert!(normal_quantile(0.5).abs() < 1e-12);
-        assert!((normal_quantile(0.001) + 3.090_232).abs() < 1e-6);
     }
 
     #[test]
