@@ -119,8 +119,10 @@ impl Export for SeriesCsv<'_> {
     }
 }
 
-/// A binary outcome in summary.json.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A binary outcome in summary.json. (Reading, a field absent in an older folder defaults, as in
+/// every summary.json type: `outputs::read` is lenient there.)
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct BinarySummary {
     pub name: String,
     pub label: String,
@@ -136,7 +138,8 @@ pub struct BinarySummary {
 }
 
 /// A numeric outcome in summary.json.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct NumericSummary {
     pub name: String,
     pub label: String,
@@ -164,7 +167,8 @@ pub enum OutcomeSummary {
 }
 
 /// An outcome class in summary.json.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ClassSummary {
     pub name: String,
     pub label: String,
@@ -180,7 +184,8 @@ pub struct ClassSummary {
 
 /// Two binary items across runs (summary.json `joint`): the binary outcomes by id and the outcome
 /// classes as `class:<id>`. `both` is exact (streamed pair counts), so `P(b | a) = both / a_count`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct JointSummary {
     pub a: String,
     pub b: String,
@@ -194,7 +199,8 @@ pub struct JointSummary {
 }
 
 /// summary.json.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Summary {
     /// Runs summarised.
     pub runs: u64,

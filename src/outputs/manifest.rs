@@ -68,6 +68,26 @@ impl OutcomeInfo {
     pub fn is_binary(&self) -> bool {
         self.kind_type == "binary"
     }
+    /// The label, or the id when the label is empty.
+    pub fn title(&self) -> &str {
+        if self.label.trim().is_empty() {
+            &self.id
+        } else {
+            &self.label
+        }
+    }
+    /// The outcome kind's variant name (`PhaseReached`, `VoteShare`, ...), as serde writes enums.
+    pub fn kind_name(&self) -> &str {
+        match &self.kind {
+            serde_json::Value::String(s) => s,
+            serde_json::Value::Object(m) => m.keys().next().map(String::as_str).unwrap_or(""),
+            _ => "",
+        }
+    }
+    /// A string field of the kind's payload, e.g. `election` or `party` of `VoteShare`.
+    pub fn kind_field(&self, field: &str) -> Option<&str> {
+        self.kind.as_object()?.values().next()?.get(field)?.as_str()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -16,6 +16,7 @@
 //!   the batch run whole (manifest times, threads and shard aside).
 
 pub mod calibration;
+pub mod compare;
 pub mod experiment;
 pub mod export;
 pub mod files;
@@ -25,6 +26,7 @@ pub mod lock;
 pub mod manifest;
 pub mod merge;
 pub mod place;
+pub mod read;
 pub mod replace;
 pub mod runs_series;
 pub mod verify;
