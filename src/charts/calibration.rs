@@ -377,6 +377,42 @@ fn panel_title<DB: DrawingBackend>(
     )
 }
 
+/// A small panel with only an x axis (four labelled ticks, no grid): the marginals' and the
+/// predictive panels' frame.
+fn x_axis_panel<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+    x_label_area: u32,
+) -> Result<
+    ChartContext<
+        'a,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    ChartError,
+> {
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(30)
+        .margin_right(14)
+        .x_label_area_size(x_label_area)
+        .y_label_area_size(12)
+        .build_cartesian_2d(x, y)
+        .d()?;
+    let xfmt = |x: &f64| num(*x);
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .y_labels(0)
+        .x_labels(4)
+        .x_label_formatter(&xfmt)
+        .label_style(text(LABEL_SIZE - 3.0))
+        .axis_style(C_GREY.stroke_width(1))
+        .draw()
+        .d()?;
+    Ok(chart)
+}
+
 fn span(v: impl Iterator<Item = f64>) -> (f64, f64) {
     let (lo, hi) = v
         .filter(|x| x.is_finite())
@@ -447,24 +483,7 @@ impl Draw for Marginals {
             let hp = density(&p.prior, &uniform, lo, hi);
             let hq = density(&p.post, &p.weights, lo, hi);
             let ymax = hp.iter().chain(&hq).copied().fold(0.0, f64::max).max(1e-12) * 1.1;
-            let mut chart = ChartBuilder::on(area)
-                .margin_top(30)
-                .margin_right(14)
-                .x_label_area_size(30)
-                .y_label_area_size(12)
-                .build_cartesian_2d(lo..hi, 0f64..ymax)
-                .d()?;
-            let xfmt = |x: &f64| num(*x);
-            chart
-                .configure_mesh()
-                .disable_mesh()
-                .y_labels(0)
-                .x_labels(4)
-                .x_label_formatter(&xfmt)
-                .label_style(text(LABEL_SIZE - 3.0))
-                .axis_style(C_GREY.stroke_width(1))
-                .draw()
-                .d()?;
+            let mut chart = x_axis_panel(area, lo..hi, 0f64..ymax, 30)?;
             let w = (hi - lo) / BINS as f64;
             chart
                 .draw_series(hp.iter().enumerate().map(|(k, &v)| {
@@ -622,24 +641,7 @@ impl Draw for PredictivePage {
             let pad = 0.08 * (hi - lo);
             lo -= pad;
             hi += pad;
-            let mut chart = ChartBuilder::on(area)
-                .margin_top(30)
-                .margin_right(14)
-                .x_label_area_size(28)
-                .y_label_area_size(12)
-                .build_cartesian_2d(lo..hi, 0f64..4f64)
-                .d()?;
-            let xfmt = |x: &f64| num(*x);
-            chart
-                .configure_mesh()
-                .disable_mesh()
-                .y_labels(0)
-                .x_labels(4)
-                .x_label_formatter(&xfmt)
-                .label_style(text(LABEL_SIZE - 3.0))
-                .axis_style(C_GREY.stroke_width(1))
-                .draw()
-                .d()?;
+            let mut chart = x_axis_panel(area, lo..hi, 0f64..4f64, 28)?;
             for (label, y) in [("prior", 3.0), ("posterior", 2.0), ("observed", 1.0)] {
                 chart
                     .draw_series(std::iter::once(Text::new(

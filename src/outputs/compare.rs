@@ -2,7 +2,6 @@
 //! docs/outputs.md), written by the command and read back here and through [`super::read`]. The comparison itself (common random numbers,
 //! paired intervals, compare.csv and compare.json) is `experiments::compare`.
 
-use super::export::{Export, json_bytes};
 use super::manifest::Status;
 use super::read::ReadError;
 use serde::{Deserialize, Serialize};
@@ -51,15 +50,6 @@ crate::manifest_doc!(CompareManifest, |m| {
         m.completed_runs = 0;
     }
 });
-
-impl Export for CompareManifest {
-    fn file_name(&self) -> &str {
-        "manifest.json"
-    }
-    fn bytes(&self) -> Vec<u8> {
-        json_bytes(self)
-    }
-}
 
 /// One row of compare.csv: one scenario's value of one outcome and, for a non-reference scenario,
 /// its difference from the reference.

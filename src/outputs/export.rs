@@ -40,15 +40,6 @@ pub(crate) fn json_bytes<T: Serialize>(v: &T) -> Vec<u8> {
     b
 }
 
-impl Export for Manifest {
-    fn file_name(&self) -> &str {
-        "manifest.json"
-    }
-    fn bytes(&self) -> Vec<u8> {
-        json_bytes(self)
-    }
-}
-
 impl Export for Aggregates {
     fn file_name(&self) -> &str {
         "aggregates.json"

@@ -177,8 +177,9 @@ pub fn rows_of(files: &[FileRecord], name: &str) -> Option<u64> {
     files.iter().find(|f| f.name == name).and_then(|f| f.rows)
 }
 
-/// Implements [`super::ManifestDoc`] for a manifest type with `status`, `error`, `finished_at` and
-/// `files` fields; `$end` sets the type's own counters from the files (`|m, files| ...`).
+/// Implements [`super::ManifestDoc`] and [`super::Export`] (as manifest.json) for a manifest type
+/// with `status`, `error`, `finished_at` and `files` fields: the one manifest writer of every kind.
+/// `$end` sets the type's own counters from the files (`|m, files| ...`).
 #[macro_export]
 #[doc(hidden)]
 macro_rules! manifest_doc {
@@ -205,6 +206,14 @@ macro_rules! manifest_doc {
             }
             fn boxed(&self) -> Box<dyn $crate::outputs::ManifestDoc> {
                 Box::new(self.clone())
+            }
+        }
+        impl $crate::outputs::Export for $t {
+            fn file_name(&self) -> &str {
+                "manifest.json"
+            }
+            fn bytes(&self) -> Vec<u8> {
+                $crate::outputs::export::json_bytes(self)
             }
         }
     };

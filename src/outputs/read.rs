@@ -73,7 +73,7 @@ impl ReadError {
     }
 
     /// A serde_json error, located.
-    fn json(path: &Path, e: &serde_json::Error) -> ReadError {
+    pub fn json(path: &Path, e: &serde_json::Error) -> ReadError {
         let msg = e.to_string();
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
         let mut r = ReadError::invalid(path, msg);

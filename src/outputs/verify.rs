@@ -24,7 +24,7 @@ use super::experiment::DriversManifest;
 use super::export::SERIES_COLUMNS;
 use super::files::{FileRecord, Tally, is_table};
 use super::manifest::{Manifest, Status};
-use super::read::Manifest as M;
+use super::read::{Manifest as M, ReadError};
 use super::replace::{FolderKind, MAX_MANIFEST_BYTES, read_capped};
 use super::runs_series::RUNS_SERIES_COLUMNS;
 use serde::Deserialize;
@@ -58,14 +58,7 @@ fn invalid(m: String) -> OutputError {
 
 /// A serde_json error as `PATH:LINE:COL: message`.
 fn json_error(p: &Path, e: &serde_json::Error) -> OutputError {
-    let msg = e.to_string();
-    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-    invalid(format!(
-        "{}:{}:{}: {msg}",
-        p.display(),
-        e.line(),
-        e.column()
-    ))
+    ReadError::json(p, e).into()
 }
 
 /// Typed manifest of `text` or a located error.
