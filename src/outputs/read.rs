@@ -305,6 +305,17 @@ impl RunsTable {
     pub fn column(&self, name: &str) -> Option<&[Option<f64>]> {
         self.columns.get(name).map(Vec::as_slice)
     }
+
+    /// Per run (row index), the values of `cols` when every one is a number; runs with an empty
+    /// cell among them are left out (a parameter a run did not report).
+    pub fn complete_rows<'a>(
+        &self,
+        cols: &'a [&'a [Option<f64>]],
+    ) -> impl Iterator<Item = (usize, Vec<f64>)> + 'a {
+        (0..self.rows).filter_map(move |i| {
+            Some((i, cols.iter().map(|c| c[i]).collect::<Option<Vec<f64>>>()?))
+        })
+    }
 }
 
 /// runs.csv (rows with fewer fields than the header read the missing cells as empty).
