@@ -71,8 +71,8 @@ pub struct SensitivityData {
 
 fn load_drivers(dir: &Path) -> Result<DriversData, ChartError> {
     let manifest = manifest(dir, FolderKind::Drivers, |m| match m {
-        read::Manifest::Drivers(m) => Ok(m),
-        other => Err(other),
+        read::Manifest::Drivers(m) => Some(m),
+        _ => None,
     })?;
     let path = dir.join("drivers.csv");
     let t = table(&path, &["outcome", "parameter"])?;
@@ -153,10 +153,11 @@ impl DiscoverData {
 fn manifest<T>(
     dir: &Path,
     want: FolderKind,
-    pick: impl FnOnce(read::Manifest) -> Result<T, read::Manifest>,
+    pick: impl FnOnce(read::Manifest) -> Option<T>,
 ) -> Result<T, ChartError> {
-    pick(read::manifest(dir)?)
-        .map_err(|other| other.wrong_kind(&dir.join("manifest.json"), want).into())
+    let m = read::manifest(dir)?;
+    let got = m.kind();
+    pick(m).ok_or_else(|| read::wrong_kind(&dir.join("manifest.json"), got, want).into())
 }
 
 fn table(path: &Path, text: &[&str]) -> Result<Table, ChartError> {
@@ -169,8 +170,8 @@ fn need(t: &Table, path: &Path, name: &str) -> Result<usize, ChartError> {
 
 fn load_sweep(dir: &Path) -> Result<SweepData, ChartError> {
     let manifest = manifest(dir, FolderKind::Sweep, |m| match m {
-        read::Manifest::Sweep(m) => Ok(m),
-        other => Err(other),
+        read::Manifest::Sweep(m) => Some(m),
+        _ => None,
     })?;
     let path = dir.join("points.csv");
     let table = table(&path, &[])?;
@@ -208,8 +209,8 @@ fn load_sweep(dir: &Path) -> Result<SweepData, ChartError> {
 
 fn load_sensitivity(dir: &Path) -> Result<SensitivityData, ChartError> {
     let manifest = manifest(dir, FolderKind::Sensitivity, |m| match m {
-        read::Manifest::Sensitivity(m) => Ok(m),
-        other => Err(other),
+        read::Manifest::Sensitivity(m) => Some(m),
+        _ => None,
     })?;
     let spath = dir.join("samples.csv");
     let samples = if spath.is_file() {
@@ -271,8 +272,8 @@ fn load_sensitivity(dir: &Path) -> Result<SensitivityData, ChartError> {
 
 fn load_discover(dir: &Path) -> Result<DiscoverData, ChartError> {
     let manifest = manifest(dir, FolderKind::Discover, |m| match m {
-        read::Manifest::Discover(m) => Ok(m),
-        other => Err(other),
+        read::Manifest::Discover(m) => Some(m),
+        _ => None,
     })?;
     let path = dir.join("boxes.csv");
     let t = table(&path, &["stage"])?;

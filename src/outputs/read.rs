@@ -135,6 +135,8 @@ impl From<ReadError> for OutputError {
 /// `merge` has none). Each kind's type keeps its own `kind` field, so writing a variant gives the
 /// bytes its command writes; reading dispatches on `kind` first and then parses the text as that
 /// kind, so an error is located in the file ([`Manifest::parse`]).
+// One manifest is read per folder and matched at once: boxing the large variants would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Manifest {
@@ -212,15 +214,20 @@ impl Manifest {
 
     /// The error for a manifest of another kind than `want` (the command's input), naming both.
     pub fn wrong_kind(&self, path: &Path, want: FolderKind) -> ReadError {
-        ReadError::invalid(
-            path,
-            format!(
-                "a {} folder's manifest, expected a {} folder's",
-                self.kind().as_str(),
-                want.as_str()
-            ),
-        )
+        wrong_kind(path, self.kind(), want)
     }
+}
+
+/// The error for a manifest (`path`) of kind `got` where one of kind `want` is read, naming both.
+pub fn wrong_kind(path: &Path, got: FolderKind, want: FolderKind) -> ReadError {
+    ReadError::invalid(
+        path,
+        format!(
+            "a {} folder's manifest, expected a {} folder's",
+            got.as_str(),
+            want.as_str()
+        ),
+    )
 }
 
 /// The kind a manifest (`v`, read from `path`) names in its `kind` field: none is a batch; an unknown
