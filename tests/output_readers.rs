@@ -204,3 +204,29 @@ fn a_partial_folder_without_series_and_summary_still_reads() {
     let o = d.manifest.outcomes.iter().find(|o| o.is_binary()).unwrap();
     assert_eq!(d.binary(o).unwrap().n, 20);
 }
+
+#[test]
+fn a_hand_made_batch_manifest_reads_with_defaults_but_does_not_verify() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write(
+        &d.join("manifest.json"),
+        r#"{"crossroads_version": "0.1.0", "status": "partial", "runs": 40,
+            "scenario": {"name": "hand", "start": "2026-01"},
+            "outcomes": [{"id": "deal", "type": "binary"}]}"#,
+    );
+    let read::Manifest::Batch(m) = read::manifest(d).unwrap() else {
+        panic!("not read as a batch");
+    };
+    assert_eq!((m.runs, m.completed_runs), (40, 40));
+    assert_eq!(m.scenario.name, "hand");
+    assert!(m.outcomes[0].is_binary() && m.outcomes[0].label.is_empty());
+    // The verifying reader stays strict: the missing fields are named.
+    let e = crossroads::outputs::verify::folder(d)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("manifest.json:") && e.contains("missing field"),
+        "{e}"
+    );
+}

@@ -4,11 +4,13 @@ use super::files::FileRecord;
 use serde::{Deserialize, Serialize};
 
 /// Batch status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Written at the start: the batch is running (or the process was killed).
     Running,
+    /// (Also what `outputs::read` takes a manifest without a status for.)
+    #[default]
     Complete,
     /// Interrupted (Ctrl-C): `completed_runs` runs are in the files.
     Partial,
@@ -27,7 +29,7 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ScenarioInfo {
     pub path: String,
     /// Hex SHA-256 of scenario.ron.
@@ -46,13 +48,13 @@ pub struct ShardInfo {
     pub end_run: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ParamInfo {
     pub path: String,
     pub distribution: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OutcomeInfo {
     pub id: String,
     pub label: String,
@@ -90,20 +92,20 @@ impl OutcomeInfo {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClassInfo {
     pub id: String,
     pub label: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeriesInfo {
     pub indicator: String,
     pub entity: String,
 }
 
 /// manifest.json. Field order is the file's order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub crossroads_version: String,
     pub status: Status,

@@ -267,7 +267,59 @@ pub fn manifest(dir: &Path) -> Result<Manifest, ReadError> {
     }
     let bytes = read_capped(&mp, MAX_MANIFEST_BYTES).map_err(|why| ReadError::invalid(&mp, why))?;
     let text = String::from_utf8(bytes).map_err(|_| ReadError::invalid(&mp, "not UTF-8 text"))?;
-    Manifest::parse(&mp, &text)
+    match Manifest::parse(&mp, &text) {
+        Err(e) if e.message.starts_with("missing field") => lenient_batch(&mp, &text).ok_or(e),
+        other => other,
+    }
+}
+
+/// A batch manifest with fields missing (a hand-made one, or of an early version) read as charts
+/// read it: each absent field (in `scenario` and in the items of the lists too) takes its default,
+/// an absent `completed_runs` is `runs`. None when it is not a batch's or still does not read.
+fn lenient_batch(path: &Path, text: &str) -> Option<Manifest> {
+    use super::manifest::{ClassInfo, OutcomeInfo, ParamInfo, SeriesInfo};
+    let mut v: serde_json::Value = serde_json::from_str(text).ok()?;
+    if kind_of(path, &v).ok()? != FolderKind::Batch {
+        return None;
+    }
+    fn fill(v: &mut serde_json::Value, template: &serde_json::Value) {
+        if let (Some(v), Some(t)) = (v.as_object_mut(), template.as_object()) {
+            for (k, d) in t {
+                match v.get_mut(k) {
+                    Some(x) => fill(x, d),
+                    None => {
+                        v.insert(k.clone(), d.clone());
+                    }
+                }
+            }
+        }
+    }
+    fn json<T: Serialize>(x: &T) -> serde_json::Value {
+        serde_json::to_value(x).unwrap_or_default()
+    }
+    let obj = v.as_object_mut()?;
+    if !obj.contains_key("completed_runs") {
+        let runs = obj.get("runs").cloned().unwrap_or(0.into());
+        obj.insert("completed_runs".into(), runs);
+    }
+    for (list, item) in [
+        ("outcomes", json(&OutcomeInfo::default())),
+        ("outcome_classes", json(&ClassInfo::default())),
+        ("uncertain_params", json(&ParamInfo::default())),
+        ("series", json(&SeriesInfo::default())),
+        ("per_run_series", json(&SeriesInfo::default())),
+    ] {
+        for x in obj
+            .get_mut(list)
+            .and_then(|l| l.as_array_mut())
+            .into_iter()
+            .flatten()
+        {
+            fill(x, &item);
+        }
+    }
+    fill(&mut v, &json(&BatchManifest::default()));
+    serde_json::from_value(v).ok().map(Manifest::Batch)
 }
 
 /// `read(path)` when the file is there, else `None` (optional files: series.csv, summary.json, the
