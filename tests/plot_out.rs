@@ -144,7 +144,8 @@ fn plot_out_refuses_a_folder_whose_data_changed() {
         .success();
     let runs = a.join("runs.csv");
     let mut text = fs::read_to_string(&runs).unwrap();
-    text.push_str(&text.lines().last().unwrap().to_string());
+    let last = text.lines().last().unwrap().to_owned();
+    text.push_str(&last);
     text.push('\n');
     fs::write(&runs, text).unwrap();
     let b = tmp.path().join("b");
