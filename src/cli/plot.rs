@@ -8,8 +8,7 @@
 //! malformed table, an unknown status, a folder still being written are refused with exit 2), locked
 //! while the charts are drawn, and the charts and report.html are recorded in its manifest.
 
-use super::run::output_error;
-use super::{CliError, PlotArgs, term};
+use super::{CliError, PlotArgs, output_error, term};
 use crate::experiments::compare::CompareManifest;
 use crate::outputs::calibration::{CalibrationManifest, ScoreManifest};
 use crate::outputs::experiment::{
@@ -67,7 +66,7 @@ pub fn exec(args: PlotArgs) -> Result<(), CliError> {
         .map_err(prefix)?;
     let manifest = typed(&v)?;
     let command = crate::outputs::lock::this_command();
-    super::run::install_signal_handler();
+    term::install_signal_handler();
     let dir = OutputDir::reopen(&args.dir, manifest, &command)
         .map_err(output_error)
         .map_err(prefix)?;

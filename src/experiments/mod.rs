@@ -22,6 +22,7 @@ pub mod observe;
 pub mod pawn;
 pub mod posterior;
 pub mod prim;
+pub mod runner;
 pub mod score;
 pub mod sensitivity;
 pub mod sweep;
