@@ -211,21 +211,7 @@ pub fn exec_calibrate(args: CalibrateArgs) -> Result<(), CliError> {
             threads
         ));
         if let Some(s) = &finished.summary {
-            term::errln(&format!("stopped: {}", s.stop_detail));
-            term::errln(&format!(
-                "\n{:<50} {:>24} {:>24} {:>8}",
-                "parameter", "prior mean (sd)", "posterior mean (sd)", "sd ratio"
-            ));
-            for p in &s.params {
-                let f = |x: Option<f64>| x.map_or("–".into(), |v| format!("{v:.4}"));
-                term::errln(&format!(
-                    "{:<50} {:>24} {:>24} {:>8}",
-                    p.path,
-                    format!("{} ({})", f(p.prior.mean), f(p.prior.sd)),
-                    format!("{} ({})", f(p.posterior.mean), f(p.posterior.sd)),
-                    p.sd_ratio.map_or("–".into(), |v| format!("{v:.2}"))
-                ));
-            }
+            print_summary(s);
         }
         term::errln(&format!(
             "\noutputs: {} ({})",
@@ -252,6 +238,25 @@ pub fn exec_calibrate(args: CalibrateArgs) -> Result<(), CliError> {
             out.display()
         ))),
         _ => Ok(()),
+    }
+}
+
+/// Why the calibration stopped and each parameter's prior and posterior (on stderr).
+fn print_summary(s: &crate::outputs::calibration::CalibrationSummary) {
+    term::errln(&format!("stopped: {}", s.stop_detail));
+    term::errln(&format!(
+        "\n{:<50} {:>24} {:>24} {:>8}",
+        "parameter", "prior mean (sd)", "posterior mean (sd)", "sd ratio"
+    ));
+    for p in &s.params {
+        let f = |x: Option<f64>| x.map_or("–".into(), |v| format!("{v:.4}"));
+        term::errln(&format!(
+            "{:<50} {:>24} {:>24} {:>8}",
+            p.path,
+            format!("{} ({})", f(p.prior.mean), f(p.prior.sd)),
+            format!("{} ({})", f(p.posterior.mean), f(p.posterior.sd)),
+            p.sd_ratio.map_or("–".into(), |v| format!("{v:.2}"))
+        ));
     }
 }
 
