@@ -48,8 +48,8 @@
 //! depends only on counts already known, and its results are scanned in attempt order, so the
 //! accepted particles, and every output, are the same on any number of threads.
 
-use super::dist::norm_cdf;
 use crate::model::rng::{Streams, below, std_normal, uniform01};
+use crate::portable::math::norm_cdf;
 use crate::scenario::Dist;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -334,7 +334,7 @@ pub fn prior_pdf(d: &Dist, x: f64) -> f64 {
             lp.exp() / (sd * sqrt_2pi * mass.max(1e-300))
         }
         Dist::Beta(a, b) => {
-            use super::dist::ln_gamma;
+            use crate::portable::math::ln_gamma;
             (lp + ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b)).exp()
         }
         Dist::Triangular(..) => lp.exp(),
