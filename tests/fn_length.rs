@@ -29,7 +29,7 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// The name of the function a line starts (`pub(crate) const unsafe fn name`), and its indentation.
 fn fn_start(line: &str) -> Option<(usize, String)> {
     let indent = line.len() - line.trim_start().len();
-    let mut words = line.trim_start().split_whitespace().peekable();
+    let mut words = line.split_whitespace().peekable();
     while let Some(w) = words.peek() {
         if w.starts_with("pub") || ["const", "async", "unsafe", "extern", "\"C\""].contains(w) {
             words.next();
