@@ -393,28 +393,42 @@ pub fn fit_constants(base: &[f64], m: usize, target: &[f64]) -> Vec<f64> {
         heap.resize(m, 0.0);
         &mut heap
     };
+    // per block of 8 rows: the earliest of its rows' `recheck` (a block is passed over at one
+    // comparison while none of its rows is due)
+    let mut block_due = vec![f64::NEG_INFINITY; rows.div_ceil(8)];
     for t in 0..VALENCE_ITERATIONS {
-        for ((row, c), at) in base.chunks_exact(m).zip(&mut choice).zip(&mut recheck) {
-            if moved < *at {
+        let blocks = base
+            .chunks(8 * m)
+            .zip(choice.chunks_mut(8))
+            .zip(recheck.chunks_mut(8))
+            .zip(&mut block_due);
+        for (((block, choice), recheck), due) in blocks {
+            if moved < *due {
                 continue;
             }
-            for ((e, x), v) in e.iter_mut().zip(row).zip(&v) {
-                *e = x - v;
-            }
-            let (k, b, s) = best_two(e);
-            if *c != k {
-                if *c < m {
-                    count[*c] -= 1;
+            for ((row, c), at) in block.chunks_exact(m).zip(choice).zip(recheck.iter_mut()) {
+                if moved < *at {
+                    continue;
                 }
-                count[k] += 1;
-                *c = k;
+                for ((e, x), v) in e.iter_mut().zip(row).zip(&v) {
+                    *e = x - v;
+                }
+                let (k, b, s) = best_two(e);
+                if *c != k {
+                    if *c < m {
+                        count[*c] -= 1;
+                    }
+                    count[k] += 1;
+                    *c = k;
+                }
+                let lead = s - b;
+                *at = if lead > margin {
+                    moved + (lead - margin)
+                } else {
+                    f64::NEG_INFINITY
+                };
             }
-            let lead = s - b;
-            *at = if lead > margin {
-                moved + (lead - margin)
-            } else {
-                f64::NEG_INFINITY
-            };
+            *due = recheck.iter().fold(f64::INFINITY, |a, &b| a.min(b));
         }
         let eta = VALENCE_STEP / (1.0 + t as f64 / 30.0);
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
