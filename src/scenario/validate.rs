@@ -85,17 +85,8 @@ fn magnitudes(tree: &Node) -> Vec<Problem> {
     out
 }
 
-/// The action names [`OutcomeKind::Count`] accepts.
-pub const ACTION_NAMES: [&str; 8] = [
-    "disinformation",
-    "counter_disinformation",
-    "invest",
-    "coercion",
-    "mediation",
-    "party_support",
-    "military_pressure",
-    "transit_opening",
-];
+/// The action names [`OutcomeKind::Count`] accepts (defined with the action catalogue).
+pub use super::schema::ACTION_NAMES;
 
 /// Estimated bytes one run needs: per citizen its opinions (8 bytes per dimension), susceptibility,
 /// resilience, exposure weight and counter-disinformation shield (32), and its network adjacency (8 bytes per neighbour: 4-byte index, both
