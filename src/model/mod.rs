@@ -15,6 +15,7 @@ pub mod elections;
 pub mod events;
 pub mod initial;
 pub mod institutions;
+pub mod log;
 pub mod negotiation;
 pub mod network;
 pub mod opinion;
