@@ -1,0 +1,6 @@
+//! Helpers shared by several test files (each includes this folder with `mod common;`): the
+//! mutation corpus of scenario texts ([`mutation`]). Not every test file uses every helper, hence
+//! the `dead_code` allowance.
+#![allow(dead_code)]
+
+pub mod mutation;
