@@ -201,31 +201,23 @@ fn read_cases(
 ) -> Result<(Vec<Vec<f64>>, Vec<bool>), Error> {
     let bad = |m: String| Error::Usage(m);
     let rpath = args.dir.join("runs.csv");
-    let mut rd =
-        csv::Reader::from_path(&rpath).map_err(|e| bad(format!("{}: {e}", rpath.display())))?;
-    let head = rd
-        .headers()
-        .map_err(|e| bad(format!("{}: {e}", rpath.display())))?
-        .clone();
-    let col = |name: &str| head.iter().position(|h| h == name);
-    let pcols: Vec<usize> = params
+    let runs = crate::outputs::read::runs_csv(&rpath).map_err(|e| bad(e.to_string()))?;
+    let col = |name: &str| {
+        runs.column(name)
+            .ok_or_else(|| bad(format!("{}:1: no column {name}", rpath.display())))
+    };
+    let pcols = params
         .iter()
-        .map(|p| col(p).ok_or_else(|| bad(format!("{}:1: no column {p}", rpath.display()))))
-        .collect::<Result<_, _>>()?;
-    let ocol = col(&args.outcome)
-        .ok_or_else(|| bad(format!("{}:1: no column {}", rpath.display(), args.outcome)))?;
+        .map(|p| col(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let ocol = col(&args.outcome)?;
     let (mut x, mut y) = (Vec::new(), Vec::new());
-    for rec in rd.records() {
-        let rec = rec.map_err(|e| bad(format!("{}: {e}", rpath.display())))?;
-        // Verified: parameter cells are numbers or empty (a parameter a run did not report).
-        let row: Option<Vec<f64>> = pcols.iter().map(|&c| rec[c].parse().ok()).collect();
-        let Some(row) = row else { continue };
-        let v = &rec[ocol];
-        let hit = if binary {
-            v == "1"
-        } else {
-            v.parse::<f64>()
-                .is_ok_and(|z| z >= args.value.unwrap_or(f64::INFINITY))
+    // Verified: parameter cells are numbers or empty (a parameter a run did not report).
+    for (i, row) in runs.complete_rows(&pcols) {
+        let hit = match ocol[i] {
+            Some(v) if binary => v == 1.0,
+            Some(v) => v >= args.value.unwrap_or(f64::INFINITY),
+            None => false,
         };
         x.push(row);
         y.push(hit);

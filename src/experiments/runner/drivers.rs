@@ -106,15 +106,9 @@ pub fn prepare(req: Request) -> Result<Drivers, Error> {
         .collect();
     // runs.csv: the parameter columns and the outcome columns.
     let rpath = args.dir.join("runs.csv");
-    let mut rd =
-        csv::Reader::from_path(&rpath).map_err(|e| bad(format!("{}: {e}", rpath.display())))?;
-    let head = rd
-        .headers()
-        .map_err(|e| bad(format!("{}: {e}", rpath.display())))?
-        .clone();
+    let runs = crate::outputs::read::runs_csv(&rpath).map_err(|e| bad(e.to_string()))?;
     let col = |name: &str| {
-        head.iter()
-            .position(|h| h == name)
+        runs.column(name)
             .ok_or_else(|| bad(format!("{}: no column {name}", rpath.display())))
     };
     let pcols = m
@@ -128,13 +122,10 @@ pub fn prepare(req: Request) -> Result<Drivers, Error> {
         .collect::<Result<Vec<_>, _>>()?;
     let mut x: Vec<Vec<f64>> = Vec::new();
     let mut y: Vec<Vec<Option<f64>>> = vec![Vec::new(); outcomes.len()];
-    for rec in rd.records() {
-        let rec = rec.map_err(|e| bad(format!("{}: {e}", rpath.display())))?;
-        let row: Option<Vec<f64>> = pcols.iter().map(|&c| rec[c].parse().ok()).collect();
-        let Some(row) = row else { continue };
+    for (i, row) in runs.complete_rows(&pcols) {
         x.push(row);
-        for (v, &c) in y.iter_mut().zip(&ocols) {
-            v.push(rec[c].parse::<f64>().ok().filter(|z| z.is_finite()));
+        for (v, c) in y.iter_mut().zip(&ocols) {
+            v.push(c[i]);
         }
     }
     if x.len() < 2 * args.slices {
