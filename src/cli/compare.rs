@@ -152,6 +152,21 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
             })
             .collect::<Vec<_>>(),
     );
+    // --posterior: loaded and matched to the scenarios before the folder is opened.
+    let posterior = match &args.posterior {
+        Some(d) => {
+            read.push(d.clone());
+            Some(crate::experiments::posterior::Posterior::load(d).map_err(CliError::usage)?)
+        }
+        None => None,
+    };
+    let posterior_unused = match &posterior {
+        Some(p) => {
+            let all: Vec<_> = inputs.iter().zip(&names).collect();
+            posterior_sims(&all, p)?.1
+        }
+        None => Vec::new(),
+    };
     let out: PathBuf = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("outputs").join(format!("compare-{}", names.join("-vs-")))
     });
@@ -168,6 +183,8 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
         finished_at: None,
         unmatched: cmp.unmatched(),
         error: None,
+        posterior: posterior.as_ref().map(|p| p.reference.clone()),
+        posterior_unused,
         labels: {
             let mut l = std::collections::BTreeMap::new();
             for i in inputs.iter().rev() {
@@ -200,6 +217,13 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
             })
             .collect(),
     );
+    let sim = match &posterior {
+        Some(p) => {
+            let ran: Vec<_> = scenarios.iter().map(|(k, i)| (i, &names[*k])).collect();
+            sim.with_posterior(posterior_sims(&ran, p)?.0)
+        }
+        None => sim,
+    };
     let n_inputs = scenarios.len() + folders.len();
     let mut folds: Vec<SeriesFold> = scenarios
         .iter()
@@ -316,6 +340,29 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
             out.display()
         ))),
     }
+}
+
+/// `compare --posterior`: the scenario inputs among `inputs` (with their names) matched to the
+/// posterior.
+#[allow(clippy::type_complexity)]
+fn posterior_sims<'a>(
+    inputs: &[(&'a Input, &String)],
+    p: &'a crate::experiments::posterior::Posterior,
+) -> Result<
+    (
+        Vec<Option<crate::experiments::posterior::PosteriorSim<'a>>>,
+        Vec<(String, String)>,
+    ),
+    CliError,
+> {
+    let scenarios: Vec<(&Resolved, &str)> = inputs
+        .iter()
+        .filter_map(|(i, n)| match i {
+            Input::Scenario(r) => Some((&**r, n.as_str())),
+            Input::Folder(_) => None,
+        })
+        .collect();
+    crate::experiments::posterior::for_compare(&scenarios, p).map_err(CliError::usage)
 }
 
 fn show(r: &Row, x: Option<f64>, signed: bool) -> String {

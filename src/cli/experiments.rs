@@ -17,6 +17,7 @@ use super::run::{install_stop_handler, output_error, progress_bar_of, threads_ar
 use super::{CliError, DiscoverArgs, EXIT_INTERRUPTED, SensitivityArgs, SweepArgs, term};
 use crate::batch::budget::Plan;
 use crate::batch::{BatchSpec, ModelSim, Stop, run_batch};
+use crate::experiments::posterior::{Posterior, PosteriorSim};
 use crate::experiments::{dist, morris, prim, sensitivity, sweep};
 use crate::model::{OutcomeValue, RunOptions};
 use crate::outputs::experiment::{
@@ -115,6 +116,7 @@ fn evaluate(
     runs: u64,
     threads: usize,
     stop: &AtomicBool,
+    posterior: Option<&Posterior>,
 ) -> Result<Option<Vec<Agg>>, CliError> {
     let file = Path::new(sources.name());
     let resolved = sources.load(sets)?;
@@ -130,7 +132,13 @@ fn evaluate(
             }
         })
         .collect();
-    let sim = ModelSim::new(&resolved);
+    let model = ModelSim::new(&resolved);
+    // sweep --posterior: the point's uncertain parameters from the posterior (the swept ones are set).
+    let drawn = posterior.map(|p| PosteriorSim::matching(&resolved, p).0);
+    let sim: &dyn crate::batch::Simulate = match &drawn {
+        Some(d) => d,
+        None => &model,
+    };
     let spec = BatchSpec {
         seed,
         first,
@@ -139,7 +147,7 @@ fn evaluate(
         window: 0,
         opts: RunOptions::default(),
     };
-    let end = run_batch(&sim, &spec, stop, |_, out| {
+    let end = run_batch(sim, &spec, stop, |_, out| {
         for (a, v) in aggs.iter_mut().zip(&out.outcomes) {
             match (a, v) {
                 (Agg::Binary(b), OutcomeValue::Bool(x)) => b.add(*x),
@@ -409,6 +417,13 @@ pub fn exec_sweep(args: SweepArgs) -> Result<(), CliError> {
     Plan::batch(&base.scenario, plan.runs_per_point, threads, false)
         .check(&args.file.display().to_string(), args.allow_large)
         .map_err(CliError::usage)?;
+    let posterior = args
+        .posterior
+        .as_deref()
+        .map(Posterior::load)
+        .transpose()
+        .map_err(CliError::usage)?;
+    let mut posterior_unused = Vec::new();
     let params = &plan.params;
     let points = sweep::points(params, plan.kind, plan.samples, seed).map_err(CliError::usage)?;
     // Check every path at both ends of its range up front (a bad path is a usage error before any run).
@@ -418,11 +433,19 @@ pub fn exec_sweep(args: SweepArgs) -> Result<(), CliError> {
             .map(|p| if end == 0 { p.lo } else { p.hi })
             .collect();
         let s = sources.load(&[args.sets.clone(), sweep::sets(params, &corner)].concat())?;
+        if let Some(p) = &posterior {
+            posterior_unused = PosteriorSim::matching(&s, p).1;
+        }
         Plan::batch(&s.scenario, plan.runs_per_point, threads, false)
             .check(&args.file.display().to_string(), args.allow_large)
             .map_err(CliError::usage)?;
     }
-    let dir = super::open_folder(&out, FolderKind::Sweep, args.force, &sources.paths())?;
+    let read: Vec<PathBuf> = sources
+        .paths()
+        .into_iter()
+        .chain(args.posterior.clone())
+        .collect();
+    let dir = super::open_folder(&out, FolderKind::Sweep, args.force, &read)?;
     let mut m = SweepManifest {
         kind: "sweep".into(),
         crossroads_version: env!("CARGO_PKG_VERSION").into(),
@@ -450,6 +473,8 @@ pub fn exec_sweep(args: SweepArgs) -> Result<(), CliError> {
         started_at: now_utc(),
         finished_at: None,
         error: None,
+        posterior: posterior.as_ref().map(|p| p.reference.clone()),
+        posterior_unused,
         files: vec![],
     };
     dir.manifest(&mut m).map_err(output_error)?;
@@ -463,7 +488,16 @@ pub fn exec_sweep(args: SweepArgs) -> Result<(), CliError> {
         stop,
         |i| {
             let sets = [args.sets.clone(), sweep::sets(params, &points[i])].concat();
-            evaluate(&sources, &sets, seed, 0, plan.runs_per_point, threads, stop)
+            evaluate(
+                &sources,
+                &sets,
+                seed,
+                0,
+                plan.runs_per_point,
+                threads,
+                stop,
+                posterior.as_ref(),
+            )
         },
         |i, aggs| {
             table
@@ -500,6 +534,11 @@ pub fn exec_sweep(args: SweepArgs) -> Result<(), CliError> {
 
 /// `crossroads sensitivity`.
 pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
+    if args.posterior.is_some() {
+        return Err(CliError::usage(
+            crate::experiments::posterior::SENSITIVITY_REFUSAL,
+        ));
+    }
     if args.runs_per_point == 0 || args.samples == 0 {
         return Err(CliError::usage(
             "--samples and --runs-per-point must be at least 1",
@@ -647,6 +686,7 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
                 args.runs_per_point,
                 threads,
                 stop,
+                None,
             )
         },
         |i, aggs| {
