@@ -23,7 +23,7 @@
 //! `K(θ | θ_i) = Π_d φ((θ_d − θ_i,d)/σ_d) / σ_d / (Φ((b_d − θ_i,d)/σ_d) − Φ((a_d − θ_i,d)/σ_d))`,
 //! which depends on the source and so does not cancel in the weights. (Toni et al. 2009's scheme,
 //! an untruncated kernel whose out-of-support proposals are rejected and the ancestor picked anew,
-//! is also exact, but with the baseline's 45 parameters nearly every proposal fell outside some
+//! is also exact, but with the baseline's 43 parameters nearly every proposal fell outside some
 //! bound.) The component-wise kernel ignores correlations between parameters (the multivariate
 //! "standard" kernel of Filippi, Barnes, Cornebise & Stumpf 2013, Stat. Appl. Genet. Mol. Biol.
 //! 12(1), truncated to a box has no closed-form constant). A parameter written as `Choice([...])` is
