@@ -169,7 +169,7 @@ pub enum Command {
     Compare(CompareArgs),
     /// Rebuild the charts and report.html of an output folder from its files alone.
     #[command(
-        after_help = "Examples:\n  crossroads plot outputs/baseline\n  crossroads plot outputs/baseline-sweep"
+        after_help = "Examples:\n  crossroads plot outputs/baseline\n  crossroads plot outputs/baseline-sweep\n  crossroads plot /archive/baseline --out outputs/baseline-redrawn"
     )]
     Plot(PlotArgs),
     /// Sweep parameters over a design (grid, Latin hypercube, Sobol); each point a batch of runs.
@@ -524,6 +524,12 @@ pub struct PlotArgs {
     /// An output folder written by `run`, `merge`, `compare`, `sweep`, `sensitivity`, `discover`,
     /// `calibrate` or `score`.
     pub dir: PathBuf,
+    /// Draw into a new folder holding a copy of DIR's data files, leaving DIR untouched (never
+    /// DIR itself, inside it, holding it, the current directory or a parent of it)
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[arg(long, help = h::FORCE)]
+    pub force: bool,
 }
 
 /// Parses the command line, runs the command, prints errors, returns the exit code. Never panics:

@@ -6,7 +6,9 @@
 //!
 //! The folder is verified against its manifest first (`outputs::verify`: a truncated, edited or
 //! malformed table, an unknown status, a folder still being written are refused with exit 2), locked
-//! while the charts are drawn, and the charts and report.html are recorded in its manifest.
+//! while the charts are drawn, and the charts and report.html are recorded in its manifest. With
+//! `--out NEW` the folder's data files are copied (checked against their records) into a new folder,
+//! which gets the charts; DIR is left as it was (a read-only or archived folder can be drawn).
 
 use super::run::output_error;
 use super::{CliError, PlotArgs, term};
@@ -68,19 +70,41 @@ pub fn exec(args: PlotArgs) -> Result<(), CliError> {
     let manifest = typed(&v)?;
     let command = crate::outputs::lock::this_command();
     super::run::install_signal_handler();
-    let dir = OutputDir::reopen(&args.dir, manifest, &command)
-        .map_err(output_error)
-        .map_err(prefix)?;
+    // With --out: a new folder holding a copy of the data files, drawn there; DIR is not touched.
+    let dir = match &args.out {
+        Some(out) => {
+            let d = OutputDir::create(&crate::outputs::Target {
+                path: out,
+                kind: v.kind,
+                force: args.force,
+                inputs: std::slice::from_ref(&args.dir),
+                command: &command,
+            })
+            .map_err(output_error)
+            .map_err(prefix)?;
+            for n in d.notes() {
+                term::errln(n);
+            }
+            d.copy_data_of(&args.dir, &v.files, manifest)
+                .map_err(output_error)
+                .map_err(prefix)?;
+            d
+        }
+        None => OutputDir::reopen(&args.dir, manifest, &command)
+            .map_err(output_error)
+            .map_err(prefix)?,
+    };
+    let target = dir.path().to_path_buf();
     let plotted = match v.kind {
-        FolderKind::Compare => crate::report::compare::plot_compare_folder(&args.dir),
+        FolderKind::Compare => crate::report::compare::plot_compare_folder(&target),
         FolderKind::Sweep
         | FolderKind::Sensitivity
         | FolderKind::Discover
-        | FolderKind::Drivers => crate::report::experiments::plot_folder(&args.dir),
+        | FolderKind::Drivers => crate::report::experiments::plot_folder(&target),
         FolderKind::Calibration | FolderKind::Score => {
-            crate::report::calibration::plot_folder(&args.dir)
+            crate::report::calibration::plot_folder(&target)
         }
-        _ => crate::report::plot_folder(&args.dir),
+        _ => crate::report::plot_folder(&target),
     };
     let drawn = plotted.map_err(|e| {
         if e.is_usage() {
@@ -93,7 +117,7 @@ pub fn exec(args: PlotArgs) -> Result<(), CliError> {
     term::outln(&format!(
         "wrote {} chart files to {} and {}",
         drawn.0.len(),
-        args.dir.join("charts").display(),
+        target.join("charts").display(),
         drawn.1.display()
     ))
 }

@@ -309,6 +309,40 @@ impl OutputDir {
         })
     }
 
+    /// Copies a finished folder's data files (everything it lists but charts/ and report.html, each
+    /// checked against its record) into this new folder and writes `manifest` here with them: `plot
+    /// DIR --out NEW` draws into the copy and leaves DIR untouched.
+    pub fn copy_data_of(
+        &self,
+        src: &Path,
+        files: &[FileRecord],
+        mut manifest: Box<dyn ManifestDoc>,
+    ) -> Result<(), OutputError> {
+        for f in files.iter().filter(|f| !super::verify::is_drawn(&f.name)) {
+            let from = src.join(&f.name);
+            let bytes = fs::read(&from).map_err(|e| io_err(&from, e))?;
+            let copied = record_of(&f.name, &bytes);
+            if copied.sha256 != f.sha256 {
+                return Err(OutputError::Invalid(format!(
+                    "{}: changed while it was being copied",
+                    from.display()
+                )));
+            }
+            if let Some(parent) = Path::new(&f.name).parent() {
+                let d = self.path.join(parent);
+                fs::create_dir_all(&d).map_err(|e| io_err(&d, e))?;
+            }
+            self.write(&f.name, &bytes)?;
+        }
+        let mut st = lock_state(&self.state);
+        manifest.set_files(st.sorted_files());
+        let bytes = manifest.to_bytes();
+        write_manifest_robust(&self.path, &bytes).map_err(|e| io_err(&self.path, e))?;
+        st.finished = manifest.status() != Status::Running;
+        st.manifest = Some(manifest);
+        Ok(())
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
