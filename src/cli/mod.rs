@@ -272,7 +272,7 @@ pub struct SweepArgs {
     #[arg(long, short, help = h::QUIET)]
     pub quiet: bool,
     /// Draw the uncertain parameters that are not swept from a calibration's posterior
-    /// (`run --posterior`); a swept parameter takes the point's value.
+    /// (as `run` does); a swept parameter takes the point's value.
     #[arg(long, value_name = "DIR")]
     pub posterior: Option<PathBuf>,
 }
@@ -436,7 +436,7 @@ pub struct CompareArgs {
     pub sets: Vec<String>,
     #[arg(long, help = h::NO_CHARTS)]
     pub no_charts: bool,
-    /// Draw the scenarios' uncertain parameters from a calibration's posterior (`run --posterior`);
+    /// Draw the scenarios' uncertain parameters from a calibration's posterior (as `run` does);
     /// each scenario takes the posterior parameters that are uncertain in it (docs/outputs.md).
     #[arg(long, value_name = "DIR")]
     pub posterior: Option<PathBuf>,
