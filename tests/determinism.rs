@@ -1,8 +1,7 @@
 //! Determinism of the batch runner: thread counts, shards + merge, seeds, bounded memory.
 //!
-//! The `fake_*` tests drive the library with a deterministic fake model and run now. The `real_*` tests
-//! run the binary on tests/fixtures/tiny.ron and NEED THE REAL LOADER AND MODEL: they are `#[ignore]`d
-//! until those land (run them with `cargo test -- --ignored`).
+//! The `fake_*` tests drive the library with a deterministic fake model; the `real_*` tests run the
+//! binary on tests/fixtures/tiny.ron with the real loader and model. All of them run by default.
 
 use crossroads::batch::fake::FakeSim;
 use crossroads::batch::{BatchSpec, Shard, Stop, run_batch};

@@ -1,8 +1,6 @@
 //! The `crossroads run` / `merge` command-line contract end to end on tests/fixtures/tiny.ron.
 //!
-//! Tests marked `#[ignore = "needs the real ..."]` run the binary and NEED THE REAL SCENARIO LOADER AND
-//! MODEL; they are ignored until those land (then run them with `cargo test -- --ignored`, or drop the
-//! attribute). The others run now.
+//! Every test runs the real binary (real loader and model) and runs by default.
 
 use assert_cmd::Command;
 use std::path::Path;

@@ -3,7 +3,9 @@
 //! to work beyond its limits and to values that overflow. Each test names the mechanism it checks;
 //! the CLI tests run the real binary on tests/fixtures/tiny.ron.
 
-use assert_cmd::Command;
+mod common;
+
+use common::folder::{bin, copy_dir, manifest};
 use crossroads::batch::fake::FakeSim;
 use crossroads::outputs::files::record_of_file;
 use crossroads::outputs::folder::fake_template;
@@ -21,14 +23,6 @@ const TINY: &str = "tests/fixtures/tiny.ron";
 
 fn tiny() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(TINY)
-}
-
-fn bin() -> Command {
-    Command::cargo_bin("crossroads").unwrap()
-}
-
-fn manifest(dir: &Path) -> serde_json::Value {
-    serde_json::from_slice(&fs::read(dir.join("manifest.json")).unwrap()).unwrap()
 }
 
 /// Every file and folder under `dir` (relative path -> bytes; folders as `None`).
@@ -542,11 +536,7 @@ fn shards(dir: &Path) -> [PathBuf; 2] {
 
 /// A copy of `src` at `dst` with `edit` applied to its runs.csv text (None: the file removed).
 fn tampered(src: &Path, dst: &Path, edit: &dyn Fn(&str) -> Option<String>) {
-    fs::create_dir_all(dst).unwrap();
-    for e in fs::read_dir(src).unwrap() {
-        let p = e.unwrap().path();
-        fs::copy(&p, dst.join(p.file_name().unwrap())).unwrap();
-    }
+    copy_dir(src, dst);
     let runs = fs::read_to_string(src.join("runs.csv")).unwrap();
     match edit(&runs) {
         Some(t) => fs::write(dst.join("runs.csv"), t).unwrap(),

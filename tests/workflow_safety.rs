@@ -3,21 +3,15 @@
 //! only them, the verifying reader checks them (for `plot`, `discover`, `drivers`, `compare` and
 //! `merge`), and `drivers --out` is never its input. Real binary on tests/fixtures/tiny.ron.
 
-use assert_cmd::Command;
+mod common;
+
+use common::folder::{bin, copy_dir, manifest};
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 use std::fs;
 use std::path::Path;
 
 const TINY: &str = "tests/fixtures/tiny.ron";
-
-fn bin() -> Command {
-    Command::cargo_bin("crossroads").unwrap()
-}
-
-fn manifest(dir: &Path) -> serde_json::Value {
-    serde_json::from_slice(&fs::read(dir.join("manifest.json")).unwrap()).unwrap()
-}
 
 /// The manifest's `files`: name -> rows (None for non-tables).
 fn files(dir: &Path) -> Vec<(String, Option<u64>)> {
@@ -54,16 +48,6 @@ fn drivers(src: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert
         .arg(out)
         .args(extra)
         .assert()
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    fs::create_dir_all(dst).unwrap();
-    for e in fs::read_dir(src).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_file() {
-            fs::copy(&p, dst.join(p.file_name().unwrap())).unwrap();
-        }
-    }
 }
 
 /// Removes the manifest's `files`, so only the per-kind checks can catch a problem (older folders).

@@ -3,22 +3,18 @@
 //! charts and report.html come from [`crate::report::calibration`], as `crossroads plot` makes them.
 
 use super::common_help as h;
-use super::run::{install_stop_handler, output_error, threads_arg};
-use super::{CliError, EXIT_INTERRUPTED, term};
+use super::term::install_stop_handler;
+use super::{CliError, EXIT_INTERRUPTED, output_error, term, threads_arg};
 use crate::batch::budget::Plan as Budget;
 use crate::experiments::abc::{DEFAULT_ESS_FRACTION, End, Progress, Settings};
 use crate::experiments::calibrate::{Request, calibrate, plan};
-use crate::experiments::observe;
-use crate::experiments::verify::{Forecasts, score_all};
-use crate::outputs::calibration::{RELIABILITY_MIN, ScoreManifest, score_csv};
-use crate::outputs::experiment::ScenarioRef;
-use crate::outputs::manifest::{Status, now_utc};
+use crate::experiments::runner::{load_observed, score};
+use crate::outputs::manifest::Status;
 use crate::outputs::{FolderKind, OutputDir};
-use crate::scenario::{Resolved, Sources};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// `crossroads calibrate` defaults.
 pub const DEFAULT_PARTICLES: usize = 1000;
@@ -81,14 +77,6 @@ pub struct ScoreArgs {
     pub quiet: bool,
     #[arg(long, help = h::NO_CHARTS)]
     pub no_charts: bool,
-}
-
-/// Loads a scenario (reading its files once) and checks its observations against the model's series
-/// (exit 2 with located problems); also the files read (the inputs `--out` may not be).
-pub fn load_observed(file: &Path, sets: &[String]) -> Result<(Resolved, Vec<PathBuf>), CliError> {
-    let sources = Sources::read(file)?;
-    let r = sources.load_checked(sets, Some(&observe::check))?;
-    Ok((r, sources.paths()))
 }
 
 fn bar(n: usize, quiet: bool) -> ProgressBar {
@@ -223,21 +211,7 @@ pub fn exec_calibrate(args: CalibrateArgs) -> Result<(), CliError> {
             threads
         ));
         if let Some(s) = &finished.summary {
-            term::errln(&format!("stopped: {}", s.stop_detail));
-            term::errln(&format!(
-                "\n{:<50} {:>24} {:>24} {:>8}",
-                "parameter", "prior mean (sd)", "posterior mean (sd)", "sd ratio"
-            ));
-            for p in &s.params {
-                let f = |x: Option<f64>| x.map_or("–".into(), |v| format!("{v:.4}"));
-                term::errln(&format!(
-                    "{:<50} {:>24} {:>24} {:>8}",
-                    p.path,
-                    format!("{} ({})", f(p.prior.mean), f(p.prior.sd)),
-                    format!("{} ({})", f(p.posterior.mean), f(p.posterior.sd)),
-                    p.sd_ratio.map_or("–".into(), |v| format!("{v:.2}"))
-                ));
-            }
+            print_summary(s);
         }
         term::errln(&format!(
             "\noutputs: {} ({})",
@@ -267,69 +241,36 @@ pub fn exec_calibrate(args: CalibrateArgs) -> Result<(), CliError> {
     }
 }
 
+/// Why the calibration stopped and each parameter's prior and posterior (on stderr).
+fn print_summary(s: &crate::outputs::calibration::CalibrationSummary) {
+    term::errln(&format!("stopped: {}", s.stop_detail));
+    term::errln(&format!(
+        "\n{:<50} {:>24} {:>24} {:>8}",
+        "parameter", "prior mean (sd)", "posterior mean (sd)", "sd ratio"
+    ));
+    for p in &s.params {
+        let f = |x: Option<f64>| x.map_or("–".into(), |v| format!("{v:.4}"));
+        term::errln(&format!(
+            "{:<50} {:>24} {:>24} {:>8}",
+            p.path,
+            format!("{} ({})", f(p.prior.mean), f(p.prior.sd)),
+            format!("{} ({})", f(p.posterior.mean), f(p.posterior.sd)),
+            p.sd_ratio.map_or("–".into(), |v| format!("{v:.2}"))
+        ));
+    }
+}
+
 /// `crossroads score`.
 pub fn exec_score(args: ScoreArgs) -> Result<(), CliError> {
-    let started_at = now_utc();
-    let f = Forecasts::load(&args.dir).map_err(CliError::usage)?;
-    let (obs, obs_paths) = load_observed(&args.observations, &[])?;
-    let after = args
-        .after
-        .clone()
-        .or_else(|| f.manifest.posterior.as_ref().map(|p| p.until.clone()));
-    let rows =
-        score_all(&f, &obs.scenario.observations, after.as_deref()).map_err(CliError::usage)?;
-    if rows.is_empty() {
-        return Err(CliError::usage(format!(
-            "{}: no observation is dated after {} (nothing to score)",
-            args.observations.display(),
-            after.as_deref().unwrap_or("the start")
-        )));
-    }
-    let out = args.out.clone().unwrap_or_else(|| {
-        let name = args
-            .dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "forecast".into());
-        args.dir.with_file_name(format!("{name}-score"))
-    });
-    // The inputs: the run folder scored and the observations' scenario files.
-    let mut inputs = vec![args.dir.clone()];
-    inputs.extend(obs_paths);
-    let dir = super::open_folder(&out, FolderKind::Score, args.force, &inputs)?;
-    let binary = rows.iter().filter(|r| r.kind == "binary").count();
-    let mut m = ScoreManifest {
-        kind: "score".into(),
-        crossroads_version: env!("CARGO_PKG_VERSION").into(),
-        status: Status::Running,
-        forecast: args.dir.display().to_string(),
-        scenario: ScenarioRef {
-            path: f.manifest.scenario.path.clone(),
-            name: f.manifest.scenario.name.clone(),
-            description: f.manifest.scenario.description.clone(),
-            sha256: f.manifest.scenario.sha256.clone(),
-        },
-        seed: f.manifest.seed,
-        runs: f.manifest.runs,
-        observations_file: args.observations.display().to_string(),
-        observations_sha256: obs.sha256.clone(),
-        after: after.clone(),
-        scored: 0,
-        binary,
-        numeric: rows.len() - binary,
-        reliability: binary >= RELIABILITY_MIN,
-        started_at,
-        finished_at: None,
-        error: None,
-        files: vec![],
-    };
-    dir.manifest(&mut m).map_err(output_error)?;
-    dir.write("score.csv", &score_csv(&rows))
-        .map_err(output_error)?;
-    m.status = Status::Complete;
-    m.scored = rows.len();
-    m.finished_at = Some(now_utc());
-    dir.manifest(&mut m).map_err(output_error)?;
+    let mut sc = score::prepare(&score::Request {
+        dir: args.dir,
+        observations: args.observations,
+        after: args.after,
+        out: args.out,
+    })?;
+    let out = sc.out.clone();
+    let dir = super::open_folder(&out, FolderKind::Score, args.force, &sc.inputs)?;
+    sc.write(&dir)?;
     if !args.no_charts {
         plot(&dir)?;
     }
@@ -339,7 +280,7 @@ pub fn exec_score(args: ScoreArgs) -> Result<(), CliError> {
             "{:<28} {:>8} {:>10} {:>10} {:>8} {:>8} {:>6}",
             "observation", "observed", "forecast", "brier|crps", "log", "pit", "in 90"
         ))?;
-        for r in &rows {
+        for r in &sc.rows {
             let o = |x: Option<f64>| x.map_or("–".into(), |v| format!("{v:.4}"));
             term::outln(&format!(
                 "{:<28} {:>8.4} {:>10.4} {:>10} {:>8} {:>8} {:>6}",

@@ -2,15 +2,14 @@
 //! shard is verified against its manifest first (`outputs::verify`); the merged folder may not be,
 //! hold or lie inside a shard.
 
-use super::run::{output_error, render_extras};
-use super::{CliError, MergeArgs, term};
+use super::{CliError, MergeArgs, output_error, render_extras, term};
 use crate::outputs::merge::merge_to;
 use crate::outputs::{FolderKind, Target};
 
 pub fn exec(args: MergeArgs) -> Result<(), CliError> {
     super::check_out(&args.out, &args.dirs)?;
     let command = crate::outputs::lock::this_command();
-    super::run::install_signal_handler();
+    term::install_signal_handler();
     let (m, dir) = merge_to(
         &args.dirs,
         &Target {

@@ -67,8 +67,8 @@ pub fn open_folder(
     inputs: &[PathBuf],
 ) -> Result<crate::outputs::OutputDir, CliError> {
     let command = crate::outputs::lock::this_command();
-    // From here a signal must end the folder (see run::install_signal_handler).
-    run::install_signal_handler();
+    // From here a signal must end the folder (see term::install_signal_handler).
+    term::install_signal_handler();
     let dir = crate::outputs::OutputDir::create(&crate::outputs::Target {
         path,
         kind,
@@ -76,7 +76,7 @@ pub fn open_folder(
         inputs,
         command: &command,
     })
-    .map_err(run::output_error)?;
+    .map_err(output_error)?;
     for n in dir.notes() {
         term::errln(n);
     }
@@ -90,12 +90,57 @@ pub fn record_drawn(
 ) -> Result<(), CliError> {
     let mut all = drawn.0.clone();
     all.push(drawn.1.clone());
-    dir.record_written(&all).map_err(run::output_error)
+    dir.record_written(&all).map_err(output_error)
 }
 
 /// Checks `--out` against the inputs before any work (the folder itself is created later).
 pub fn check_out(path: &std::path::Path, inputs: &[PathBuf]) -> Result<(), CliError> {
-    crate::outputs::place::check_out(path, inputs).map_err(run::output_error)
+    crate::outputs::place::check_out(path, inputs).map_err(output_error)
+}
+
+/// Maps an output error to the CLI's exit codes.
+pub fn output_error(e: crate::outputs::OutputError) -> CliError {
+    let code = match e {
+        crate::outputs::OutputError::Io(_) => EXIT_FAILURE,
+        _ => EXIT_USAGE,
+    };
+    CliError {
+        code,
+        message: e.to_string(),
+    }
+}
+
+/// An experiment's error as the CLI's exit codes: usage 2, failure 1, an output error as
+/// [`output_error`] says.
+impl From<crate::experiments::runner::Error> for CliError {
+    fn from(e: crate::experiments::runner::Error) -> Self {
+        use crate::experiments::runner::Error;
+        match e {
+            Error::Usage(m) => CliError::usage(m),
+            Error::Failure(m) => CliError::failure(m),
+            Error::Output(e) => output_error(e),
+        }
+    }
+}
+
+/// Charts and report.html for a finished batch folder: the same code path as `crossroads plot`, so
+/// a run and a later `plot` on its folder give the same files; recorded in its manifest.
+pub fn render_extras(dir: &crate::outputs::OutputDir) -> Result<(), CliError> {
+    let drawn = crate::report::plot_folder(dir.path()).map_err(|e| {
+        CliError::failure(format!(
+            "{}: writing charts and report: {e}",
+            dir.path().display()
+        ))
+    })?;
+    record_drawn(dir, &drawn)
+}
+
+/// `--threads`: 1 to [`crate::batch::budget::MAX_THREADS`]; all cores when not given.
+pub fn threads_arg(t: Option<usize>) -> Result<usize, CliError> {
+    match t {
+        Some(t) => crate::batch::budget::check_threads(t).map_err(CliError::usage),
+        None => Ok(crate::batch::default_threads().min(crate::batch::budget::MAX_THREADS)),
+    }
 }
 
 impl From<crate::scenario::Diags> for CliError {

@@ -10,8 +10,7 @@
 //! `--out NEW` the folder's data files are copied (checked against their records) into a new folder,
 //! which gets the charts; DIR is left as it was (a read-only or archived folder can be drawn).
 
-use super::run::output_error;
-use super::{CliError, PlotArgs, term};
+use super::{CliError, PlotArgs, output_error, term};
 use crate::experiments::compare::CompareManifest;
 use crate::outputs::calibration::{CalibrationManifest, ScoreManifest};
 use crate::outputs::experiment::{
@@ -69,7 +68,7 @@ pub fn exec(args: PlotArgs) -> Result<(), CliError> {
         .map_err(prefix)?;
     let manifest = typed(&v)?;
     let command = crate::outputs::lock::this_command();
-    super::run::install_signal_handler();
+    term::install_signal_handler();
     // With --out: a new folder holding a copy of the data files, drawn there; DIR is not touched.
     let dir = match &args.out {
         Some(out) => {

@@ -1,97 +1,19 @@
 //! `crossroads run`: load the scenario, run the batch into the output folder, print the summary table.
 
-use super::{CliError, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, RunArgs, term};
+use super::term::{install_stop_handler, progress_bar};
+use super::{CliError, EXIT_INTERRUPTED, RunArgs, output_error, render_extras, term, threads_arg};
 use crate::batch::budget::Plan;
-use crate::batch::{ModelSim, Shard, Simulate, default_threads};
+use crate::batch::{ModelSim, Shard, Simulate};
+use crate::experiments::runner::outcome_infos;
 use crate::outputs::export::{OutcomeSummary, Summary};
 use crate::outputs::folder::template;
-use crate::outputs::manifest::{ClassInfo, OutcomeInfo, ParamInfo, ScenarioInfo, UntilCi};
-use crate::outputs::{FolderKind, OutputDir, OutputError, Status, write_batch};
+use crate::outputs::manifest::{ClassInfo, ParamInfo, ScenarioInfo, SeriesInfo, UntilCi};
+use crate::outputs::{FolderKind, Status, write_batch};
 use crate::scenario::{Resolved, Sources};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-
-/// Raised by SIGINT/SIGTERM: workers take no new runs, finished runs are flushed.
-static STOP: AtomicBool = AtomicBool::new(false);
-
-/// The manifest's `error` after a second interrupt.
-pub const SECOND_INTERRUPT: &str = "stopped by a second interrupt (Ctrl-C or SIGTERM) before the \
-    folder was complete; the files listed in `files` are whole, temporary files were removed";
-
-/// The manifest's `error` after an interrupt of a command that does not stop cleanly (merge,
-/// discover, slurm, plot: short, file-only work).
-pub const INTERRUPTED: &str = "interrupted (Ctrl-C or SIGTERM) before the folder was complete; the \
-    files listed in `files` are whole, temporary files were removed";
-
-/// Set by commands that check [`STOP`] and stop cleanly on the first signal.
-static POLLED: AtomicBool = AtomicBool::new(false);
-
-/// Installs the Ctrl-C / SIGTERM handler once. For a command that checks the stop flag
-/// ([`install_stop_handler`]) the first signal raises it (runs check it every month, so the work
-/// stops within a second and the folder is written `partial`); a second one, or the first for any
-/// other command, ends every unfinished output folder at once (manifest `failed`, temporary files
-/// removed, lock released) and exits 130.
-pub fn install_signal_handler() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let installed = ctrlc::set_handler(|| {
-            let polled = POLLED.load(Ordering::SeqCst);
-            if STOP.swap(true, Ordering::SeqCst) || !polled {
-                let why = if polled { SECOND_INTERRUPT } else { INTERRUPTED };
-                crate::outputs::abandon_all(Status::Failed, why, true);
-                std::process::exit(EXIT_INTERRUPTED);
-            }
-        });
-        if let Err(e) = installed {
-            term::errln(&format!(
-                "warning: cannot handle Ctrl-C ({e}); an interrupted command leaves its folder `running`"
-            ));
-        }
-    });
-}
-
-/// [`install_signal_handler`] for a command that stops cleanly when the returned flag is raised.
-pub fn install_stop_handler() -> &'static AtomicBool {
-    POLLED.store(true, Ordering::SeqCst);
-    install_signal_handler();
-    &STOP
-}
-
-/// Maps an output error to the CLI's exit codes.
-pub fn output_error(e: OutputError) -> CliError {
-    let code = match e {
-        OutputError::Io(_) => EXIT_FAILURE,
-        _ => EXIT_USAGE,
-    };
-    CliError {
-        code,
-        message: e.to_string(),
-    }
-}
 
 fn or_id(label: &str, id: &str) -> String {
     if label.is_empty() { id } else { label }.to_string()
-}
-
-/// The scenario's outcomes as recorded in manifest.json.
-pub fn outcome_infos(s: &crate::scenario::Scenario) -> Vec<OutcomeInfo> {
-    s.outcomes
-        .iter()
-        .map(|o| OutcomeInfo {
-            id: o.id.clone(),
-            label: or_id(&o.label, &o.id),
-            units: o.units.clone(),
-            kind_type: if o.kind.is_binary() {
-                "binary"
-            } else {
-                "numeric"
-            }
-            .into(),
-            kind: serde_json::to_value(&o.kind).unwrap_or(serde_json::Value::Null),
-        })
-        .collect()
 }
 
 /// Every uncertain parameter of the scenario as (path, distribution), in document order.
@@ -103,18 +25,6 @@ fn uncertain_params(r: &Resolved) -> Vec<ParamInfo> {
             distribution: u.dist.to_string(),
         })
         .collect()
-}
-
-/// Charts and report.html for a finished folder: the same code path as `crossroads plot`, so a run
-/// and a later `plot` on its folder give the same files; recorded in its manifest.
-pub fn render_extras(dir: &OutputDir) -> Result<(), CliError> {
-    let drawn = crate::report::plot_folder(dir.path()).map_err(|e| {
-        CliError::failure(format!(
-            "{}: writing charts and report: {e}",
-            dir.path().display()
-        ))
-    })?;
-    super::record_drawn(dir, &drawn)
 }
 
 pub fn exec(args: RunArgs) -> Result<(), CliError> {
@@ -188,92 +98,7 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
         ),
         None => None,
     };
-    let outcomes = outcome_infos(s);
-    // The per-run selection is checked before any run is made.
-    let layout: Vec<crate::outputs::manifest::SeriesInfo> = sim
-        .layout()
-        .iter()
-        .map(|k| crate::outputs::manifest::SeriesInfo {
-            indicator: k.indicator.clone(),
-            entity: k.entity.clone(),
-        })
-        .collect();
-    let selectors: Vec<String> = s
-        .record
-        .per_run
-        .iter()
-        .chain(&args.per_run_series)
-        .cloned()
-        .collect();
-    let per_run_series = crate::outputs::runs_series::select(&layout, &selectors).map_err(|e| {
-        CliError::usage(if args.per_run_series.is_empty() {
-            format!("{}: record.per_run: {e}", args.file.display())
-        } else {
-            e
-        })
-    })?;
-    // --until-ci: the batch stops at the first block of runs where every binary interval is narrow
-    // enough (outputs::write_batch); each run is computed once.
-    let until_ci = args.until_ci.map(|w| UntilCi {
-        width: w,
-        block: UNTIL_CI_BLOCK,
-        cap: runs,
-        reached: false,
-        widest: 1.0,
-    });
-    let classes = s
-        .outcome_classes
-        .iter()
-        .map(|c| ClassInfo {
-            id: c.id.clone(),
-            label: or_id(&c.label, &c.id),
-        })
-        .collect();
-    let t = template(
-        ScenarioInfo {
-            path: args.file.display().to_string(),
-            sha256: String::new(),
-            name: s.run.name.clone(),
-            description: s.run.description.clone(),
-            start: s.run.start.clone(),
-            horizon: s.run.horizon,
-        },
-        sets.clone(),
-        seed,
-        runs,
-        shard,
-        threads,
-        args.events,
-        uncertain_params(&resolved),
-        outcomes,
-        classes,
-    );
-    let mut t = t;
-    t.until_ci = until_ci;
-    t.labels = crate::outputs::labels::labels(s);
-    t.per_run_series = per_run_series;
-    if let Some(o) = &args.split_by {
-        match s.outcomes.iter().find(|x| x.id == *o) {
-            Some(x) if x.kind.is_binary() => t.split_by = Some(o.clone()),
-            Some(_) => {
-                return Err(CliError::usage(format!(
-                    "--split-by {o}: a numeric outcome; the split needs a binary one"
-                )));
-            }
-            None => {
-                return Err(CliError::usage(format!(
-                    "--split-by {o}: no such outcome in {} (binary ones: {})",
-                    args.file.display(),
-                    s.outcomes
-                        .iter()
-                        .filter(|x| x.kind.is_binary())
-                        .map(|x| x.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )));
-            }
-        }
-    }
+    let mut t = batch_template(&args, &resolved, &sim, sets, (seed, runs), shard, threads)?;
     t.posterior = posterior.as_ref().map(|p| p.reference.clone());
     let dir = super::open_folder(&out, FolderKind::Batch, args.force, &inputs)?;
     let stop = install_stop_handler();
@@ -333,34 +158,109 @@ pub fn exec(args: RunArgs) -> Result<(), CliError> {
     result
 }
 
+/// The batch's manifest template: the scenario, its outcomes and classes, the per-run series chosen
+/// (checked against the series layout before any run is made), `--until-ci` and `--split-by`.
+fn batch_template(
+    args: &RunArgs,
+    resolved: &Resolved,
+    sim: &ModelSim,
+    sets: Vec<String>,
+    (seed, runs): (u64, u64),
+    shard: Option<Shard>,
+    threads: usize,
+) -> Result<crate::outputs::Manifest, CliError> {
+    let s = &resolved.scenario;
+    let outcomes = outcome_infos(s);
+    // The per-run selection is checked before any run is made.
+    let layout: Vec<SeriesInfo> = sim
+        .layout()
+        .iter()
+        .map(|k| SeriesInfo {
+            indicator: k.indicator.clone(),
+            entity: k.entity.clone(),
+        })
+        .collect();
+    let selectors: Vec<String> = s
+        .record
+        .per_run
+        .iter()
+        .chain(&args.per_run_series)
+        .cloned()
+        .collect();
+    let per_run_series = crate::outputs::runs_series::select(&layout, &selectors).map_err(|e| {
+        CliError::usage(if args.per_run_series.is_empty() {
+            format!("{}: record.per_run: {e}", args.file.display())
+        } else {
+            e
+        })
+    })?;
+    // --until-ci: the batch stops at the first block of runs where every binary interval is narrow
+    // enough (outputs::write_batch); each run is computed once.
+    let until_ci = args.until_ci.map(|w| UntilCi {
+        width: w,
+        block: UNTIL_CI_BLOCK,
+        cap: runs,
+        reached: false,
+        widest: 1.0,
+    });
+    let classes = s
+        .outcome_classes
+        .iter()
+        .map(|c| ClassInfo {
+            id: c.id.clone(),
+            label: or_id(&c.label, &c.id),
+        })
+        .collect();
+    let t = template(
+        ScenarioInfo {
+            path: args.file.display().to_string(),
+            sha256: String::new(),
+            name: s.run.name.clone(),
+            description: s.run.description.clone(),
+            start: s.run.start.clone(),
+            horizon: s.run.horizon,
+        },
+        sets,
+        seed,
+        runs,
+        shard,
+        threads,
+        args.events,
+        uncertain_params(resolved),
+        outcomes,
+        classes,
+    );
+    let mut t = t;
+    t.until_ci = until_ci;
+    t.labels = crate::outputs::labels::labels(s);
+    t.per_run_series = per_run_series;
+    if let Some(o) = &args.split_by {
+        match s.outcomes.iter().find(|x| x.id == *o) {
+            Some(x) if x.kind.is_binary() => t.split_by = Some(o.clone()),
+            Some(_) => {
+                return Err(CliError::usage(format!(
+                    "--split-by {o}: a numeric outcome; the split needs a binary one"
+                )));
+            }
+            None => {
+                return Err(CliError::usage(format!(
+                    "--split-by {o}: no such outcome in {} (binary ones: {})",
+                    args.file.display(),
+                    s.outcomes
+                        .iter()
+                        .filter(|x| x.kind.is_binary())
+                        .map(|x| x.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+        }
+    }
+    Ok(t)
+}
+
 /// Runs added per block by `--until-ci` (the stopping point is always a multiple of it, or the cap).
 pub const UNTIL_CI_BLOCK: u64 = 100;
-
-pub fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
-    progress_bar_of(len, "runs", quiet)
-}
-
-/// A progress bar on stderr counting `what` (hidden when `quiet` or stderr is not a terminal).
-pub fn progress_bar_of(len: u64, what: &str, quiet: bool) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-    if quiet || !std::io::stderr().is_terminal() {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
-    if let Ok(style) = ProgressStyle::with_template(&format!(
-        "{{bar:40}} {{pos}}/{{len}} {what}  {{per_sec}}  ETA {{eta}}  [{{elapsed_precise}}]"
-    )) {
-        bar.set_style(style);
-    }
-    bar
-}
-
-/// `--threads`: 1 to [`crate::batch::budget::MAX_THREADS`]; all cores when not given.
-pub fn threads_arg(t: Option<usize>) -> Result<usize, CliError> {
-    match t {
-        Some(t) => crate::batch::budget::check_threads(t).map_err(CliError::usage),
-        None => Ok(default_threads().min(crate::batch::budget::MAX_THREADS)),
-    }
-}
 
 fn pct(p: f64) -> String {
     format!("{:.1}%", 100.0 * p)

@@ -5,8 +5,7 @@
 //! kind `slurm` (its manifest.json lists them): an existing folder needs `--force`, which replaces the
 //! scripts and keeps shards/, logs/ and merged/.
 
-use super::run::output_error;
-use super::{CliError, SlurmArgs, term};
+use super::{CliError, SlurmArgs, output_error, term};
 use crate::outputs::experiment::SlurmManifest;
 use crate::outputs::manifest::now_utc;
 use crate::outputs::{FolderKind, Status};

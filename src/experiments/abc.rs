@@ -341,7 +341,7 @@ pub fn prior_pdf(d: &Dist, x: f64) -> f64 {
             lp.exp() / (sd * sqrt_2pi * mass.max(1e-300))
         }
         Dist::Beta(a, b) => {
-            use super::dist::ln_gamma;
+            use crate::portable::math::ln_gamma;
             (lp + ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b)).exp()
         }
         Dist::Triangular(..) => lp.exp(),
@@ -590,40 +590,45 @@ where
     }
 }
 
-/// Runs ABC-SMC: `simulate(θ, streams)` simulates the parameter vector `θ` (in the order of `priors`)
-/// with the attempt's streams and returns its distance; attempts and weights are computed on `pool`.
-/// Returns the completed generations (the last one is the posterior) and why it stopped.
-pub fn run<F>(
-    priors: &[Prior],
-    settings: &Settings,
-    pool: &rayon::ThreadPool,
-    simulate: &F,
-    stop: &AtomicBool,
-    progress: &mut dyn FnMut(Progress),
-) -> (Vec<Generation>, End)
-where
-    F: Fn(&[f64], &Streams) -> Result<Evaluation, String> + Sync,
-{
-    let n = settings.particles.max(1);
-    let max_sims: u64 = if settings.min_acceptance > 0.0 {
-        (n as f64 / settings.min_acceptance).ceil() as u64
-    } else {
-        u64::MAX
-    };
-    let max_proposals = (n as u64).saturating_mul(MAX_PROPOSALS_PER_PARTICLE);
-    let mut done: Vec<Generation> = Vec::new();
-    for g in 0..settings.generations.max(1) {
-        let (tolerance, kernel) = match done.last() {
-            None => (f64::INFINITY, None),
-            Some(prev) => {
-                let eps = next_tolerance(&prev.distances, &prev.weights, settings.ess_fraction);
-                if g >= 2 && eps >= prev.tolerance {
-                    return (done, End::Converged);
-                }
-                (eps, Some(Kernel::new(priors, &prev.theta, &prev.weights)))
-            }
-        };
-        let prev = done.last();
+/// What one generation's scan needs besides its index and tolerance.
+struct Scan<'a> {
+    priors: &'a [Prior],
+    settings: &'a Settings,
+    pool: &'a rayon::ThreadPool,
+    stop: &'a AtomicBool,
+    /// The previous generation (none for the prior) and the kernel perturbing its particles.
+    prev: Option<&'a Generation>,
+    kernel: Option<&'a Kernel>,
+}
+
+/// A generation's accepted particles (θ, distance, values) and its counts (proposals, simulations
+/// counted, simulations run).
+type Accepted = (Vec<Vec<f64>>, Vec<f64>, Vec<Vec<f64>>, (u64, u64, u64));
+
+impl Scan<'_> {
+    /// Scans generation `g`'s attempts in blocks, in attempt order, until `particles` are accepted
+    /// within `tolerance`; `Err` is how the calibration ends instead (stop flag, a failed attempt,
+    /// acceptance below `limits` = (most simulations, most proposals)).
+    fn generation<F>(
+        &self,
+        g: usize,
+        tolerance: f64,
+        simulate: &F,
+        (max_sims, max_proposals): (u64, u64),
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Accepted, End>
+    where
+        F: Fn(&[f64], &Streams) -> Result<Evaluation, String> + Sync,
+    {
+        let Scan {
+            priors,
+            settings,
+            pool,
+            stop,
+            prev,
+            kernel,
+        } = *self;
+        let n = settings.particles.max(1);
         let cum = prev.map(|p| cumulative(&p.weights)).unwrap_or_default();
         let attempt = |k: u64| -> Attempt {
             // Ctrl-C ends a block within one simulation, not after the whole block.
@@ -668,7 +673,7 @@ where
         let prev_rate = prev.map_or(1.0, |p| p.acceptance_rate());
         'attempts: while theta.len() < n {
             if stop.load(Ordering::SeqCst) {
-                return (done, End::Interrupted { generation: g });
+                return Err(End::Interrupted { generation: g });
             }
             // Block size from counts known so far (never from the thread count).
             let remaining = (n - theta.len()) as f64;
@@ -691,16 +696,13 @@ where
             for (i, r) in results.into_iter().enumerate() {
                 let k = next + i as u64;
                 match r {
-                    Attempt::Stopped => return (done, End::Interrupted { generation: g }),
+                    Attempt::Stopped => return Err(End::Interrupted { generation: g }),
                     Attempt::Failed(message) => {
-                        return (
-                            done,
-                            End::Failed {
-                                generation: g,
-                                attempt: k,
-                                message,
-                            },
-                        );
+                        return Err(End::Failed {
+                            generation: g,
+                            attempt: k,
+                            message,
+                        });
                     }
                     Attempt::Outside => {
                         if theta.len() < n {
@@ -727,13 +729,10 @@ where
                         accepted: theta.len(),
                         simulations: sims,
                     });
-                    return (
-                        done,
-                        End::MinAcceptance {
-                            generation: g,
-                            accepted: theta.len(),
-                        },
-                    );
+                    return Err(End::MinAcceptance {
+                        generation: g,
+                        accepted: theta.len(),
+                    });
                 }
             }
             next += block as u64;
@@ -747,6 +746,59 @@ where
                 break 'attempts;
             }
         }
+        Ok((theta, distances, values, (proposals, sims, sims_run)))
+    }
+}
+
+/// Runs ABC-SMC: `simulate(θ, streams)` simulates the parameter vector `θ` (in the order of `priors`)
+/// with the attempt's streams and returns its distance; attempts and weights are computed on `pool`.
+/// Returns the completed generations (the last one is the posterior) and why it stopped.
+pub fn run<F>(
+    priors: &[Prior],
+    settings: &Settings,
+    pool: &rayon::ThreadPool,
+    simulate: &F,
+    stop: &AtomicBool,
+    progress: &mut dyn FnMut(Progress),
+) -> (Vec<Generation>, End)
+where
+    F: Fn(&[f64], &Streams) -> Result<Evaluation, String> + Sync,
+{
+    let n = settings.particles.max(1);
+    let max_sims: u64 = if settings.min_acceptance > 0.0 {
+        (n as f64 / settings.min_acceptance).ceil() as u64
+    } else {
+        u64::MAX
+    };
+    let max_proposals = (n as u64).saturating_mul(MAX_PROPOSALS_PER_PARTICLE);
+    let mut done: Vec<Generation> = Vec::new();
+    for g in 0..settings.generations.max(1) {
+        let (tolerance, kernel) = match done.last() {
+            None => (f64::INFINITY, None),
+            Some(prev) => {
+                let eps = next_tolerance(&prev.distances, &prev.weights, settings.ess_fraction);
+                if g >= 2 && eps >= prev.tolerance {
+                    return (done, End::Converged);
+                }
+                (eps, Some(Kernel::new(priors, &prev.theta, &prev.weights)))
+            }
+        };
+        let prev = done.last();
+        let limits = (max_sims, max_proposals);
+        let scan = Scan {
+            priors,
+            settings,
+            pool,
+            stop,
+            prev,
+            kernel: kernel.as_ref(),
+        };
+        let (theta, distances, values, counts) =
+            match scan.generation(g, tolerance, simulate, limits, progress) {
+                Ok(a) => a,
+                Err(end) => return (done, end),
+            };
+        let (proposals, sims, sims_run) = counts;
         let weights = match (prev, &kernel) {
             (Some(p), Some(kern)) => pool.install(|| importance_weights(priors, kern, &theta, p)),
             _ => vec![1.0 / n as f64; n],

@@ -9,8 +9,10 @@
 //!   [`sensitivity`] (Saltelli design, Saltelli 2010 first-order and Jansen total indices with bootstrap
 //!   intervals), [`morris`] (elementary effects), [`pawn`] (given-data PAWN indices of a run folder's
 //!   runs with bootstrap intervals and a dummy threshold), [`prim`] (PRIM peeling and pasting), and [`sweep`] (turning
-//!   parameter ranges and a design into `--set` points). The CLI commands (`crossroads compare`,
-//!   `sweep`, `sensitivity`, `discover`) run the model through these.
+//!   parameter ranges and a design into `--set` points);
+//! - [`runner`]: the orchestration of each command (`compare`, `sweep`, `sensitivity`, `discover`,
+//!   `drivers`, `score`; [`calibrate`] for `calibrate`), which runs the model through these and writes
+//!   the output folder; the CLI maps arguments onto a runner, draws the charts and prints.
 
 pub mod abc;
 pub mod calibrate;
@@ -22,6 +24,7 @@ pub mod observe;
 pub mod pawn;
 pub mod posterior;
 pub mod prim;
+pub mod runner;
 pub mod score;
 pub mod sensitivity;
 pub mod sweep;

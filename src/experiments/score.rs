@@ -73,7 +73,7 @@ pub fn crps_normal(mu: f64, sd: f64, y: f64) -> f64 {
     }
     let z = (y - mu) / sd;
     let pdf = (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
-    sd * (z * (2.0 * super::dist::norm_cdf(z) - 1.0) + 2.0 * pdf
+    sd * (z * (2.0 * crate::portable::math::norm_cdf(z) - 1.0) + 2.0 * pdf
         - 1.0 / std::f64::consts::PI.sqrt())
 }
 
@@ -231,7 +231,7 @@ mod tests {
         // Scale and shift: N(2, 3) at 2 is 3 times that.
         assert!((crps_normal(2.0, 3.0, 2.0) - 3.0 * 0.233_694_977_3).abs() < 1e-6);
         // Agrees with the quantile form on a fine grid (the quantile form's own check above).
-        let q = |t: f64| super::super::dist::norm_ppf(t.clamp(1e-12, 1.0 - 1e-12));
+        let q = |t: f64| crate::portable::math::norm_ppf(t.clamp(1e-12, 1.0 - 1e-12));
         assert!((crps_quantiles(&q, 20000, 0.7) - crps_normal(0.0, 1.0, 0.7)).abs() < 1e-4);
     }
 

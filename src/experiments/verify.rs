@@ -19,11 +19,11 @@
 //! binary: 1 when it is at least 0.5). Measurement error is not taken into account. A probability of 0
 //! or 1 is bounded to `[1/(2n), 1 − 1/(2n)]` for the log score (n runs).
 
-use super::dist::{norm_cdf, norm_ppf};
 use super::score::{self, brier, crps_ensemble, log_score, pit_ensemble};
 use crate::batch::{Aggregates, aggregate::SKETCH_ALPHA};
 use crate::outputs::Manifest;
 use crate::outputs::calibration::ScoreRow;
+use crate::portable::math::{norm_cdf, norm_ppf};
 use crate::scenario::schema::{OUTCOME, Observation, PHASE_REACHED, month_offset};
 use std::path::Path;
 

@@ -13,6 +13,7 @@
 
 use super::compile::Ix;
 use super::institutions::{self as inst, Government};
+use super::log::{ElectionOutcome, RunEvent};
 use super::opinion::Population;
 use super::rng::{std_normal, uniform01};
 use super::voters;
@@ -151,20 +152,23 @@ pub fn hold(w: &mut World, e: Ix, rng: &mut ChaCha8Rng) -> ElectionResult {
             finish(spec, &mut r, Government::Runoff(win));
         }
     }
-    let id = spec.id.clone();
-    match r.lead {
+    let (share, outcome) = match r.lead {
         Some(k) => {
             let p = ballot[k];
-            let party_id = w.s.actors[p].id.clone();
             if w.countries[c].government == Some(p) {
-                w.emit("", "election", &id, r.shares[k], "same_government");
+                (r.shares[k], ElectionOutcome::SameGovernment)
             } else {
                 w.adopt_platform(c, p);
-                w.emit("", "election", &id, r.shares[k], &party_id);
+                (r.shares[k], ElectionOutcome::NewGovernment(p))
             }
         }
-        None => w.emit("", "election", &id, 0.0, "no_winner"),
-    }
+        None => (0.0, ElectionOutcome::NoWinner),
+    };
+    w.emit(RunEvent::Election {
+        election: e,
+        share,
+        outcome,
+    });
     r
 }
 

@@ -9,8 +9,9 @@
 //! [`super::decisions::choose`], one draw from the actor's `choose/<actor>` stream). Effects apply in
 //! order; see [`apply`].
 
-use super::actions::chance;
 use super::compile::{Cond, Ids, Ix};
+use super::log::{ReferendumVerdict, RunEvent};
+use super::rng::bernoulli;
 use super::world::World;
 use crate::scenario::schema::{Effect, Trigger};
 use rand_chacha::ChaCha8Rng;
@@ -49,7 +50,7 @@ pub fn step(w: &mut World, events: &[Compiled], rng: &mut ChaCha8Rng, choose: &m
     let mut effects = Vec::new();
     for (e, spec) in s.events.iter().enumerate() {
         let fires = match &spec.trigger {
-            Trigger::Hazard(p) => chance(rng, p.value()),
+            Trigger::Hazard(p) => bernoulli(rng, p.value()),
             Trigger::Scheduled(_) => events[e].scheduled == Some(month),
         };
         if fires && !(spec.once && w.event_counts[e] > 0) && w.all_hold(&events[e].when) {
@@ -57,8 +58,12 @@ pub fn step(w: &mut World, events: &[Compiled], rng: &mut ChaCha8Rng, choose: &m
                 effects.clear();
                 perceived(w, a, &spec.effects, &mut effects);
                 let (yes, eu) = super::decisions::choose(w, a, &effects, &mut choose[a]);
-                let label = if yes { "taken" } else { "declined" };
-                w.emit(&s.actors[a].id, "decide", &spec.id, eu, label);
+                w.emit(RunEvent::DecidedEvent {
+                    actor: a,
+                    event: e,
+                    utility: eu,
+                    taken: yes,
+                });
                 if !yes {
                     continue;
                 }
@@ -195,8 +200,7 @@ pub fn pass_probability(
 /// Fires event `e`: counts it, logs it, applies its effects.
 pub fn fire(w: &mut World, e: Ix, rng: &mut ChaCha8Rng) {
     w.event_counts[e] += 1;
-    let id = w.s.events[e].id.clone();
-    w.emit("", "event", &id, 1.0, "fired");
+    w.emit(RunEvent::EventFired(e));
     let s = w.s;
     for eff in &s.events[e].effects {
         apply(w, eff, rng);
@@ -271,19 +275,17 @@ pub fn apply(w: &mut World, eff: &Effect, rng: &mut ChaCha8Rng) {
             w.referendums[c] = Some(r);
             let share = r.yes;
             let passed = share > threshold.value() && r.quorum_met;
-            w.emit(
-                "",
-                "referendum",
-                country,
-                share,
-                if passed {
-                    "passed"
+            w.emit(RunEvent::Referendum {
+                country: c,
+                yes: share,
+                result: if passed {
+                    ReferendumVerdict::Passed
                 } else if r.quorum_met {
-                    "failed"
+                    ReferendumVerdict::Failed
                 } else {
-                    "no_quorum"
+                    ReferendumVerdict::NoQuorum
                 },
-            );
+            });
             let next = if passed { pass } else { fail };
             if let Some(p) = next.as_ref().and_then(|p| ids.phase(p).ok()) {
                 w.set_phase(p);

@@ -1,8 +1,8 @@
 //! The simulation model: one run of a scenario, tick by tick.
 //!
 //! Architecture invariant: the model does no IO and knows nothing of threads, files or charts. It takes
-//! a realised scenario and named random streams and returns a [`RunOutput`].
-//! (Skeleton: the interface below is the contract the batch runner and trace build on.)
+//! a realised scenario and named random streams and returns a [`RunOutput`] (the contract the batch
+//! runner and `crossroads trace` build on). `schedule` is the tick, readable top to bottom.
 
 pub mod actions;
 pub mod bargaining;
@@ -15,6 +15,7 @@ pub mod elections;
 pub mod events;
 pub mod initial;
 pub mod institutions;
+pub mod log;
 pub mod negotiation;
 pub mod network;
 pub mod opinion;

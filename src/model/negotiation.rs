@@ -18,6 +18,7 @@
 
 use super::bargaining::{self, BargainingParams, IssueInput};
 use super::compile::Ix;
+use super::log::RunEvent;
 use super::world::World;
 use crate::scenario::schema::ActorKind;
 
@@ -175,14 +176,11 @@ pub fn step(w: &mut World) {
         for (k, &(a, slot)) in members.iter().enumerate() {
             w.actors[a].positions[slot].1 = new[k].clamp(0.0, 100.0);
         }
-        let id = w.s.issues[i].id.clone();
-        w.emit(
-            "",
-            "bargaining",
-            &id,
-            round.forecast_after,
-            if round.moved > 0 { "moved" } else { "stuck" },
-        );
+        w.emit(RunEvent::Bargaining {
+            issue: i,
+            forecast: round.forecast_after,
+            moved: round.moved > 0,
+        });
     }
     refresh(w);
 }

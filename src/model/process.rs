@@ -9,9 +9,10 @@
 //! transition per month. Every rule whose phase and conditions match consumes one draw from the
 //! `process` stream, in order, so draws stay aligned across scenarios that agree.
 
-use super::actions::chance;
 use super::compile::{Cond, Ids, Ix};
 use super::decisions;
+use super::log::RunEvent;
+use super::rng::bernoulli;
 use super::world::World;
 use rand_chacha::ChaCha8Rng;
 
@@ -55,20 +56,17 @@ pub fn step(w: &mut World, rules: &[Rule], rng: &mut ChaCha8Rng, choose: &mut [C
         } else {
             r.from.contains(&w.phase)
         };
-        if from_ok && w.all_hold(&r.when) && chance(rng, r.probability) {
+        if from_ok && w.all_hold(&r.when) && bernoulli(rng, r.probability) {
             if let Some(a) = r.decided_by {
                 effects.clear();
                 decisions::phase_effects(w, a, &[(r.to, 1.0)], &mut effects);
                 let (yes, eu) = decisions::choose(w, a, &effects, &mut choose[a]);
-                let s = w.s;
-                let (actor, phase) = (&s.actors[a].id, &s.process.phases[r.to].id);
-                w.emit(
-                    actor,
-                    "decide",
-                    phase,
-                    eu,
-                    if yes { "taken" } else { "declined" },
-                );
+                w.emit(RunEvent::DecidedPhase {
+                    actor: a,
+                    phase: r.to,
+                    utility: eu,
+                    taken: yes,
+                });
                 if !yes {
                     continue;
                 }

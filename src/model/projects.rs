@@ -9,6 +9,7 @@
 //! `min(capacity × open, demand) × max(0, 1 − sensitivity × tension)`; volume closes a share
 //! `adjustment` of its gap to the target each month.
 
+use super::log::RunEvent;
 use super::world::World;
 
 pub fn step(w: &mut World) {
@@ -32,8 +33,7 @@ pub fn step(w: &mut World) {
             if st.progress >= 1.0 - 1e-12 {
                 st.progress = 1.0;
                 st.operational_since = Some(tick);
-                let id = spec.id.clone();
-                w.emit("", "project", &id, 1.0, "operational");
+                w.emit(RunEvent::ProjectOperational(p));
             }
         }
     }

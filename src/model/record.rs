@@ -2,41 +2,33 @@
 //! layout derived from the scenario alone, so every run of a batch has the same columns.
 
 use super::SeriesKey;
-use super::compile::Ix;
+use super::compile::{Ind, Ix};
 use super::opinion::{ClusterBins, IndicatorConfig, Indicators, indicators};
 use super::world::{ACTION_KINDS, ACTION_NAMES, World, action_kind};
 use crate::scenario::schema::{ActorKind, Scenario};
 
-/// What one series column reads.
+/// What one series column reads: either one of the scenario's indicators ([`Ind`], compiled from
+/// the schema's `Indicator`, the one definition of what an indicator is), or a quantity only the
+/// series records (a spread, a cluster count, a poll slot, a phase, a counter, an election result).
+///
+/// Two layers remain because a column is not always an indicator: series.csv records quantities no
+/// goal or condition can name, and it reads some indicators through the recorder's per-tick caches
+/// (see [`Recorder::value`]) rather than through [`World::indicator`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Probe {
-    Opinion(Ix, Ix),
+    /// An indicator of the world.
+    Ind(Ind),
+    /// Standard deviation of opinions on a dimension in a country.
     OpinionSd(Ix, Ix),
-    OpinionShare(Ix, Ix),
-    Polarization(Ix, Ix),
+    /// Number of opinion clusters on a dimension in a country.
     Clusters(Ix, Ix),
-    Influence(Ix, Ix),
-    Confidence(Ix),
-    Growth(Ix),
-    Gdp(Ix),
-    ProjectProgress(Ix),
-    ProjectOperation(Ix),
-    RouteVolume(Ix),
-    Tension,
-    IssueForecast(Ix),
-    IssueMedian(Ix),
-    IssueSpread(Ix),
-    PartySupport(Ix),
     /// A party's poll share among all respondents: (country, index among the country's parties).
     Poll(Ix, usize),
     /// A party's poll share among decided respondents.
     PollDecided(Ix, usize),
-    /// A country's share of undecided respondents.
-    Undecided(Ix),
+    /// 1 while the process is in this phase, else 0.
     Phase(Ix),
     Actions(Ix, usize),
-    /// Share of the actor's monthly budget spent this month (0 with no budget, and at tick 0).
-    BudgetUse(Ix),
     /// 1 when the action entry's best option had a positive expected utility this month (0 at tick 0).
     ActionPays(Ix, usize),
     /// A party's vote share in an election, from the month it is held (0 before).
@@ -57,14 +49,23 @@ pub fn layout(s: &Scenario) -> (Vec<SeriesKey>, Vec<Probe>) {
         probes.push(p);
     };
     let detail = s.record.population_detail;
+    let threshold = s.record.share_threshold;
     for (c, country) in s.countries.iter().enumerate() {
         for (d, dim) in s.dimensions.iter().enumerate() {
             let e = format!("{}/{}", country.id, dim.id);
-            push("opinion", e.clone(), Probe::Opinion(c, d));
-            push("opinion_share", e.clone(), Probe::OpinionShare(c, d));
+            push("opinion", e.clone(), Probe::Ind(Ind::Opinion { c, d }));
+            push(
+                "opinion_share",
+                e.clone(),
+                Probe::Ind(Ind::OpinionShare { c, d, threshold }),
+            );
             if detail {
                 push("opinion_sd", e.clone(), Probe::OpinionSd(c, d));
-                push("polarization", e.clone(), Probe::Polarization(c, d));
+                push(
+                    "polarization",
+                    e.clone(),
+                    Probe::Ind(Ind::Polarization { c, d }),
+                );
                 push("clusters", e, Probe::Clusters(c, d));
             }
         }
@@ -81,7 +82,7 @@ pub fn layout(s: &Scenario) -> (Vec<SeriesKey>, Vec<Probe>) {
             push(
                 "influence",
                 format!("{}/{}", p, country.id),
-                Probe::Influence(row, c),
+                Probe::Ind(Ind::Influence { p: row, c }),
             );
         }
     }
@@ -89,35 +90,55 @@ pub fn layout(s: &Scenario) -> (Vec<SeriesKey>, Vec<Probe>) {
         push(
             "investor_confidence",
             country.id.clone(),
-            Probe::Confidence(c),
+            Probe::Ind(Ind::Confidence(c)),
         );
-        push("growth", country.id.clone(), Probe::Growth(c));
-        push("gdp", country.id.clone(), Probe::Gdp(c));
+        push("growth", country.id.clone(), Probe::Ind(Ind::Growth(c)));
+        push("gdp", country.id.clone(), Probe::Ind(Ind::Gdp(c)));
     }
     for (p, project) in s.projects.iter().enumerate() {
         push(
             "project_progress",
             project.id.clone(),
-            Probe::ProjectProgress(p),
+            Probe::Ind(Ind::ProjectProgress(p)),
         );
         push(
             "project_operation",
             project.id.clone(),
-            Probe::ProjectOperation(p),
+            Probe::Ind(Ind::ProjectOperation(p)),
         );
     }
     for (r, route) in s.routes.iter().enumerate() {
-        push("route_volume", route.id.clone(), Probe::RouteVolume(r));
+        push(
+            "route_volume",
+            route.id.clone(),
+            Probe::Ind(Ind::RouteVolume(r)),
+        );
     }
-    push("tension", "region".to_string(), Probe::Tension);
+    push("tension", "region".to_string(), Probe::Ind(Ind::Tension));
     for (i, issue) in s.issues.iter().enumerate() {
-        push("issue_forecast", issue.id.clone(), Probe::IssueForecast(i));
-        push("issue_median", issue.id.clone(), Probe::IssueMedian(i));
-        push("issue_spread", issue.id.clone(), Probe::IssueSpread(i));
+        push(
+            "issue_forecast",
+            issue.id.clone(),
+            Probe::Ind(Ind::IssueForecast(i)),
+        );
+        push(
+            "issue_median",
+            issue.id.clone(),
+            Probe::Ind(Ind::IssueMedian(i)),
+        );
+        push(
+            "issue_spread",
+            issue.id.clone(),
+            Probe::Ind(Ind::IssueSpread(i)),
+        );
     }
     for (a, actor) in s.actors.iter().enumerate() {
         if actor.kind == ActorKind::Party {
-            push("party_support", actor.id.clone(), Probe::PartySupport(a));
+            push(
+                "party_support",
+                actor.id.clone(),
+                Probe::Ind(Ind::PartySupport(a)),
+            );
         }
     }
     for (c, country) in s.countries.iter().enumerate() {
@@ -133,7 +154,11 @@ pub fn layout(s: &Scenario) -> (Vec<SeriesKey>, Vec<Probe>) {
                 Probe::PollDecided(c, k),
             );
         }
-        push("undecided", country.id.clone(), Probe::Undecided(c));
+        push(
+            "undecided",
+            country.id.clone(),
+            Probe::Ind(Ind::Undecided(c)),
+        );
     }
     for (p, phase) in s.process.phases.iter().enumerate() {
         push("phase", phase.id.clone(), Probe::Phase(p));
@@ -151,7 +176,11 @@ pub fn layout(s: &Scenario) -> (Vec<SeriesKey>, Vec<Probe>) {
         }
     }
     for (a, actor) in s.actors.iter().enumerate() {
-        push("budget_use", actor.id.clone(), Probe::BudgetUse(a));
+        push(
+            "budget_use",
+            actor.id.clone(),
+            Probe::Ind(Ind::BudgetUse(a)),
+        );
     }
     for (a, actor) in s.actors.iter().enumerate() {
         for i in 0..actor.actions.len() {
@@ -272,33 +301,21 @@ impl Recorder {
         }
     }
 
+    /// The column's value now. Indicators are read as [`World::indicator`] reads them, except:
+    /// opinion means and shares come from the tick's one summary pass, polarisation from the
+    /// tick's population indicators (with the spread and clusters), party support and undecided
+    /// from the tick's one poll per country, and the budget share is not clamped to 1 (the series
+    /// shows an overspend; a goal or condition sees at most 1).
     fn value(&mut self, w: &World, p: Probe) -> f64 {
         match p {
-            Probe::Opinion(c, d) => self.summary(w, c, d).0,
-            Probe::OpinionSd(c, d) => self.pop(w, c, d).sd,
-            Probe::OpinionShare(c, d) => self.summary(w, c, d).1,
-            Probe::Polarization(c, d) => self.pop(w, c, d).polarisation,
-            Probe::Clusters(c, d) => f64::from(self.pop(w, c, d).clusters),
-            Probe::Influence(p, c) => w.influence(p, c),
-            Probe::Confidence(c) => w.countries[c].confidence,
-            Probe::Growth(c) => w.countries[c].growth,
-            Probe::Gdp(c) => w.countries[c].gdp,
-            Probe::ProjectProgress(p) => w.projects[p].progress,
-            Probe::ProjectOperation(p) => w.operation(p),
-            Probe::RouteVolume(r) => w.routes[r].volume,
-            Probe::Tension => w.tension,
-            Probe::IssueForecast(i) => w.issues[i].forecast,
-            Probe::IssueMedian(i) => w.issues[i].median,
-            Probe::IssueSpread(i) => w.issues[i].spread,
-            Probe::PartySupport(a) => self.support(w, a),
-            Probe::Poll(c, k) => self.poll(w, c).share(k),
-            Probe::PollDecided(c, k) => self.poll(w, c).decided_share(k),
-            Probe::Undecided(c) => self.poll(w, c).undecided(),
-            Probe::Phase(p) => f64::from(u8::from(w.phase == p)),
-            Probe::Actions(a, k) => f64::from(w.action_counts_tick[a * ACTION_KINDS + k]),
+            Probe::Ind(Ind::Opinion { c, d }) => self.summary(w, c, d).0,
+            Probe::Ind(Ind::OpinionShare { c, d, .. }) => self.summary(w, c, d).1,
+            Probe::Ind(Ind::Polarization { c, d }) => self.pop(w, c, d).polarisation,
+            Probe::Ind(Ind::PartySupport(a)) => self.support(w, a),
+            Probe::Ind(Ind::Undecided(c)) => self.poll(w, c).undecided(),
             // Nothing is decided or spent before the first month: 0 at tick 0 (the series stay finite).
-            Probe::BudgetUse(_) | Probe::ActionPays(..) if w.tick == 0 => 0.0,
-            Probe::BudgetUse(a) => {
+            Probe::Ind(Ind::BudgetUse(_)) | Probe::ActionPays(..) if w.tick == 0 => 0.0,
+            Probe::Ind(Ind::BudgetUse(a)) => {
                 let st = &w.actors[a];
                 if st.budget > 0.0 {
                     st.spent / st.budget
@@ -306,6 +323,13 @@ impl Recorder {
                     0.0
                 }
             }
+            Probe::Ind(ind) => w.indicator(ind),
+            Probe::OpinionSd(c, d) => self.pop(w, c, d).sd,
+            Probe::Clusters(c, d) => f64::from(self.pop(w, c, d).clusters),
+            Probe::Poll(c, k) => self.poll(w, c).share(k),
+            Probe::PollDecided(c, k) => self.poll(w, c).decided_share(k),
+            Probe::Phase(p) => f64::from(u8::from(w.phase == p)),
+            Probe::Actions(a, k) => f64::from(w.action_counts_tick[a * ACTION_KINDS + k]),
             Probe::ActionPays(a, i) => f64::from(u8::from(w.action_pays[a][i])),
             Probe::VoteShare(e, k) => w.election_results[e].as_ref().map_or(0.0, |r| r.shares[k]),
             // The list leading the government, as the `ElectionWinner` outcome.

@@ -17,6 +17,7 @@
 //! and `voters/<country>` at initialisation.
 
 use super::decisions::{self, Plan, Scratch};
+use super::log::RunEvent;
 use super::outcomes::{self, Tracker};
 use super::process::Rule;
 use super::record::Recorder;
@@ -174,7 +175,11 @@ impl<'s> Simulation<'s> {
             outcomes: values,
             class,
             series: self.series,
-            events: self.world.log.take().unwrap_or_default(),
+            events: {
+                let s = self.world.s;
+                let log = self.world.log.take().unwrap_or_default();
+                log.iter().map(|(t, e)| super::log::row(s, *t, e)).collect()
+            },
             decisions: self.decisions,
         })
     }
@@ -248,14 +253,13 @@ fn step(
         w.action_counts[p.actor * ACTION_KINDS + k] += 1;
         w.action_counts_tick[p.actor * ACTION_KINDS + k] += 1;
         let out = super::actions::resolve(w, p.actor, spec, p.target, &mut rngs.act[p.actor]);
-        let actor_id = &s.actors[p.actor].id;
-        w.emit(
-            actor_id,
-            spec.name(),
-            &out.target,
-            out.magnitude,
-            out.result,
-        );
+        w.emit(RunEvent::Acted {
+            actor: p.actor,
+            kind: k,
+            target: out.target,
+            magnitude: out.magnitude,
+            result: out.result,
+        });
     }
     // 4. citizens
     for (c, (rule, rng)) in citizens

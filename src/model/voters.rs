@@ -335,7 +335,7 @@ pub fn valences(
 ) -> Vec<f64> {
     let n = w.countries[c].pop.n as usize;
     let m = ballot.len();
-    let mut v = vec![0.0; m];
+    let v = vec![0.0; m];
     if n == 0 || m < 2 {
         return v;
     }
@@ -356,7 +356,109 @@ pub fn valences(
             }
         }
     }
-    let cases = (n * r) as f64;
+    fit_constants(&base, m, target)
+}
+
+/// The fit of [`valences`] on the fixed effective distances `base` (one row of `m` per citizen and
+/// draw): [`VALENCE_ITERATIONS`] sweeps of `v_p ← v_p + η_t (ln T_p − ln S_p)`, `S_p` the share of rows
+/// whose lowest `base − v` is `p` (first on ties), then shifted so that `Σ T_p v_p = 0`.
+///
+/// Each sweep needs only the rows whose choice can have changed: a row's choice stands while the
+/// constants have moved apart by less than its lead over its runner-up (the sum of each sweep's
+/// largest minus smallest change bounds how far any two have moved apart since the row was last
+/// looked at). A row is looked at again once that sum comes within a margin (far above rounding)
+/// of its lead; its choice is then the one [`fit_constants_plain`] takes, so the counts and the
+/// constants are the same, bit for bit (tests/engine_fastpaths.rs).
+pub fn fit_constants(base: &[f64], m: usize, target: &[f64]) -> Vec<f64> {
+    let mut v = vec![0.0; m];
+    if m == 0 {
+        return v;
+    }
+    let rows = base.len() / m;
+    let cases = rows as f64;
+    let floor = 0.5 / cases;
+    // rounding in the leads and in the running sum stays far below this margin
+    let scale = base.iter().fold(0.0f64, |a, x| a.max(x.abs()));
+    let margin = 1e-9 * (64.0 + scale);
+    let mut count = vec![0usize; m];
+    // per row: its choice (none yet: `m`), and the running sum at which it must be looked at again
+    let mut choice = vec![m; rows];
+    let mut recheck = vec![f64::NEG_INFINITY; rows];
+    let mut moved = 0.0f64;
+    let mut stack = [0.0f64; 8];
+    let mut heap = Vec::new();
+    let e: &mut [f64] = if m <= stack.len() {
+        &mut stack[..m]
+    } else {
+        heap.resize(m, 0.0);
+        &mut heap
+    };
+    // per block of 8 rows: the earliest of its rows' `recheck` (a block is passed over at one
+    // comparison while none of its rows is due)
+    let mut block_due = vec![f64::NEG_INFINITY; rows.div_ceil(8)];
+    for t in 0..VALENCE_ITERATIONS {
+        let blocks = base
+            .chunks(8 * m)
+            .zip(choice.chunks_mut(8))
+            .zip(recheck.chunks_mut(8))
+            .zip(&mut block_due);
+        for (((block, choice), recheck), due) in blocks {
+            if moved < *due {
+                continue;
+            }
+            for ((row, c), at) in block.chunks_exact(m).zip(choice).zip(recheck.iter_mut()) {
+                if moved < *at {
+                    continue;
+                }
+                for ((e, x), v) in e.iter_mut().zip(row).zip(&v) {
+                    *e = x - v;
+                }
+                let (k, b, s) = best_two(e);
+                if *c != k {
+                    if *c < m {
+                        count[*c] -= 1;
+                    }
+                    count[k] += 1;
+                    *c = k;
+                }
+                let lead = s - b;
+                *at = if lead > margin {
+                    moved + (lead - margin)
+                } else {
+                    f64::NEG_INFINITY
+                };
+            }
+            *due = recheck.iter().fold(f64::INFINITY, |a, &b| a.min(b));
+        }
+        let eta = VALENCE_STEP / (1.0 + t as f64 / 30.0);
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for k in 0..m {
+            let share = (count[k] as f64 / cases).max(floor);
+            let old = v[k];
+            v[k] += eta * (target[k].ln() - share.ln());
+            let d = v[k] - old;
+            lo = lo.min(d);
+            hi = hi.max(d);
+        }
+        // NaN (from a NaN target) makes every row be looked at again
+        let spread = hi - lo;
+        moved = if spread >= 0.0 {
+            moved + spread
+        } else {
+            f64::INFINITY
+        };
+    }
+    let mean: f64 = v.iter().zip(target).map(|(a, b)| a * b).sum();
+    v.iter().map(|x| x - mean).collect()
+}
+
+/// [`fit_constants`] with every row looked at in every sweep (the definition it is tested against).
+pub fn fit_constants_plain(base: &[f64], m: usize, target: &[f64]) -> Vec<f64> {
+    let mut v = vec![0.0; m];
+    if m == 0 {
+        return v;
+    }
+    let cases = (base.len() / m) as f64;
     let floor = 0.5 / cases;
     let mut count = vec![0usize; m];
     for t in 0..VALENCE_ITERATIONS {

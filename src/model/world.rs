@@ -4,11 +4,12 @@
 //! Everything here is plain data in flat vectors indexed by the scenario's list order; the mechanisms
 //! (one file each) read and change it through [`super::schedule::step`].
 
+use super::ModelError;
 use super::compile::{Cond, Ids, Ind, Ix};
+use super::log::RunEvent;
 use super::network::Network;
 use super::opinion::Population;
 use super::rng::Streams;
-use super::{Event, ModelError};
 use crate::scenario::schema::{self as sc, ActorKind, Scenario};
 
 /// A country's state.
@@ -142,8 +143,8 @@ pub struct World<'s> {
     /// Per actor, per action entry: whether the entry's best feasible option had a positive
     /// expected utility at this month's decision (recorded as the `action_pays` series).
     pub action_pays: Vec<Vec<bool>>,
-    /// Recorded events (only when requested).
-    pub log: Option<Vec<Event>>,
+    /// Recorded events with their tick (only when requested); rows by [`super::log::row`].
+    pub log: Option<Vec<(u32, RunEvent)>>,
     /// Mean opinion `[country * dims + dim]` (refreshed by [`World::refresh_derived`]).
     pub mean_opinion: Vec<f64>,
     /// Share of citizens above the recording threshold (`record.share_threshold`)
@@ -160,34 +161,15 @@ pub struct World<'s> {
 }
 
 /// Number of action kinds in the catalogue (for per-kind counters).
-pub const ACTION_KINDS: usize = 8;
+pub const ACTION_KINDS: usize = sc::ACTION_NAMES.len();
 
-/// Index of an action kind in the counters, by its name.
+/// Index of an action kind in the counters (see [`sc::ActionSpec::kind`]).
 pub fn action_kind(spec: &sc::ActionSpec) -> usize {
-    use sc::ActionSpec::*;
-    match spec {
-        Disinformation(_) => 0,
-        CounterDisinformation(_) => 1,
-        Invest(_) => 2,
-        Coercion(_) => 3,
-        Mediation(_) => 4,
-        PartySupport(_) => 5,
-        MilitaryPressure(_) => 6,
-        TransitOpening(_) => 7,
-    }
+    spec.kind()
 }
 
-/// Action names in counter order.
-pub const ACTION_NAMES: [&str; ACTION_KINDS] = [
-    "disinformation",
-    "counter_disinformation",
-    "invest",
-    "coercion",
-    "mediation",
-    "party_support",
-    "military_pressure",
-    "transit_opening",
-];
+/// Action names in counter order (defined with the schema's action catalogue).
+pub use sc::ACTION_NAMES;
 
 impl<'s> World<'s> {
     /// Builds the initial state of a run from a realised scenario (all parameters fixed).
@@ -670,23 +652,15 @@ impl<'s> World<'s> {
             if self.phase_first[phase].is_none() {
                 self.phase_first[phase] = Some(self.tick);
             }
-            let id = self.s.process.phases[phase].id.clone();
-            self.emit("", "phase", &id, 0.0, "entered");
+            self.emit(RunEvent::PhaseEntered(phase));
         }
     }
 
-    /// Records an event if events are being recorded.
-    pub fn emit(&mut self, actor: &str, action: &str, target: &str, magnitude: f64, result: &str) {
+    /// Records an event (with the current tick) if events are being recorded.
+    pub fn emit(&mut self, e: RunEvent) {
         let tick = self.tick;
         if let Some(log) = &mut self.log {
-            log.push(Event {
-                tick,
-                actor: actor.to_string(),
-                action: action.to_string(),
-                target: target.to_string(),
-                magnitude,
-                result: result.to_string(),
-            });
+            log.push((tick, e));
         }
     }
 }

@@ -10,7 +10,6 @@ use super::runs_series::RunsSeriesCsv;
 use super::{OutputDir, OutputError};
 use crate::batch::{Aggregates, BatchEnd, BatchSpec, Simulate, Stop, run_batch};
 use crate::model::RunOptions;
-use sha2::{Digest, Sha256};
 use std::sync::atomic::AtomicBool;
 
 /// What [`write_batch`] produced.
@@ -24,13 +23,8 @@ pub struct Finished {
     pub batch: BatchEnd,
 }
 
-/// Hex SHA-256 of bytes.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+/// Hex SHA-256 of bytes (defined once, with the scenario hash).
+pub use crate::scenario::load::sha256_hex;
 
 /// Runs the batch described by `template` (seed, runs, shard, threads, events, scenario, outcomes)
 /// into `dir`. The template's status, times, sha256, series and error are filled in here.

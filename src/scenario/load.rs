@@ -62,9 +62,10 @@ impl Resolved {
     }
 }
 
-/// Hex SHA-256 of a text.
-pub fn sha256_hex(text: &str) -> String {
-    let d = Sha256::digest(text.as_bytes());
+/// Hex SHA-256 of bytes (the one definition: the scenario hash, and the output folder's file hashes
+/// through `outputs::folder`).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -533,7 +534,7 @@ impl Loader<'_> {
         match scenario {
             Some(mut scenario) if all.is_empty() => {
                 scenario.extends = extends;
-                let sha256 = sha256_hex(&tree::print(&t));
+                let sha256 = sha256_hex(tree::print(&t).as_bytes());
                 Ok(Resolved {
                     path: name.to_string(),
                     sha256,

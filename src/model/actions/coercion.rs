@@ -9,8 +9,9 @@
 //! and the source loses `backlash` influence in the target; otherwise opinions move by `shift` in
 //! `direction` and the source gains `influence_gain` leverage.
 
-use super::{Effect, Outcome, chance};
+use super::{Effect, Outcome};
 use crate::model::compile::{Ind, Ix};
+use crate::model::rng::bernoulli;
 use crate::model::world::World;
 use crate::scenario::schema::Coercion;
 use rand_chacha::ChaCha8Rng;
@@ -49,7 +50,7 @@ pub fn resolve(w: &mut World, actor: Ix, x: &Coercion, t: usize, rng: &mut ChaCh
     };
     let rev = w.s.world.growth_reversion.value().clamp(0.0, 1.0);
     w.countries[c].coercion_drag += rev * x.growth_loss.value();
-    let backfired = chance(rng, x.backfire.value());
+    let backfired = bernoulli(rng, x.backfire.value());
     let sign = if backfired {
         -x.direction.sign()
     } else {

@@ -17,10 +17,11 @@
 //! `Influence(a, c)` by `−q × backlash × ē` with sd `sqrt(q(1 − q)) × backlash × ē`, `ē = (1/n) Σ_i (1 −
 //! exp(−λ_i))` the expected share exposed.
 
-use super::{Effect, Outcome, chance};
+use super::{Effect, Outcome};
 use crate::model::compile::{Ind, Ix};
 use crate::model::opinion::Population;
 use crate::model::persuasion::{self, Audience, Zone};
+use crate::model::rng::bernoulli;
 use crate::model::rng::uniform01;
 use crate::model::world::World;
 use crate::scenario::schema::Disinformation;
@@ -130,7 +131,7 @@ pub fn resolve(
             target,
         };
     };
-    let detected = chance(rng, k.q);
+    let detected = bernoulli(rng, k.q);
     let inoculation = x.inoculation.value();
     let slot = w.media.survival(k.c, k.lambda0);
     let none = w.media.survival_at(slot);

@@ -7,8 +7,9 @@
 //! Perceived effects: the tension rise, and the forecast shift of each of its issues that the boosted
 //! capability would produce.
 
-use super::{Effect, Outcome, chance};
+use super::{Effect, Outcome};
 use crate::model::compile::{Ind, Ix};
+use crate::model::rng::bernoulli;
 use crate::model::world::World;
 use crate::scenario::schema::MilitaryPressure;
 use rand_chacha::ChaCha8Rng;
@@ -37,7 +38,7 @@ pub fn resolve(
     let a = &mut w.actors[actor];
     a.capability_boost = (1.0 + a.capability_boost) * (1.0 + x.capability_gain.value()) - 1.0;
     a.boost_decay = x.decay.value().clamp(0.0, 1.0);
-    let clash = chance(rng, x.clash_probability.value());
+    let clash = bernoulli(rng, x.clash_probability.value());
     if clash && let Some(e) = x.clash_event.as_ref().and_then(|e| w.ids().event(e).ok()) {
         crate::model::events::fire(w, e, rng);
     }

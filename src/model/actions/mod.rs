@@ -150,8 +150,3 @@ pub fn magnitude_units(action: &str) -> &'static str {
         _ => "",
     }
 }
-
-/// Bernoulli draw with probability `p` (clamped to [0, 1]); always consumes one draw.
-pub fn chance(rng: &mut ChaCha8Rng, p: f64) -> bool {
-    crate::model::rng::uniform01(rng) < p.clamp(0.0, 1.0)
-}

@@ -18,10 +18,11 @@
 //! support (a first-order approximation);
 //! `Influence`: `−q × backlash × ē`, sd `sqrt(q(1 − q)) × backlash × ē`.
 
-use super::{Effect, Outcome, chance};
+use super::{Effect, Outcome};
 use crate::model::compile::{Ind, Ix};
 use crate::model::opinion::Population;
 use crate::model::persuasion::{self, Audience, Zone};
+use crate::model::rng::bernoulli;
 use crate::model::rng::uniform01;
 use crate::model::voters;
 use crate::model::world::World;
@@ -154,7 +155,7 @@ pub fn resolve(
             target,
         };
     };
-    let detected = chance(rng, k.q);
+    let detected = bernoulli(rng, k.q);
     let slot = w.media.survival(k.c, k.lambda0);
     let none = w.media.survival_at(slot);
     let au = w.media.audience(actor, k.c, w.tick, k.lambda0);

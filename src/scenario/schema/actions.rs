@@ -18,19 +18,41 @@ pub enum ActionSpec {
     TransitOpening(TransitOpening),
 }
 
+/// The action kinds' names, in the order of [`ActionSpec`]'s variants (and of [`ActionSpec::kind`]):
+/// the names an outcome's `Count` accepts and the `actions` series' entity suffix. The one list of
+/// them: the model's per-kind counters use the same order.
+pub const ACTION_NAMES: [&str; 8] = [
+    "disinformation",
+    "counter_disinformation",
+    "invest",
+    "coercion",
+    "mediation",
+    "party_support",
+    "military_pressure",
+    "transit_opening",
+];
+
+impl ActionSpec {
+    /// Index of this action's kind in [`ACTION_NAMES`].
+    pub fn kind(&self) -> usize {
+        use ActionSpec::*;
+        match self {
+            Disinformation(_) => 0,
+            CounterDisinformation(_) => 1,
+            Invest(_) => 2,
+            Coercion(_) => 3,
+            Mediation(_) => 4,
+            PartySupport(_) => 5,
+            MilitaryPressure(_) => 6,
+            TransitOpening(_) => 7,
+        }
+    }
+}
+
 impl ActionSpec {
     /// The action's name as it appears in events and charts.
     pub fn name(&self) -> &'static str {
-        match self {
-            ActionSpec::Disinformation(_) => "disinformation",
-            ActionSpec::CounterDisinformation(_) => "counter_disinformation",
-            ActionSpec::Invest(_) => "invest",
-            ActionSpec::Coercion(_) => "coercion",
-            ActionSpec::Mediation(_) => "mediation",
-            ActionSpec::PartySupport(_) => "party_support",
-            ActionSpec::MilitaryPressure(_) => "military_pressure",
-            ActionSpec::TransitOpening(_) => "transit_opening",
-        }
+        ACTION_NAMES[self.kind()]
     }
 }
 

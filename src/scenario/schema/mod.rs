@@ -1,4 +1,4 @@
-//! The scenario schema: serde types for everything a scenario file can say (DESIGN.md section 3).
+//! The scenario schema: serde types for everything a scenario file can say (docs/scenario-format.md is the reference).
 //!
 //! Every struct denies unknown fields (a typo such as `budjet` is an error, never ignored). Every field
 //! that may be omitted has its default documented on the field and in docs/scenario-format.md.
