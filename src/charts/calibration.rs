@@ -14,10 +14,12 @@
 
 use super::style::*;
 use super::{Chart, ChartError, Draw, render};
+use crate::outputs::FolderKind;
 use crate::outputs::calibration::{
     CalibrationManifest, CalibrationSummary, GenerationRow, ObservationInfo, Particles,
     RELIABILITY_MIN, ScoreManifest, ScoreRow, read_particles, read_score_csv,
 };
+use crate::outputs::read;
 use crate::scenario::Dist;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -36,10 +38,6 @@ pub struct CalibrationData {
     pub generations: Vec<GenerationRow>,
 }
 
-fn invalid(p: &Path, e: impl std::fmt::Display) -> ChartError {
-    ChartError::Invalid(format!("{}: {e}", p.display()))
-}
-
 fn optional<T>(
     p: &Path,
     read: impl Fn(&Path) -> Result<T, String>,
@@ -53,19 +51,16 @@ fn optional<T>(
 
 impl CalibrationData {
     pub fn load(dir: &Path) -> Result<CalibrationData, ChartError> {
-        let mp = dir.join("manifest.json");
-        let text = std::fs::read_to_string(&mp)
-            .map_err(|e| ChartError::NotOutputFolder(format!("{}: {e}", mp.display())))?;
-        let manifest: CalibrationManifest =
-            serde_json::from_str(&text).map_err(|e| invalid(&mp, e))?;
-        let sp = dir.join("calibration.json");
-        let summary = optional(&sp, |p| {
-            let t = std::fs::read_to_string(p).map_err(|e| e.to_string())?;
-            serde_json::from_str::<CalibrationSummary>(&t)
-                .map_err(|e| format!("{}: {e}", p.display()))
-        })?;
-        let gp = dir.join("generations.csv");
-        let generations = optional(&gp, read_generations)?.unwrap_or_default();
+        let manifest = match read::manifest(dir)? {
+            read::Manifest::Calibration(m) => m,
+            other => {
+                let mp = dir.join("manifest.json");
+                return Err(other.wrong_kind(&mp, FolderKind::Calibration).into());
+            }
+        };
+        let summary = read::optional(&dir.join("calibration.json"), read::json)?;
+        let generations = read::optional(&dir.join("generations.csv"), read::generations_csv)?
+            .unwrap_or_default();
         Ok(CalibrationData {
             summary,
             prior: optional(&dir.join("prior.csv"), read_particles)?,
@@ -92,27 +87,6 @@ impl CalibrationData {
     }
 }
 
-fn read_generations(p: &Path) -> Result<Vec<GenerationRow>, String> {
-    let mut r = csv::Reader::from_path(p).map_err(|e| format!("{}: {e}", p.display()))?;
-    let mut out = Vec::new();
-    for rec in r.records() {
-        let rec = rec.map_err(|e| format!("{}: {e}", p.display()))?;
-        let f = |j: usize| rec.get(j).and_then(|x| x.parse::<f64>().ok());
-        let u = |j: usize| rec.get(j).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0);
-        out.push(GenerationRow {
-            generation: u(0) as usize,
-            tolerance: f(1),
-            accepted: u(2) as usize,
-            proposals: u(3),
-            simulations: u(4),
-            simulations_run: u(5),
-            acceptance_rate: f(6).unwrap_or(f64::NAN),
-            ess: f(7).unwrap_or(f64::NAN),
-        });
-    }
-    Ok(out)
-}
-
 /// A score folder's data.
 #[derive(Debug, Clone)]
 pub struct ScoreData {
@@ -122,10 +96,13 @@ pub struct ScoreData {
 
 impl ScoreData {
     pub fn load(dir: &Path) -> Result<ScoreData, ChartError> {
-        let mp = dir.join("manifest.json");
-        let text = std::fs::read_to_string(&mp)
-            .map_err(|e| ChartError::NotOutputFolder(format!("{}: {e}", mp.display())))?;
-        let manifest: ScoreManifest = serde_json::from_str(&text).map_err(|e| invalid(&mp, e))?;
+        let manifest = match read::manifest(dir)? {
+            read::Manifest::Score(m) => m,
+            other => {
+                let mp = dir.join("manifest.json");
+                return Err(other.wrong_kind(&mp, FolderKind::Score).into());
+            }
+        };
         let rows = read_score_csv(&dir.join("score.csv")).map_err(ChartError::Invalid)?;
         Ok(ScoreData { manifest, rows })
     }
@@ -400,6 +377,42 @@ fn panel_title<DB: DrawingBackend>(
     )
 }
 
+/// A small panel with only an x axis (four labelled ticks, no grid): the marginals' and the
+/// predictive panels' frame.
+fn x_axis_panel<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+    x_label_area: u32,
+) -> Result<
+    ChartContext<
+        'a,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    ChartError,
+> {
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(30)
+        .margin_right(14)
+        .x_label_area_size(x_label_area)
+        .y_label_area_size(12)
+        .build_cartesian_2d(x, y)
+        .d()?;
+    let xfmt = |x: &f64| num(*x);
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .y_labels(0)
+        .x_labels(4)
+        .x_label_formatter(&xfmt)
+        .label_style(text(LABEL_SIZE - 3.0))
+        .axis_style(C_GREY.stroke_width(1))
+        .draw()
+        .d()?;
+    Ok(chart)
+}
+
 fn span(v: impl Iterator<Item = f64>) -> (f64, f64) {
     let (lo, hi) = v
         .filter(|x| x.is_finite())
@@ -470,24 +483,7 @@ impl Draw for Marginals {
             let hp = density(&p.prior, &uniform, lo, hi);
             let hq = density(&p.post, &p.weights, lo, hi);
             let ymax = hp.iter().chain(&hq).copied().fold(0.0, f64::max).max(1e-12) * 1.1;
-            let mut chart = ChartBuilder::on(area)
-                .margin_top(30)
-                .margin_right(14)
-                .x_label_area_size(30)
-                .y_label_area_size(12)
-                .build_cartesian_2d(lo..hi, 0f64..ymax)
-                .d()?;
-            let xfmt = |x: &f64| num(*x);
-            chart
-                .configure_mesh()
-                .disable_mesh()
-                .y_labels(0)
-                .x_labels(4)
-                .x_label_formatter(&xfmt)
-                .label_style(text(LABEL_SIZE - 3.0))
-                .axis_style(C_GREY.stroke_width(1))
-                .draw()
-                .d()?;
+            let mut chart = x_axis_panel(area, lo..hi, 0f64..ymax, 30)?;
             let w = (hi - lo) / BINS as f64;
             chart
                 .draw_series(hp.iter().enumerate().map(|(k, &v)| {
@@ -645,24 +641,7 @@ impl Draw for PredictivePage {
             let pad = 0.08 * (hi - lo);
             lo -= pad;
             hi += pad;
-            let mut chart = ChartBuilder::on(area)
-                .margin_top(30)
-                .margin_right(14)
-                .x_label_area_size(28)
-                .y_label_area_size(12)
-                .build_cartesian_2d(lo..hi, 0f64..4f64)
-                .d()?;
-            let xfmt = |x: &f64| num(*x);
-            chart
-                .configure_mesh()
-                .disable_mesh()
-                .y_labels(0)
-                .x_labels(4)
-                .x_label_formatter(&xfmt)
-                .label_style(text(LABEL_SIZE - 3.0))
-                .axis_style(C_GREY.stroke_width(1))
-                .draw()
-                .d()?;
+            let mut chart = x_axis_panel(area, lo..hi, 0f64..4f64, 28)?;
             for (label, y) in [("prior", 3.0), ("posterior", 2.0), ("observed", 1.0)] {
                 chart
                     .draw_series(std::iter::once(Text::new(

@@ -3,11 +3,12 @@
 //! series.csv; and every chart the folder allows, in report order: the forest plot ([`super::forest`])
 //! then the overlaid fan charts ([`super::overlay`]). The charts layer only reads these files.
 
-use super::data::{Series, SeriesPoint, date_add};
+use super::data::{Series, date_add};
 use super::{Chart, ChartError};
-use crate::experiments::compare::{CompareManifest, Row};
+use crate::outputs::FolderKind;
+use crate::outputs::compare::{CompareManifest, Row, read_compare_csv};
+use crate::outputs::read::{self, ReadError, SeriesColumns, SeriesSet};
 use serde::Deserialize;
-use std::collections::HashMap;
 use std::path::Path;
 
 /// Everything the comparison's charts and report read from its folder.
@@ -49,32 +50,11 @@ impl CompareData {
     /// Reads a comparison folder: [`ChartError::NotOutputFolder`] without a folder or manifest.json,
     /// [`ChartError::Invalid`] when a file cannot be parsed or the manifest is not a comparison's.
     pub fn load(dir: &Path) -> Result<CompareData, ChartError> {
-        if !dir.is_dir() {
-            return Err(ChartError::NotOutputFolder(format!(
-                "{}: no such folder",
-                dir.display()
-            )));
-        }
         let mpath = dir.join("manifest.json");
-        if !mpath.is_file() {
-            return Err(ChartError::NotOutputFolder(format!(
-                "{}: not an output folder (no manifest.json)",
-                dir.display()
-            )));
-        }
-        let manifest: CompareManifest = serde_json::from_str(&read(&mpath)?).map_err(|e| {
-            ChartError::Invalid(format!(
-                "{}: not a comparison's manifest: {e}",
-                mpath.display()
-            ))
-        })?;
-        if manifest.kind != "compare" {
-            return Err(ChartError::Invalid(format!(
-                "{}: kind is {:?}, expected \"compare\"",
-                mpath.display(),
-                manifest.kind
-            )));
-        }
+        let manifest = match read::manifest(dir)? {
+            read::Manifest::Compare(m) => m,
+            other => return Err(other.wrong_kind(&mpath, FolderKind::Compare).into()),
+        };
         if manifest.scenarios.is_empty() {
             return Err(ChartError::Invalid(format!(
                 "{}: no scenarios",
@@ -84,11 +64,9 @@ impl CompareData {
         let jpath = dir.join("compare.json");
         let cpath = dir.join("compare.csv");
         let rows = if jpath.is_file() {
-            let j: JsonRows = serde_json::from_str(&read(&jpath)?)
-                .map_err(|e| ChartError::Invalid(format!("{}: {e}", jpath.display())))?;
-            j.rows
+            read::json::<JsonRows>(&jpath)?.rows
         } else if cpath.is_file() {
-            read_rows_csv(&cpath)?
+            read_compare_csv(&cpath)?
         } else {
             return Err(ChartError::Invalid(format!(
                 "{}: neither compare.json nor compare.csv",
@@ -155,10 +133,6 @@ pub fn build_all(data: &CompareData) -> Result<Vec<Chart>, ChartError> {
     Ok(out)
 }
 
-fn read(p: &Path) -> Result<String, ChartError> {
-    std::fs::read_to_string(p).map_err(|e| ChartError::Io(format!("{}: {e}", p.display())))
-}
-
 /// `YYYY-MM` to `year · 12 + month − 1`.
 pub fn month_number(date: &str) -> Option<i64> {
     let (y, m) = date.trim().split_once('-')?;
@@ -172,170 +146,57 @@ pub fn month_date(n: i64) -> String {
     date_add("0000-01", n).unwrap_or_default()
 }
 
-fn columns(
-    path: &Path,
-    headers: &csv::StringRecord,
-    names: &[&str],
-) -> Result<Vec<usize>, ChartError> {
-    names
-        .iter()
-        .map(|n| {
-            headers.iter().position(|h| h == *n).ok_or_else(|| {
-                ChartError::Invalid(format!("{}: missing column `{n}`", path.display()))
-            })
-        })
-        .collect()
-}
-
-fn read_rows_csv(path: &Path) -> Result<Vec<Row>, ChartError> {
-    let bad = |e: csv::Error| ChartError::Invalid(format!("{}: {e}", path.display()));
-    let mut r = csv::Reader::from_path(path).map_err(bad)?;
-    let h = r.headers().map_err(bad)?.clone();
-    let c = columns(
-        path,
-        &h,
-        &[
-            "scenario",
-            "outcome",
-            "kind",
-            "value",
-            "ci_low",
-            "ci_high",
-            "diff",
-            "diff_low",
-            "diff_high",
-            "unpaired_low",
-            "unpaired_high",
-            "distinguishable",
-        ],
-    )?;
-    let mut rows = Vec::new();
-    for rec in r.records() {
-        let rec = rec.map_err(bad)?;
-        let s = |i: usize| rec.get(c[i]).unwrap_or("").to_string();
-        let x = |i: usize| {
-            rec.get(c[i])
-                .and_then(|v| v.trim().parse::<f64>().ok())
-                .filter(|v| v.is_finite())
-        };
-        rows.push(Row {
-            scenario: s(0),
-            outcome: s(1),
-            label: String::new(),
-            units: String::new(),
-            kind: s(2),
-            n: 0,
-            value: x(3),
-            ci_low: x(4),
-            ci_high: x(5),
-            diff: x(6),
-            diff_low: x(7),
-            diff_high: x(8),
-            unpaired_low: x(9),
-            unpaired_high: x(10),
-            distinguishable: match rec.get(c[11]) {
-                Some("true") => Some(true),
-                Some("false") => Some(false),
-                _ => None,
-            },
-            discordant: None,
-        });
-    }
-    Ok(rows)
-}
-
 /// compare's series.csv, split by scenario (rows of scenarios the manifest lacks are ignored).
 fn read_series(path: &Path, names: &[String]) -> Result<Vec<ScenarioSeries>, ChartError> {
-    let bad = |e: csv::Error| ChartError::Invalid(format!("{}: {e}", path.display()));
+    let bad = |e: csv::Error| ReadError::from_csv(path, &e);
     let mut r = csv::Reader::from_path(path).map_err(bad)?;
     let h = r.headers().map_err(bad)?.clone();
-    let c = columns(
-        path,
-        &h,
-        &[
-            "scenario",
-            "tick",
-            "date",
-            "indicator",
-            "entity",
-            "mean",
-            "p05",
-            "p25",
-            "p50",
-            "p75",
-            "p95",
-        ],
-    )?;
-    let mut out: Vec<ScenarioSeries> = names
-        .iter()
-        .map(|n| ScenarioSeries {
-            name: n.clone(),
-            start: None,
-            series: Vec::new(),
-        })
-        .collect();
-    let mut index: HashMap<(usize, String, String), usize> = HashMap::new();
+    let cols = SeriesColumns::find(path, &h)?;
+    let need = |n: &str| {
+        h.iter()
+            .position(|x| x == n)
+            .ok_or_else(|| ReadError::invalid(path, format!("missing column `{n}`")).at(1))
+    };
+    let (scol, dcol) = (need("scenario")?, need("date")?);
+    let mut starts: Vec<Option<i64>> = vec![None; names.len()];
+    let mut set = SeriesSet::with_groups(names.len());
     let mut dated: Vec<bool> = vec![true; names.len()];
     for rec in r.records() {
         let rec = rec.map_err(bad)?;
-        let Some(k) = names.iter().position(|n| rec.get(c[0]) == Some(n.as_str())) else {
+        let Some(k) = names.iter().position(|n| rec.get(scol) == Some(n.as_str())) else {
             continue;
         };
-        let Some(tick) = rec.get(c[1]).and_then(|t| t.trim().parse::<u32>().ok()) else {
+        let Some(tick) = rec
+            .get(cols.key[0])
+            .and_then(|t| t.trim().parse::<u32>().ok())
+        else {
             continue;
         };
         let start = rec
-            .get(c[2])
+            .get(dcol)
             .and_then(month_number)
             .map(|m| m - tick as i64);
-        match (out[k].start, start) {
+        match (starts[k], start) {
             (_, None) => dated[k] = false,
-            (None, Some(s)) => out[k].start = Some(s),
+            (None, Some(s)) => starts[k] = Some(s),
             (Some(a), Some(b)) if a != b => dated[k] = false,
             _ => {}
         }
-        let num = |i: usize| {
-            rec.get(c[i])
-                .and_then(|v| v.trim().parse::<f64>().ok())
-                .filter(|x| x.is_finite())
-        };
         // A point needs its median; missing quantiles fall back to it (as in a batch's charts).
-        let Some(p50) = num(8) else { continue };
-        let v = |i: usize| num(i).unwrap_or(p50);
-        let point = SeriesPoint {
-            tick,
-            mean: v(5),
-            p05: v(6),
-            p25: v(7),
-            p50,
-            p75: v(9),
-            p95: v(10),
-        };
-        let key = (
-            k,
-            rec.get(c[3]).unwrap_or("").to_string(),
-            rec.get(c[4]).unwrap_or("").to_string(),
-        );
-        let at = *index.entry(key.clone()).or_insert_with(|| {
-            out[k].series.push(Series {
-                indicator: key.1.clone(),
-                entity: key.2.clone(),
-                points: Vec::new(),
-            });
-            out[k].series.len() - 1
-        });
-        out[k].series[at].points.push(point);
-    }
-    for (s, ok) in out.iter_mut().zip(dated) {
-        if !ok {
-            s.start = None;
-        }
-        for x in &mut s.series {
-            x.points.sort_by_key(|p| p.tick);
-            x.points.dedup_by_key(|p| p.tick);
+        if let Some((point, ind, ent)) = cols.point(&rec) {
+            set.push(k, ind, ent, point);
         }
     }
-    Ok(out)
+    Ok(names
+        .iter()
+        .zip(set.finish())
+        .zip(starts.into_iter().zip(dated))
+        .map(|((n, series), (start, ok))| ScenarioSeries {
+            name: n.clone(),
+            start: start.filter(|_| ok),
+            series,
+        })
+        .collect())
 }
 
 #[cfg(test)]

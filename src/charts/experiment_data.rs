@@ -1,15 +1,17 @@
-//! Reading an experiment folder (`sweep`, `sensitivity`, `discover`; docs/outputs.md, "Experiment
-//! folders") into memory: its manifest.json and its table (points.csv; sensitivity.csv and the row
-//! count of samples.csv; boxes.csv). The experiment charts and report are drawn from this alone, so
+//! An experiment folder (`sweep`, `sensitivity`, `discover`, `drivers`; docs/outputs.md, "Experiment
+//! folders") as its charts view it: the manifest and the table `outputs::read` reads (points.csv;
+//! sensitivity.csv and the row count of samples.csv; boxes.csv; drivers.csv), arranged per chart. The experiment charts and report are drawn from this alone, so
 //! `crossroads plot` rebuilds them from the folder's files.
 
 use super::ChartError;
 use super::experiments::{SweepPoint, Tornado};
 use crate::experiments::prim::PrimBox;
+use crate::outputs::FolderKind;
 use crate::outputs::experiment::{
     DiscoverManifest, DriversManifest, KINDS, SensitivityManifest, SweepManifest, sweep_columns,
 };
-use serde::de::DeserializeOwned;
+use crate::outputs::read;
+pub use crate::outputs::read::Table;
 use std::path::{Path, PathBuf};
 
 /// An experiment folder in memory.
@@ -44,22 +46,6 @@ pub struct DriverSet {
     pub runs: u64,
 }
 
-/// A CSV table: header and rows of numbers (an empty or unreadable field is NaN), plus the text
-/// columns named in `text` kept as strings.
-#[derive(Debug, Clone, Default)]
-pub struct Table {
-    pub header: Vec<String>,
-    pub rows: Vec<Vec<f64>>,
-    pub text: Vec<Vec<String>>,
-}
-
-impl Table {
-    /// The index of a column.
-    pub fn col(&self, name: &str) -> Option<usize> {
-        self.header.iter().position(|h| h == name)
-    }
-}
-
 /// A sweep folder: manifest and points.csv.
 #[derive(Debug, Clone)]
 pub struct SweepData {
@@ -84,7 +70,10 @@ pub struct SensitivityData {
 }
 
 fn load_drivers(dir: &Path) -> Result<DriversData, ChartError> {
-    let manifest: DriversManifest = manifest(dir)?;
+    let manifest = manifest(dir, FolderKind::Drivers, |m| match m {
+        read::Manifest::Drivers(m) => Some(m),
+        _ => None,
+    })?;
     let path = dir.join("drivers.csv");
     let t = table(&path, &["outcome", "parameter"])?;
     let c = ["pawn_median", "low", "high", "influential", "runs"]
@@ -159,65 +148,31 @@ impl DiscoverData {
     }
 }
 
-fn invalid(path: &Path, e: impl std::fmt::Display) -> ChartError {
-    ChartError::Invalid(format!("{}: {e}", path.display()))
+/// The typed manifest of `dir` when it is of the kind `pick` takes, else a located error naming
+/// both kinds.
+fn manifest<T>(
+    dir: &Path,
+    want: FolderKind,
+    pick: impl FnOnce(read::Manifest) -> Option<T>,
+) -> Result<T, ChartError> {
+    let m = read::manifest(dir)?;
+    let got = m.kind();
+    pick(m).ok_or_else(|| read::wrong_kind(&dir.join("manifest.json"), got, want).into())
 }
 
-/// The top-level `kind` of `dir`/manifest.json when it is one of the experiment kinds.
-pub fn experiment_kind(dir: &Path) -> Option<&'static str> {
-    let text = std::fs::read_to_string(dir.join("manifest.json")).ok()?;
-    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-    let k = v.get("kind")?.as_str()?;
-    KINDS.iter().copied().find(|x| *x == k)
-}
-
-fn manifest<T: DeserializeOwned>(dir: &Path) -> Result<T, ChartError> {
-    let p = dir.join("manifest.json");
-    let text = std::fs::read_to_string(&p).map_err(|e| {
-        ChartError::NotOutputFolder(format!("{}: {e} (not an output folder?)", p.display()))
-    })?;
-    serde_json::from_str(&text).map_err(|e| invalid(&p, e))
-}
-
-/// Reads a CSV table; `text` columns are kept as strings, the others parsed as numbers.
 fn table(path: &Path, text: &[&str]) -> Result<Table, ChartError> {
-    let mut r = csv::Reader::from_path(path).map_err(|e| invalid(path, e))?;
-    let header: Vec<String> = r
-        .headers()
-        .map_err(|e| invalid(path, e))?
-        .iter()
-        .map(String::from)
-        .collect();
-    let is_text: Vec<bool> = header.iter().map(|h| text.contains(&h.as_str())).collect();
-    let mut t = Table {
-        header,
-        ..Table::default()
-    };
-    for rec in r.records() {
-        let rec = rec.map_err(|e| invalid(path, e))?;
-        let mut nums = Vec::with_capacity(rec.len());
-        let mut strs = Vec::new();
-        for (v, &s) in rec.iter().zip(&is_text) {
-            if s {
-                strs.push(v.to_string());
-                nums.push(f64::NAN);
-            } else {
-                nums.push(v.parse().unwrap_or(f64::NAN));
-            }
-        }
-        t.rows.push(nums);
-        t.text.push(strs);
-    }
-    Ok(t)
+    Ok(read::table(path, text)?)
 }
 
 fn need(t: &Table, path: &Path, name: &str) -> Result<usize, ChartError> {
-    t.col(name)
-        .ok_or_else(|| invalid(path, format!("no column {name}")))
+    Ok(t.need(path, name)?)
 }
 
 fn load_sweep(dir: &Path) -> Result<SweepData, ChartError> {
-    let manifest: SweepManifest = manifest(dir)?;
+    let manifest = manifest(dir, FolderKind::Sweep, |m| match m {
+        read::Manifest::Sweep(m) => Some(m),
+        _ => None,
+    })?;
     let path = dir.join("points.csv");
     let table = table(&path, &[])?;
     let pcols = manifest
@@ -253,7 +208,10 @@ fn load_sweep(dir: &Path) -> Result<SweepData, ChartError> {
 }
 
 fn load_sensitivity(dir: &Path) -> Result<SensitivityData, ChartError> {
-    let manifest: SensitivityManifest = manifest(dir)?;
+    let manifest = manifest(dir, FolderKind::Sensitivity, |m| match m {
+        read::Manifest::Sensitivity(m) => Some(m),
+        _ => None,
+    })?;
     let spath = dir.join("samples.csv");
     let samples = if spath.is_file() {
         table(&spath, &[])?.rows.len() as u64
@@ -313,7 +271,10 @@ fn load_sensitivity(dir: &Path) -> Result<SensitivityData, ChartError> {
 }
 
 fn load_discover(dir: &Path) -> Result<DiscoverData, ChartError> {
-    let manifest: DiscoverManifest = manifest(dir)?;
+    let manifest = manifest(dir, FolderKind::Discover, |m| match m {
+        read::Manifest::Discover(m) => Some(m),
+        _ => None,
+    })?;
     let path = dir.join("boxes.csv");
     let t = table(&path, &["stage"])?;
     let base = ["coverage", "density", "support", "n"]
@@ -373,17 +334,11 @@ fn load_discover(dir: &Path) -> Result<DiscoverData, ChartError> {
 
 /// Reads the experiment folder `dir` (its manifest's `kind` says which).
 pub fn load(dir: &Path) -> Result<ExperimentData, ChartError> {
-    if !dir.join("manifest.json").is_file() {
-        return Err(ChartError::NotOutputFolder(format!(
-            "{}: no manifest.json (not an output folder of crossroads?)",
-            dir.display()
-        )));
-    }
-    match experiment_kind(dir) {
-        Some("sweep") => load_sweep(dir).map(ExperimentData::Sweep),
-        Some("sensitivity") => load_sensitivity(dir).map(ExperimentData::Sensitivity),
-        Some("discover") => load_discover(dir).map(ExperimentData::Discover),
-        Some("drivers") => load_drivers(dir).map(ExperimentData::Drivers),
+    match read::manifest(dir)?.kind() {
+        FolderKind::Sweep => load_sweep(dir).map(ExperimentData::Sweep),
+        FolderKind::Sensitivity => load_sensitivity(dir).map(ExperimentData::Sensitivity),
+        FolderKind::Discover => load_discover(dir).map(ExperimentData::Discover),
+        FolderKind::Drivers => load_drivers(dir).map(ExperimentData::Drivers),
         _ => Err(ChartError::Invalid(format!(
             "{}: manifest.json has no experiment `kind` ({})",
             dir.display(),

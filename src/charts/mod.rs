@@ -203,3 +203,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ChartError> {
         io(e, path)
     })
 }
+
+impl From<crate::outputs::read::ReadError> for ChartError {
+    fn from(e: crate::outputs::read::ReadError) -> ChartError {
+        use crate::outputs::read::ReadErrorKind as K;
+        match e.kind {
+            K::NotOutputFolder => ChartError::NotOutputFolder(e.to_string()),
+            K::Invalid => ChartError::Invalid(e.to_string()),
+            K::Io => ChartError::Io(e.to_string()),
+        }
+    }
+}

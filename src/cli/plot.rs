@@ -11,51 +11,17 @@
 //! which gets the charts; DIR is left as it was (a read-only or archived folder can be drawn).
 
 use super::{CliError, PlotArgs, output_error, term};
-use crate::experiments::compare::CompareManifest;
-use crate::outputs::calibration::{CalibrationManifest, ScoreManifest};
-use crate::outputs::experiment::{
-    DiscoverManifest, DriversManifest, SensitivityManifest, SweepManifest,
-};
 use crate::outputs::{FolderKind, ManifestDoc, OutputDir};
 
 /// The folder's manifest, typed by its kind (for rewriting it with the charts).
 fn typed(v: &crate::outputs::verify::Verified) -> Result<Box<dyn ManifestDoc>, CliError> {
-    let text = &v.manifest_text;
-    let bad = |e: serde_json::Error| {
-        CliError::usage(format!(
-            "crossroads plot: {}: {e}",
-            v.dir.join("manifest.json").display()
-        ))
-    };
-    Ok(match v.kind {
-        FolderKind::Batch => match &v.batch {
-            Some(m) => m.boxed(),
-            None => return Err(CliError::usage("crossroads plot: not a batch folder")),
-        },
-        FolderKind::Compare => {
-            Box::new(serde_json::from_str::<CompareManifest>(text).map_err(bad)?)
-        }
-        FolderKind::Sweep => Box::new(serde_json::from_str::<SweepManifest>(text).map_err(bad)?),
-        FolderKind::Sensitivity => {
-            Box::new(serde_json::from_str::<SensitivityManifest>(text).map_err(bad)?)
-        }
-        FolderKind::Discover => {
-            Box::new(serde_json::from_str::<DiscoverManifest>(text).map_err(bad)?)
-        }
-        FolderKind::Drivers => {
-            Box::new(serde_json::from_str::<DriversManifest>(text).map_err(bad)?)
-        }
-        FolderKind::Calibration => {
-            Box::new(serde_json::from_str::<CalibrationManifest>(text).map_err(bad)?)
-        }
-        FolderKind::Score => Box::new(serde_json::from_str::<ScoreManifest>(text).map_err(bad)?),
-        FolderKind::Slurm => {
-            return Err(CliError::usage(format!(
-                "crossroads plot: {}: a folder of Slurm scripts has no charts; plot its merged/ folder",
-                v.dir.display()
-            )));
-        }
-    })
+    if v.kind == FolderKind::Slurm {
+        return Err(CliError::usage(format!(
+            "crossroads plot: {}: a folder of Slurm scripts has no charts; plot its merged/ folder",
+            v.dir.display()
+        )));
+    }
+    Ok(v.manifest.doc())
 }
 
 pub fn exec(args: PlotArgs) -> Result<(), CliError> {

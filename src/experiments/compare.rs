@@ -26,11 +26,11 @@
 
 use crate::batch::{Aggregates, Simulate};
 use crate::model::{self, ModelError, OutcomeValue, RunOptions, RunOutput, SeriesKey};
+pub use crate::outputs::compare::{CompareManifest, InputInfo, Row, csv_bytes};
 use crate::outputs::export::{Export, SERIES_COLUMNS, SeriesCsv};
 use crate::outputs::manifest::{Manifest, OutcomeInfo, ScenarioInfo, SeriesInfo, Status};
 use crate::scenario::Resolved;
 use crate::stats::{BinaryCount, Moments, Z95, wilson};
-use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// Runs every scenario of a comparison for one run index. The outcomes are concatenated in scenario
@@ -288,10 +288,17 @@ impl FolderRuns {
     /// Opens a complete, unsharded output folder.
     pub fn open(dir: &Path) -> Result<FolderRuns, String> {
         let path = dir.display().to_string();
-        let text = std::fs::read_to_string(dir.join("manifest.json"))
-            .map_err(|e| format!("{path}: not an output folder (manifest.json: {e})"))?;
-        let manifest: Manifest = serde_json::from_str(&text)
-            .map_err(|e| format!("{path}/manifest.json: cannot be read: {e}"))?;
+        let manifest = match crate::outputs::read::manifest(dir).map_err(|e| e.to_string())? {
+            crate::outputs::read::Manifest::Batch(m) => m,
+            other => {
+                return Err(other
+                    .wrong_kind(
+                        &dir.join("manifest.json"),
+                        crate::outputs::FolderKind::Batch,
+                    )
+                    .to_string());
+            }
+        };
         if manifest.status != Status::Complete {
             return Err(format!(
                 "{path}: batch status is {}, expected complete",
@@ -423,33 +430,6 @@ pub struct Comparison {
     index: Vec<Vec<Option<usize>>>,
     acc: Vec<Vec<Acc>>,
     runs: u64,
-}
-
-/// One row of compare.csv: one scenario's value of one outcome and, for a non-reference scenario,
-/// its difference from the reference.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Row {
-    pub scenario: String,
-    pub outcome: String,
-    pub label: String,
-    pub units: String,
-    /// `binary` or `numeric`.
-    pub kind: String,
-    /// Runs with a value (binary: all runs).
-    pub n: u64,
-    pub value: Option<f64>,
-    pub ci_low: Option<f64>,
-    pub ci_high: Option<f64>,
-    /// Paired difference from the reference (other − reference); `None` for the reference.
-    pub diff: Option<f64>,
-    pub diff_low: Option<f64>,
-    pub diff_high: Option<f64>,
-    pub unpaired_low: Option<f64>,
-    pub unpaired_high: Option<f64>,
-    /// Whether the paired interval excludes 0.
-    pub distinguishable: Option<bool>,
-    /// Binary: discordant pairs (reference 1 and this 0, reference 0 and this 1).
-    pub discordant: Option<[u64; 2]>,
 }
 
 impl Comparison {
@@ -677,97 +657,6 @@ pub fn newcombe_unpaired(first: &BinaryCount, second: &BinaryCount) -> Option<(f
     Some((lo, hi))
 }
 
-fn num(v: Option<f64>) -> String {
-    crate::outputs::export::fmt_num(v)
-}
-
-/// compare.csv: one row per scenario and outcome (see docs/outputs.md).
-pub fn csv_bytes(rows: &[Row]) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    let _ = w.write_record([
-        "scenario",
-        "outcome",
-        "kind",
-        "value",
-        "ci_low",
-        "ci_high",
-        "diff",
-        "diff_low",
-        "diff_high",
-        "unpaired_low",
-        "unpaired_high",
-        "distinguishable",
-    ]);
-    for r in rows {
-        let _ = w.write_record([
-            r.scenario.clone(),
-            r.outcome.clone(),
-            r.kind.clone(),
-            num(r.value),
-            num(r.ci_low),
-            num(r.ci_high),
-            num(r.diff),
-            num(r.diff_low),
-            num(r.diff_high),
-            num(r.unpaired_low),
-            num(r.unpaired_high),
-            r.distinguishable.map_or(String::new(), |b| b.to_string()),
-        ]);
-    }
-    w.into_inner().unwrap_or_default()
-}
-
-/// One input of a comparison, as recorded in compare's manifest.json.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct InputInfo {
-    pub name: String,
-    pub path: String,
-    /// `scenario` (a RON file run here) or `folder` (an output folder of `crossroads run`).
-    pub source: String,
-    /// Hex SHA-256 of the resolved scenario text (scenario.ron for a folder).
-    pub sha256: String,
-}
-
-/// compare's manifest.json.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct CompareManifest {
-    pub crossroads_version: String,
-    /// Always `compare`.
-    pub kind: String,
-    pub status: Status,
-    pub completed_runs: u64,
-    /// The first is the reference.
-    pub scenarios: Vec<InputInfo>,
-    pub seed: u64,
-    pub runs: u64,
-    pub threads: Option<usize>,
-    pub started_at: String,
-    pub finished_at: Option<String>,
-    /// `(scenario, outcome)` of reference outcomes a scenario lacks (left out).
-    pub unmatched: Vec<(String, String)>,
-    pub error: Option<String>,
-    /// `compare --posterior DIR`: the calibration the scenarios' uncertain parameters were drawn from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub posterior: Option<crate::outputs::manifest::PosteriorRef>,
-    /// `(scenario, parameter)`: posterior parameters a scenario does not draw (not uncertain in it);
-    /// a scenario with all of them here runs from its priors.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub posterior_unused: Vec<(String, String)>,
-    /// Display names of the scenarios' entities, `kind:id` → name (the first scenario's name wins).
-    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub labels: std::collections::BTreeMap<String, String>,
-    /// The files written (docs/outputs.md, "files").
-    #[serde(default)]
-    pub files: Vec<crate::outputs::files::FileRecord>,
-}
-
-crate::manifest_doc!(CompareManifest, |m| {
-    // A comparison's rows are written at the end: an abandoned one has none.
-    if !m.files.iter().any(|f| f.name == "compare.csv") {
-        m.completed_runs = 0;
-    }
-});
-
 /// compare.json: the rows with the method used.
 pub fn json_bytes(m: &CompareManifest, rows: &[Row]) -> Vec<u8> {
     let v = serde_json::json!({
@@ -786,15 +675,6 @@ pub fn json_bytes(m: &CompareManifest, rows: &[Row]) -> Vec<u8> {
         "rows": rows,
     });
     crate::outputs::export::json_bytes(&v)
-}
-
-impl Export for CompareManifest {
-    fn file_name(&self) -> &str {
-        "manifest.json"
-    }
-    fn bytes(&self) -> Vec<u8> {
-        crate::outputs::export::json_bytes(self)
-    }
 }
 
 #[cfg(test)]

@@ -45,15 +45,13 @@ impl Posterior {
         // refused before anything is drawn from it.
         let v = crate::outputs::verify::folder(dir)
             .map_err(|e| format!("--posterior {}: {e}", dir.display()))?;
-        if v.kind != crate::outputs::FolderKind::Calibration {
+        let crate::outputs::read::Manifest::Calibration(m) = v.manifest else {
             return Err(format!(
                 "--posterior {}: not a calibration folder (a {} folder)",
                 dir.display(),
                 v.kind.as_str()
             ));
-        }
-        let m: serde_json::Value = serde_json::from_str(&v.manifest_text)
-            .map_err(|e| format!("--posterior {}: manifest.json: {e}", dir.display()))?;
+        };
         let ppath = dir.join("posterior.csv");
         let bytes = std::fs::read(&ppath).map_err(|e| {
             format!(
@@ -82,7 +80,7 @@ impl Posterior {
                 sha256: sha256_hex(&bytes),
                 particles: p.rows.len(),
                 params: p.columns.clone(),
-                until: m["until"].as_str().unwrap_or_default().to_string(),
+                until: m.until,
             },
             cum: cumulative(&p.weights),
             weights: p.weights,

@@ -3,7 +3,7 @@
 //! report, and [`CsvStream`], the table (points.csv, samples.csv) written row by row as evaluations
 //! finish, under `<name>.tmp` until it is finished, so a file that exists is whole.
 
-use super::export::{Export, fmt_num, json_bytes};
+use super::export::fmt_num;
 use super::files::FileRecord;
 use super::manifest::{ParamInfo, Status, rows_of};
 use super::writer::{OutputDir, Stream};
@@ -236,26 +236,6 @@ crate::manifest_doc!(DiscoverManifest, |m| {
 });
 crate::manifest_doc!(DriversManifest, |_| {});
 crate::manifest_doc!(SlurmManifest, |_| {});
-
-macro_rules! manifest_export {
-    ($($t:ty),*) => {$(
-        impl Export for $t {
-            fn file_name(&self) -> &str {
-                "manifest.json"
-            }
-            fn bytes(&self) -> Vec<u8> {
-                json_bytes(self)
-            }
-        }
-    )*};
-}
-manifest_export!(
-    SweepManifest,
-    SensitivityManifest,
-    DiscoverManifest,
-    DriversManifest,
-    SlurmManifest
-);
 
 /// A CSV number of an experiment table: shortest round-trip decimal, empty when not finite.
 pub fn num(x: f64) -> String {

@@ -40,15 +40,6 @@ pub(crate) fn json_bytes<T: Serialize>(v: &T) -> Vec<u8> {
     b
 }
 
-impl Export for Manifest {
-    fn file_name(&self) -> &str {
-        "manifest.json"
-    }
-    fn bytes(&self) -> Vec<u8> {
-        json_bytes(self)
-    }
-}
-
 impl Export for Aggregates {
     fn file_name(&self) -> &str {
         "aggregates.json"
@@ -119,8 +110,10 @@ impl Export for SeriesCsv<'_> {
     }
 }
 
-/// A binary outcome in summary.json.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A binary outcome in summary.json. (Reading, a field absent in an older folder defaults, as in
+/// every summary.json type: `outputs::read` is lenient there.)
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct BinarySummary {
     pub name: String,
     pub label: String,
@@ -136,7 +129,8 @@ pub struct BinarySummary {
 }
 
 /// A numeric outcome in summary.json.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct NumericSummary {
     pub name: String,
     pub label: String,
@@ -164,7 +158,8 @@ pub enum OutcomeSummary {
 }
 
 /// An outcome class in summary.json.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ClassSummary {
     pub name: String,
     pub label: String,
@@ -180,7 +175,8 @@ pub struct ClassSummary {
 
 /// Two binary items across runs (summary.json `joint`): the binary outcomes by id and the outcome
 /// classes as `class:<id>`. `both` is exact (streamed pair counts), so `P(b | a) = both / a_count`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct JointSummary {
     pub a: String,
     pub b: String,
@@ -194,7 +190,8 @@ pub struct JointSummary {
 }
 
 /// summary.json.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Summary {
     /// Runs summarised.
     pub runs: u64,

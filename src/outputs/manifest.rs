@@ -4,11 +4,13 @@ use super::files::FileRecord;
 use serde::{Deserialize, Serialize};
 
 /// Batch status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Written at the start: the batch is running (or the process was killed).
     Running,
+    /// (Also what `outputs::read` takes a manifest without a status for.)
+    #[default]
     Complete,
     /// Interrupted (Ctrl-C): `completed_runs` runs are in the files.
     Partial,
@@ -27,7 +29,7 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ScenarioInfo {
     pub path: String,
     /// Hex SHA-256 of scenario.ron.
@@ -46,13 +48,13 @@ pub struct ShardInfo {
     pub end_run: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ParamInfo {
     pub path: String,
     pub distribution: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OutcomeInfo {
     pub id: String,
     pub label: String,
@@ -68,22 +70,42 @@ impl OutcomeInfo {
     pub fn is_binary(&self) -> bool {
         self.kind_type == "binary"
     }
+    /// The label, or the id when the label is empty.
+    pub fn title(&self) -> &str {
+        if self.label.trim().is_empty() {
+            &self.id
+        } else {
+            &self.label
+        }
+    }
+    /// The outcome kind's variant name (`PhaseReached`, `VoteShare`, ...), as serde writes enums.
+    pub fn kind_name(&self) -> &str {
+        match &self.kind {
+            serde_json::Value::String(s) => s,
+            serde_json::Value::Object(m) => m.keys().next().map(String::as_str).unwrap_or(""),
+            _ => "",
+        }
+    }
+    /// A string field of the kind's payload, e.g. `election` or `party` of `VoteShare`.
+    pub fn kind_field(&self, field: &str) -> Option<&str> {
+        self.kind.as_object()?.values().next()?.get(field)?.as_str()
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClassInfo {
     pub id: String,
     pub label: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeriesInfo {
     pub indicator: String,
     pub entity: String,
 }
 
 /// manifest.json. Field order is the file's order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub crossroads_version: String,
     pub status: Status,
@@ -157,8 +179,9 @@ pub fn rows_of(files: &[FileRecord], name: &str) -> Option<u64> {
     files.iter().find(|f| f.name == name).and_then(|f| f.rows)
 }
 
-/// Implements [`super::ManifestDoc`] for a manifest type with `status`, `error`, `finished_at` and
-/// `files` fields; `$end` sets the type's own counters from the files (`|m, files| ...`).
+/// Implements [`super::ManifestDoc`] and [`super::Export`] (as manifest.json) for a manifest type
+/// with `status`, `error`, `finished_at` and `files` fields: the one manifest writer of every kind.
+/// `$end` sets the type's own counters from the files (`|m, files| ...`).
 #[macro_export]
 #[doc(hidden)]
 macro_rules! manifest_doc {
@@ -185,6 +208,14 @@ macro_rules! manifest_doc {
             }
             fn boxed(&self) -> Box<dyn $crate::outputs::ManifestDoc> {
                 Box::new(self.clone())
+            }
+        }
+        impl $crate::outputs::Export for $t {
+            fn file_name(&self) -> &str {
+                "manifest.json"
+            }
+            fn bytes(&self) -> Vec<u8> {
+                $crate::outputs::export::json_bytes(self)
             }
         }
     };

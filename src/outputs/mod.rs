@@ -6,16 +6,20 @@
 //! - [`place`] says where a folder may be (never an input, the current directory or a parent of it),
 //!   [`lock`] keeps a second writer out, [`replace`] is `--force` (only what crossroads wrote is
 //!   deleted), [`verify`] is the one reader that checks a folder against its manifest before `merge`,
-//!   `plot`, `discover` and `compare` use it.
+//!   `plot`, `discover`, `drivers`, `compare`, `score` and `run --posterior` use it.
+//! - [`read`] reads a folder back: [`read::Manifest`] (every manifest kind, told apart by `kind`) and
+//!   the typed readers of its files, every failure a [`read::ReadError`] naming the file and line.
 //! - [`export`] turns aggregates and the manifest into bytes (pure functions, deterministic formatting).
-//! - [`experiment`] holds the manifests of experiment folders (sweep, sensitivity, discover) and the
-//!   table they stream row by row.
+//! - [`experiment`] holds the manifests of experiment folders (sweep, sensitivity, discover, drivers,
+//!   slurm) and the table they stream row by row; [`compare`] a comparison's manifest and compare.csv;
+//!   [`calibration`] the calibration and score folders'.
 //! - [`labels`] gives the manifest the scenario's display names of its entities.
 //! - [`runs_series`] streams the opt-in per-run trajectories (runs_series.csv).
 //! - [`folder`] runs a batch into a folder; [`merge`] combines shard folders into one, byte-identical to
 //!   the batch run whole (manifest times, threads and shard aside).
 
 pub mod calibration;
+pub mod compare;
 pub mod experiment;
 pub mod export;
 pub mod files;
@@ -25,6 +29,7 @@ pub mod lock;
 pub mod manifest;
 pub mod merge;
 pub mod place;
+pub mod read;
 pub mod replace;
 pub mod runs_series;
 pub mod verify;

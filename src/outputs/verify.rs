@@ -20,11 +20,11 @@
 //! per-kind checks only.
 
 use super::OutputError;
-use super::calibration::{CalibrationManifest, ScoreManifest};
-use super::experiment::{DiscoverManifest, DriversManifest, SensitivityManifest, SweepManifest};
+use super::experiment::DriversManifest;
 use super::export::SERIES_COLUMNS;
 use super::files::{FileRecord, Tally, is_table};
 use super::manifest::{Manifest, Status};
+use super::read::{Manifest as M, ReadError};
 use super::replace::{FolderKind, MAX_MANIFEST_BYTES, read_capped};
 use super::runs_series::RUNS_SERIES_COLUMNS;
 use serde::Deserialize;
@@ -37,9 +37,9 @@ pub struct Verified {
     pub dir: PathBuf,
     pub kind: FolderKind,
     pub status: Status,
-    /// manifest.json's text (for the caller's own typed reading).
-    pub manifest_text: String,
-    /// The manifest of a batch folder (`run`, `merge`).
+    /// manifest.json, typed by its kind.
+    pub manifest: super::read::Manifest,
+    /// The manifest of a batch folder (`run`, `merge`): `manifest`'s batch variant.
     pub batch: Option<Manifest>,
     pub files: Vec<FileRecord>,
 }
@@ -58,14 +58,7 @@ fn invalid(m: String) -> OutputError {
 
 /// A serde_json error as `PATH:LINE:COL: message`.
 fn json_error(p: &Path, e: &serde_json::Error) -> OutputError {
-    let msg = e.to_string();
-    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-    invalid(format!(
-        "{}:{}:{}: {msg}",
-        p.display(),
-        e.line(),
-        e.column()
-    ))
+    ReadError::json(p, e).into()
 }
 
 /// Typed manifest of `text` or a located error.
@@ -113,19 +106,7 @@ pub fn folder(dir: &Path) -> Result<Verified, OutputError> {
             mp.display()
         )));
     }
-    let kind_field = v.get("kind").and_then(|k| k.as_str());
-    let kind = match (v.get("kind"), FolderKind::from_field(kind_field)) {
-        (Some(k), _) if !k.is_string() => None,
-        (_, k) => k,
-    }
-    .ok_or_else(|| {
-        invalid(format!(
-            "{}: unknown kind {} (expected compare, sweep, sensitivity, discover, drivers, slurm, \
-             calibration or score; a batch's manifest has no kind)",
-            mp.display(),
-            v.get("kind").map_or(String::new(), |k| k.to_string())
-        ))
-    })?;
+    let kind = super::read::kind_of(&mp, &v)?;
     let common: Common = typed(&mp, &text)?;
     if common.status == Status::Running {
         if let Some(h) = super::lock::holder(dir).filter(|h| h.alive()) {
@@ -143,36 +124,23 @@ pub fn folder(dir: &Path) -> Result<Verified, OutputError> {
     for f in common.files.iter().filter(|f| !is_drawn(&f.name)) {
         check_listed(dir, f)?;
     }
+    let manifest = super::read::Manifest::parse_as(&mp, &text, kind)?;
     let mut batch = None;
-    match kind {
-        FolderKind::Batch => {
-            let m: Manifest = typed(&mp, &text)?;
-            check_batch(dir, &m)?;
-            batch = Some(m);
+    match &manifest {
+        M::Batch(m) => {
+            check_batch(dir, m)?;
+            batch = Some(m.clone());
         }
-        FolderKind::Sweep => {
-            let m: SweepManifest = typed(&mp, &text)?;
-            check_rows(dir, "points.csv", m.completed_points, "completed_points")?;
-        }
-        FolderKind::Sensitivity => {
-            let m: SensitivityManifest = typed(&mp, &text)?;
-            check_rows(
-                dir,
-                "samples.csv",
-                m.completed_evaluations,
-                "completed_evaluations",
-            )?;
-        }
-        FolderKind::Discover => {
-            let m: DiscoverManifest = typed(&mp, &text)?;
-            check_rows(dir, "boxes.csv", m.boxes, "boxes")?;
-        }
-        FolderKind::Drivers => {
-            let m: DriversManifest = typed(&mp, &text)?;
-            check_drivers(dir, &m)?;
-        }
-        FolderKind::Calibration => {
-            let m: CalibrationManifest = typed(&mp, &text)?;
+        M::Sweep(m) => check_rows(dir, "points.csv", m.completed_points, "completed_points")?,
+        M::Sensitivity(m) => check_rows(
+            dir,
+            "samples.csv",
+            m.completed_evaluations,
+            "completed_evaluations",
+        )?,
+        M::Discover(m) => check_rows(dir, "boxes.csv", m.boxes, "boxes")?,
+        M::Drivers(m) => check_drivers(dir, m)?,
+        M::Calibration(m) => {
             check_rows(
                 dir,
                 "generations.csv",
@@ -183,17 +151,14 @@ pub fn folder(dir: &Path) -> Result<Verified, OutputError> {
                 check_rows(dir, "posterior.csv", m.particles as u64, "particles")?;
             }
         }
-        FolderKind::Score => {
-            let m: ScoreManifest = typed(&mp, &text)?;
-            check_rows(dir, "score.csv", m.scored as u64, "scored")?;
-        }
-        FolderKind::Compare | FolderKind::Slurm => {}
+        M::Score(m) => check_rows(dir, "score.csv", m.scored as u64, "scored")?,
+        M::Compare(_) | M::Slurm(_) => {}
     }
     Ok(Verified {
         dir: dir.to_path_buf(),
         kind,
         status: common.status,
-        manifest_text: text,
+        manifest,
         batch,
         files: common.files,
     })

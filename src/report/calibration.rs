@@ -17,12 +17,8 @@ use std::path::{Path, PathBuf};
 
 /// Charts and report.html of a calibration or score folder (by its manifest's `kind`).
 pub fn plot_folder(dir: &Path) -> Result<(Vec<PathBuf>, PathBuf), ChartError> {
-    let kind = std::fs::read_to_string(dir.join("manifest.json"))
-        .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-        .and_then(|v| v["kind"].as_str().map(String::from))
-        .unwrap_or_default();
-    let (charts, html) = if kind == "score" {
+    let kind = crate::outputs::read::manifest(dir)?.kind();
+    let (charts, html) = if kind == crate::outputs::FolderKind::Score {
         let d = ScoreData::load(dir)?;
         let c = score_charts(&d)?;
         let h = score_html(&d, &c);

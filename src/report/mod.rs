@@ -137,16 +137,16 @@ pub fn render_html(data: &OutputData, charts: &[Chart]) -> String {
         "<p class=\"note\">{} run{} · seed {} · {} months from {}</p>\n</header>",
         n,
         if n == 1 { "" } else { "s" },
-        m.seed.map(|s| s.to_string()).unwrap_or_else(|| "–".into()),
+        m.seed,
         m.scenario.horizon,
         esc(&m.scenario.start)
     );
-    if !m.status.is_empty() && m.status != "complete" {
+    if m.status != crate::outputs::Status::Complete {
         let _ = writeln!(
             h,
             "<p class=\"warn\"><b>Status: {}.</b> {} of {} runs are in this folder{}; every number \
              below is based on them alone.</p>",
-            esc(&m.status),
+            esc(m.status.as_str()),
             n,
             m.runs,
             m.error
@@ -283,12 +283,8 @@ fn settings(h: &mut String, data: &OutputData) {
             esc(&m.scenario.start)
         ),
     );
-    fact(
-        h,
-        "Root seed",
-        &m.seed.map(|s| s.to_string()).unwrap_or_else(|| "–".into()),
-    );
-    let done = m.completed_runs.unwrap_or(data.n_runs());
+    fact(h, "Root seed", &m.seed.to_string());
+    let done = m.completed_runs;
     fact(
         h,
         "Runs",
@@ -320,16 +316,16 @@ fn settings(h: &mut String, data: &OutputData) {
     if let Some(t) = m.threads {
         fact(h, "Threads", &format!("{t} (results do not depend on it)"));
     }
+    fact(h, "Status", &esc(m.status.as_str()));
     fact(
         h,
-        "Status",
-        &esc(if m.status.is_empty() {
+        "Started",
+        &esc(if m.started_at.is_empty() {
             "–"
         } else {
-            &m.status
+            &m.started_at
         }),
     );
-    fact(h, "Started", &esc(m.started_at.as_deref().unwrap_or("–")));
     fact(h, "Finished", &esc(m.finished_at.as_deref().unwrap_or("–")));
     fact(h, "crossroads version", &esc(&m.crossroads_version));
     let sets = if m.sets.is_empty() {
@@ -413,8 +409,8 @@ fn summary(h: &mut String, data: &OutputData) {
             let mean = sm
                 .and_then(|x| x.mean)
                 .or_else(|| crate::charts::stats::mean(&s));
-            let missing = sm.and_then(|x| x.missing).unwrap_or(missing as u64);
-            let total = sm.and_then(|x| x.n).unwrap_or(data.n_runs());
+            let missing = sm.map_or(missing as u64, |x| x.missing);
+            let total = sm.map_or(data.n_runs(), |x| x.n);
             let f = |x: Option<f64>| x.map(num).unwrap_or_else(|| "–".into());
             let _ = writeln!(
                 h,

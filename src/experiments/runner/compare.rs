@@ -11,10 +11,10 @@ use crate::experiments::compare::{
     CompareManifest, Comparison, FolderRuns, InputInfo, MultiSim, Row, SeriesFold, csv_bytes,
     json_bytes, series_csv,
 };
+use crate::experiments::posterior::{Posterior, PosteriorSim};
 use crate::model::{OutcomeValue, RunOptions};
 use crate::outputs::OutputDir;
 use crate::outputs::manifest::{Status, now_utc};
-use crate::experiments::posterior::{Posterior, PosteriorSim};
 use crate::scenario::Resolved;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;

@@ -5,9 +5,9 @@
 //! (docs/outputs.md, "Experiment folders").
 
 use super::points::{Agg, Runs, evaluate, run_design};
-use crate::experiments::posterior::{Posterior, PosteriorSim};
 use super::{End, Error, Progress, out_path, outcome_refs, output_error, scenario_ref};
 use crate::batch::budget::Plan;
+use crate::experiments::posterior::{Posterior, PosteriorSim};
 use crate::experiments::sweep;
 use crate::outputs::OutputDir;
 use crate::outputs::experiment::{CsvStream, SweepManifest, SweepParam, num, points_header};
