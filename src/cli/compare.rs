@@ -23,6 +23,7 @@ pub fn exec(args: CompareArgs) -> Result<(), CliError> {
         out: args.out,
         allow_large: args.allow_large,
         sets: args.sets,
+        posterior: args.posterior,
     })?;
     let (out, runs) = (c.out.clone(), c.runs);
     // Ctrl-C from here on stops the batch: the finished runs are written as a partial comparison

@@ -70,6 +70,7 @@ pub fn exec_sweep(args: SweepArgs) -> Result<(), CliError> {
         out: args.out,
         sets: args.sets,
         allow_large: args.allow_large,
+        posterior: args.posterior,
     })?;
     let dir = open_folder(&sw.out, FolderKind::Sweep, args.force, &sw.inputs())?;
     let stop = install_stop_handler();
@@ -103,6 +104,11 @@ pub fn exec_sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
         ));
     }
     let threads = threads_arg(args.threads)?;
+    if args.posterior.is_some() {
+        return Err(CliError::usage(
+            crate::experiments::posterior::SENSITIVITY_REFUSAL,
+        ));
+    }
     let sa = sensitivity::prepare(sensitivity::Request {
         file: args.file,
         samples: args.samples,

@@ -316,6 +316,10 @@ pub struct SweepArgs {
     pub allow_large: bool,
     #[arg(long, short, help = h::QUIET)]
     pub quiet: bool,
+    /// Draw the uncertain parameters that are not swept from a calibration's posterior
+    /// (as `run` does); a swept parameter takes the point's value.
+    #[arg(long, value_name = "DIR")]
+    pub posterior: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -351,6 +355,10 @@ pub struct SensitivityArgs {
     pub allow_large: bool,
     #[arg(long, short, help = h::QUIET)]
     pub quiet: bool,
+    /// Refused: Sobol and Morris need independent inputs, a posterior's are dependent (the message
+    /// says what to use instead).
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub posterior: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -473,6 +481,10 @@ pub struct CompareArgs {
     pub sets: Vec<String>,
     #[arg(long, help = h::NO_CHARTS)]
     pub no_charts: bool,
+    /// Draw the scenarios' uncertain parameters from a calibration's posterior (as `run` does);
+    /// each scenario takes the posterior parameters that are uncertain in it (docs/outputs.md).
+    #[arg(long, value_name = "DIR")]
+    pub posterior: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

@@ -43,6 +43,8 @@ pub struct MultiSim<'a> {
     /// recorded `ticks() × layout().len()` values; with `ticks()` 1 this is the concatenation's length
     /// (the scenarios' horizons may differ, so there is no common `ticks × keys` shape).
     flat: Vec<SeriesKey>,
+    /// `compare --posterior`: per scenario, the posterior draw it runs with (`None`: its priors).
+    posterior: Vec<Option<super::posterior::PosteriorSim<'a>>>,
 }
 
 /// One scenario's part of a [`MultiSim`] run.
@@ -75,7 +77,15 @@ impl<'a> MultiSim<'a> {
             scenarios,
             layouts,
             flat: vec![blank; total],
+            posterior: Vec::new(),
         }
+    }
+
+    /// Runs scenario `k` with `sims[k]` when it is `Some` (`compare --posterior`,
+    /// [`super::posterior::for_compare`]).
+    pub fn with_posterior(mut self, sims: Vec<Option<super::posterior::PosteriorSim<'a>>>) -> Self {
+        self.posterior = sims;
+        self
     }
 
     /// Series layout and rows per run of scenario `k` (in the order given to [`MultiSim::new`]).
@@ -124,11 +134,14 @@ impl Simulate for MultiSim<'_> {
     ) -> Result<Option<RunOutput>, ModelError> {
         let mut all = RunOutput::default();
         all.series.reserve(self.flat.len());
-        for (r, (keys, ticks)) in self.scenarios.iter().zip(&self.layouts) {
+        for (k, (r, (keys, ticks))) in self.scenarios.iter().zip(&self.layouts).enumerate() {
             // A failure or panic names its scenario (`<path>: ...`), so the report can say which one
             // to trace.
             let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                model::run_one_until(r, seed, run, opts, stop)
+                match self.posterior.get(k) {
+                    Some(Some(p)) => p.run_until(seed, run, opts, stop),
+                    _ => model::run_one_until(r, seed, run, opts, stop),
+                }
             }))
             .unwrap_or_else(|p| {
                 let msg = p

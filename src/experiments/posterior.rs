@@ -8,6 +8,11 @@
 //! run (stream `param/<path>`). Everything else in the run is what run `i` of seed `S` would do, so
 //! the draw for run `i` depends on `(S, i)` alone and a prior batch and a posterior batch of the same
 //! seed share their randomness run by run (common random numbers).
+//!
+//! `compare --posterior` and `sweep --posterior` use the same draw for scenarios other than the
+//! calibrated one ([`PosteriorSim::matching`], [`for_compare`]): each takes the posterior's parameters
+//! that are uncertain in it and keeps its own value of the others. `sensitivity --posterior` is
+//! refused ([`SENSITIVITY_REFUSAL`]).
 
 use super::abc::{cumulative, pick};
 use super::calibrate::realise_with;
@@ -120,13 +125,38 @@ impl<'a> PosteriorSim<'a> {
                 ));
             }
         }
+        Ok(Self::build(resolved, posterior))
+    }
+
+    /// For a scenario other than the calibrated one (`compare --posterior`, a point of
+    /// `sweep --posterior`): each uncertain parameter of `resolved` that the posterior holds is drawn
+    /// from it, the others from their priors; the posterior's parameters that are not uncertain in
+    /// `resolved` (the scenario or a `--set` fixes them) are left out and returned, in the
+    /// posterior's order. The particle is still drawn whole, so the parameters taken keep their joint
+    /// posterior distribution with one another, but not their dependence on the ones left out: what
+    /// is drawn is the posterior's marginal of the parameters taken, not its conditional given the
+    /// fixed values.
+    pub fn matching(resolved: &'a Resolved, posterior: &'a Posterior) -> (Self, Vec<String>) {
+        let unc = resolved.uncertain();
+        let unused = posterior
+            .reference
+            .params
+            .iter()
+            .filter(|p| !unc.iter().any(|u| &u.path == *p))
+            .cloned()
+            .collect();
+        (Self::build(resolved, posterior), unused)
+    }
+
+    fn build(resolved: &'a Resolved, posterior: &'a Posterior) -> Self {
+        let unc = resolved.uncertain();
         let nodes = super::calibrate::dist_segments(resolved);
         let paths: Vec<String> = unc.iter().map(|u| u.path.clone()).collect();
         let columns = paths
             .iter()
             .map(|p| posterior.reference.params.iter().position(|q| q == p))
             .collect();
-        Ok(PosteriorSim {
+        PosteriorSim {
             layout: series_layout(&resolved.scenario),
             resolved,
             posterior,
@@ -134,9 +164,45 @@ impl<'a> PosteriorSim<'a> {
             paths,
             columns,
             dists: unc.into_iter().map(|u| u.dist).collect(),
-        })
+        }
     }
 }
+
+/// `compare --posterior`: per scenario, its [`PosteriorSim::matching`] (`None` for a scenario that
+/// takes none of the posterior's parameters: it runs from its priors, as without the flag), and the
+/// `(scenario name, parameter)` pairs of posterior parameters a scenario does not take. A usage error
+/// when no scenario takes any.
+#[allow(clippy::type_complexity)]
+pub fn for_compare<'a>(
+    scenarios: &[(&'a Resolved, &str)],
+    posterior: &'a Posterior,
+) -> Result<(Vec<Option<PosteriorSim<'a>>>, Vec<(String, String)>), String> {
+    let mut sims = Vec::with_capacity(scenarios.len());
+    let mut unused = Vec::new();
+    for (r, name) in scenarios {
+        let (sim, left) = PosteriorSim::matching(r, posterior);
+        let takes = left.len() < posterior.reference.params.len();
+        unused.extend(left.into_iter().map(|p| (name.to_string(), p)));
+        sims.push(takes.then_some(sim));
+    }
+    if sims.iter().all(Option::is_none) {
+        return Err(format!(
+            "--posterior {}: none of its parameters ({}) is an uncertain parameter of the scenarios compared",
+            posterior.reference.path,
+            posterior.reference.params.join(", ")
+        ));
+    }
+    Ok((sims, unused))
+}
+
+/// Why `sensitivity --posterior` is refused (exit 2).
+pub const SENSITIVITY_REFUSAL: &str = "sensitivity does not take --posterior: Sobol indices \
+     (Saltelli 2010, Jansen) assume independent inputs, and a posterior's parameters are dependent (the \
+     data constrain combinations of them). For the parameters that matter under the posterior, run \
+     `crossroads run FILE --posterior DIR` and then `crossroads drivers` on that folder (PAWN \
+     given-data indices from the runs as drawn: with dependent inputs each measures a parameter's \
+     association with the outcome, including through the parameters it moves with); or \
+     `sweep --posterior` for chosen parameters.";
 
 impl Simulate for PosteriorSim<'_> {
     fn layout(&self) -> &[SeriesKey] {

@@ -36,6 +36,13 @@ pub struct CompareManifest {
     /// `(scenario, outcome)` of reference outcomes a scenario lacks (left out).
     pub unmatched: Vec<(String, String)>,
     pub error: Option<String>,
+    /// `compare --posterior DIR`: the calibration the scenarios' uncertain parameters were drawn from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<super::manifest::PosteriorRef>,
+    /// `(scenario, parameter)`: posterior parameters a scenario does not draw (not uncertain in it);
+    /// a scenario with all of them here runs from its priors.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub posterior_unused: Vec<(String, String)>,
     /// Display names of the scenarios' entities, `kind:id` → name (the first scenario's name wins).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,

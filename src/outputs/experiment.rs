@@ -83,6 +83,13 @@ pub struct SweepManifest {
     pub finished_at: Option<String>,
     /// Why the sweep failed (status `failed`).
     pub error: Option<String>,
+    /// `sweep --posterior DIR`: the calibration the points' unswept uncertain parameters were drawn
+    /// from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<crate::outputs::manifest::PosteriorRef>,
+    /// Posterior parameters the points do not draw (swept, or fixed by `--set`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub posterior_unused: Vec<String>,
     /// The files written (docs/outputs.md, "files").
     #[serde(default)]
     pub files: Vec<FileRecord>,

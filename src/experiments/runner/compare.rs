@@ -11,6 +11,7 @@ use crate::experiments::compare::{
     CompareManifest, Comparison, FolderRuns, InputInfo, MultiSim, Row, SeriesFold, csv_bytes,
     json_bytes, series_csv,
 };
+use crate::experiments::posterior::{Posterior, PosteriorSim};
 use crate::model::{OutcomeValue, RunOptions};
 use crate::outputs::OutputDir;
 use crate::outputs::manifest::{Status, now_utc};
@@ -29,6 +30,9 @@ pub struct Request {
     pub out: Option<PathBuf>,
     pub allow_large: bool,
     pub sets: Vec<String>,
+    /// `--posterior`: a calibration folder whose weighted posterior gives the scenarios' uncertain
+    /// parameters (those each scenario has; see [`crate::experiments::posterior::for_compare`]).
+    pub posterior: Option<PathBuf>,
 }
 
 enum Input {
@@ -62,6 +66,7 @@ pub struct Compare {
     pub out: PathBuf,
     /// Every file and folder read: the output folder may be none of them.
     pub read: Vec<PathBuf>,
+    posterior: Option<Posterior>,
 }
 
 /// How a comparison ended.
@@ -201,6 +206,19 @@ pub fn prepare(args: &Request) -> Result<Compare, Error> {
             })
             .collect::<Vec<_>>(),
     );
+    // --posterior: loaded and matched to the scenarios before the folder is opened.
+    let mut read = read;
+    let posterior = match &args.posterior {
+        Some(d) => {
+            read.push(d.clone());
+            Some(Posterior::load(d).map_err(Error::Usage)?)
+        }
+        None => None,
+    };
+    let posterior_unused = match &posterior {
+        Some(p) => posterior_sims(&inputs, &names, p)?.1,
+        None => Vec::new(),
+    };
     let out: PathBuf = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("outputs").join(format!("compare-{}", names.join("-vs-")))
     });
@@ -217,6 +235,8 @@ pub fn prepare(args: &Request) -> Result<Compare, Error> {
         finished_at: None,
         unmatched: cmp.unmatched(),
         error: None,
+        posterior: posterior.as_ref().map(|p| p.reference.clone()),
+        posterior_unused,
         labels: {
             let mut l = std::collections::BTreeMap::new();
             for i in inputs.iter().rev() {
@@ -239,7 +259,28 @@ pub fn prepare(args: &Request) -> Result<Compare, Error> {
         threads,
         out,
         read,
+        posterior,
     })
+}
+
+/// `compare --posterior`: the scenario inputs (with their names) matched to the posterior: one
+/// simulator per scenario input (`None`: it takes none of the posterior's parameters) and the
+/// posterior's parameters each scenario does not take.
+#[allow(clippy::type_complexity)]
+fn posterior_sims<'a>(
+    inputs: &'a [Input],
+    names: &[String],
+    p: &'a Posterior,
+) -> Result<(Vec<Option<PosteriorSim<'a>>>, Vec<(String, String)>), Error> {
+    let scenarios: Vec<(&Resolved, &str)> = inputs
+        .iter()
+        .zip(names)
+        .filter_map(|(i, n)| match i {
+            Input::Scenario(r) => Some((&**r, n.as_str())),
+            Input::Folder(_) => None,
+        })
+        .collect();
+    crate::experiments::posterior::for_compare(&scenarios, p).map_err(Error::Usage)
 }
 
 impl Compare {
@@ -260,6 +301,7 @@ impl Compare {
             runs,
             seed,
             threads,
+            posterior,
             ..
         } = self;
         dir.manifest(&mut m).map_err(output_error)?;
@@ -278,6 +320,23 @@ impl Compare {
                 })
                 .collect(),
         );
+        let sim = match &posterior {
+            Some(p) => {
+                let ran: Vec<(&Resolved, &str)> = scenarios
+                    .iter()
+                    .map(|(k, i)| match i {
+                        Input::Scenario(r) => (&**r, names[*k].as_str()),
+                        Input::Folder(_) => unreachable!(),
+                    })
+                    .collect();
+                sim.with_posterior(
+                    crate::experiments::posterior::for_compare(&ran, p)
+                        .map_err(Error::Usage)?
+                        .0,
+                )
+            }
+            None => sim,
+        };
         let n_inputs = scenarios.len() + folders.len();
         let mut folds: Vec<SeriesFold> = scenarios
             .iter()

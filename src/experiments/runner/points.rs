@@ -5,6 +5,7 @@
 
 use super::{End, Error, Progress};
 use crate::batch::{BatchSpec, ModelSim, Stop, run_batch};
+use crate::experiments::posterior::{Posterior, PosteriorSim};
 use crate::model::{OutcomeValue, RunOptions};
 use crate::scenario::Sources;
 use crate::stats::{BinaryCount, Summary};
@@ -52,12 +53,14 @@ pub struct Runs {
 /// `first..first + runs` of `seed`. A scenario the point's values make invalid is a usage error
 /// (exit 2), a failed run a failure (exit 1). `Ok(None)`: `stop` was raised during the point's batch
 /// (its runs in flight were abandoned, no new ones started); the point is incomplete and is not
-/// reported.
+/// reported. With `posterior`, each run's uncertain parameters are drawn from it where the scenario
+/// has them (`sweep --posterior`).
 pub fn evaluate(
     sources: &Sources,
     sets: &[String],
     runs: Runs,
     stop: &AtomicBool,
+    posterior: Option<&Posterior>,
 ) -> Result<Option<Vec<Agg>>, Error> {
     let Runs {
         seed,
@@ -79,7 +82,13 @@ pub fn evaluate(
             }
         })
         .collect();
-    let sim = ModelSim::new(&resolved);
+    let model = ModelSim::new(&resolved);
+    // sweep --posterior: the point's uncertain parameters from the posterior (the swept ones are set).
+    let drawn = posterior.map(|p| PosteriorSim::matching(&resolved, p).0);
+    let sim: &dyn crate::batch::Simulate = match &drawn {
+        Some(d) => d,
+        None => &model,
+    };
     let spec = BatchSpec {
         seed,
         first,
@@ -88,7 +97,7 @@ pub fn evaluate(
         window: 0,
         opts: RunOptions::default(),
     };
-    let end = run_batch(&sim, &spec, stop, |_, out| {
+    let end = run_batch(sim, &spec, stop, |_, out| {
         for (a, v) in aggs.iter_mut().zip(&out.outcomes) {
             match (a, v) {
                 (Agg::Binary(b), OutcomeValue::Bool(x)) => b.add(*x),

@@ -247,7 +247,7 @@ impl Sensitivity {
                     runs: args.runs_per_point,
                     threads: args.threads,
                 };
-                evaluate(&self.sources, &sets, runs, stop)
+                evaluate(&self.sources, &sets, runs, stop, None)
             },
             |i, aggs| {
                 let mut r = vec![

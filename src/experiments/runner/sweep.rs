@@ -7,6 +7,7 @@
 use super::points::{Agg, Runs, evaluate, run_design};
 use super::{End, Error, Progress, out_path, outcome_refs, output_error, scenario_ref};
 use crate::batch::budget::Plan;
+use crate::experiments::posterior::{Posterior, PosteriorSim};
 use crate::experiments::sweep;
 use crate::outputs::OutputDir;
 use crate::outputs::experiment::{CsvStream, SweepManifest, SweepParam, num, points_header};
@@ -33,6 +34,9 @@ pub struct Request {
     pub out: Option<PathBuf>,
     pub sets: Vec<String>,
     pub allow_large: bool,
+    /// `--posterior`: a calibration folder whose weighted posterior gives each point's uncertain
+    /// parameters that are not swept.
+    pub posterior: Option<PathBuf>,
 }
 
 /// The settings of a sweep: the scenario's `sweep:` block with the flags over it.
@@ -173,6 +177,9 @@ pub struct Sweep {
     /// The output folder (`--out`, else outputs/<scenario name>-sweep), checked against the inputs.
     pub out: PathBuf,
     pub points: Vec<Vec<f64>>,
+    posterior: Option<Posterior>,
+    /// The posterior's parameters the points do not take (swept or fixed in the scenario).
+    posterior_unused: Vec<String>,
 }
 
 /// How a sweep ended.
@@ -209,6 +216,13 @@ pub fn prepare(req: Request) -> Result<Sweep, Error> {
     Plan::batch(&base.scenario, plan.runs_per_point, threads, false)
         .check(&args.file.display().to_string(), args.allow_large)
         .map_err(Error::Usage)?;
+    let posterior = req
+        .posterior
+        .as_deref()
+        .map(Posterior::load)
+        .transpose()
+        .map_err(Error::Usage)?;
+    let mut posterior_unused = Vec::new();
     let params = &plan.params;
     let points = sweep::points(params, plan.kind, plan.samples, seed).map_err(Error::Usage)?;
     // Check every path at both ends of its range up front (a bad path is a usage error before any run).
@@ -218,6 +232,9 @@ pub fn prepare(req: Request) -> Result<Sweep, Error> {
             .map(|p| if end == 0 { p.lo } else { p.hi })
             .collect();
         let s = sources.load(&[args.sets.clone(), sweep::sets(params, &corner)].concat())?;
+        if let Some(p) = &posterior {
+            posterior_unused = PosteriorSim::matching(&s, p).1;
+        }
         Plan::batch(&s.scenario, plan.runs_per_point, threads, false)
             .check(&args.file.display().to_string(), args.allow_large)
             .map_err(Error::Usage)?;
@@ -230,13 +247,19 @@ pub fn prepare(req: Request) -> Result<Sweep, Error> {
         seed,
         out,
         points,
+        posterior,
+        posterior_unused,
     })
 }
 
 impl Sweep {
     /// The files read (the inputs the output folder may not be).
     pub fn inputs(&self) -> Vec<PathBuf> {
-        self.sources.paths()
+        self.sources
+            .paths()
+            .into_iter()
+            .chain(self.req.posterior.clone())
+            .collect()
     }
 
     /// Runs the points into `dir` (opened by the caller at [`Sweep::out`]), writing the manifest
@@ -276,6 +299,8 @@ impl Sweep {
             started_at: now_utc(),
             finished_at: None,
             error: None,
+            posterior: self.posterior.as_ref().map(|p| p.reference.clone()),
+            posterior_unused: self.posterior_unused.clone(),
             files: vec![],
         };
         dir.manifest(&mut m).map_err(output_error)?;
@@ -295,7 +320,7 @@ impl Sweep {
             stop,
             |i| {
                 let sets = [args.sets.clone(), sweep::sets(params, &points[i])].concat();
-                evaluate(&self.sources, &sets, runs, stop)
+                evaluate(&self.sources, &sets, runs, stop, self.posterior.as_ref())
             },
             |i, aggs| {
                 table
