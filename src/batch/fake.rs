@@ -105,7 +105,10 @@ impl Simulate for FakeSim {
             if stop() {
                 return Ok(None);
             }
-            std::thread::sleep(nap.saturating_sub(t0.elapsed()).min(Duration::from_millis(1)));
+            std::thread::sleep(
+                nap.saturating_sub(t0.elapsed())
+                    .min(Duration::from_millis(1)),
+            );
         }
         self.output(seed, run, opts).map(Some)
     }
