@@ -41,23 +41,23 @@ fn manifest_files(dir: &Path) -> Vec<String> {
         .collect()
 }
 
+/// `crossroads run` of the tiny fixture into `dir`, without charts.
+fn run_tiny(dir: &Path, runs: u32) {
+    bin()
+        .args(["run", "tests/fixtures/tiny.ron", "--quiet", "--no-charts"])
+        .arg("--runs")
+        .arg(runs.to_string())
+        .arg("--out")
+        .arg(dir)
+        .assert()
+        .success();
+}
+
 #[test]
 fn plot_out_draws_a_copy_and_leaves_the_folder_untouched() {
     let tmp = tempfile::tempdir().unwrap();
     let a = tmp.path().join("a");
-    bin()
-        .args([
-            "run",
-            "tests/fixtures/tiny.ron",
-            "--runs",
-            "6",
-            "--quiet",
-            "--no-charts",
-        ])
-        .arg("--out")
-        .arg(&a)
-        .assert()
-        .success();
+    run_tiny(&a, 6);
     let before = tree(&a);
     let b = tmp.path().join("b");
     bin()
@@ -129,19 +129,7 @@ fn plot_out_draws_a_copy_and_leaves_the_folder_untouched() {
 fn plot_out_refuses_a_folder_whose_data_changed() {
     let tmp = tempfile::tempdir().unwrap();
     let a = tmp.path().join("a");
-    bin()
-        .args([
-            "run",
-            "tests/fixtures/tiny.ron",
-            "--runs",
-            "4",
-            "--quiet",
-            "--no-charts",
-        ])
-        .arg("--out")
-        .arg(&a)
-        .assert()
-        .success();
+    run_tiny(&a, 4);
     let runs = a.join("runs.csv");
     let mut text = fs::read_to_string(&runs).unwrap();
     let last = text.lines().last().unwrap().to_owned();
