@@ -153,7 +153,7 @@ impl Quantiles {
         self.extremes(other.min, other.min_count, other.max, other.max_count);
         match (&mut self.exact, &other.exact) {
             (Some(a), Some(b)) => {
-                *a = merge_lists(a, b);
+                *a = super::sketch::merge_counted(a, b, f64::total_cmp);
                 if a.len() > EXACT_DISTINCT {
                     self.spill_to_sketch();
                 }
@@ -229,32 +229,6 @@ impl Default for Quantiles {
     fn default() -> Self {
         Self::new()
     }
-}
-
-/// The union of two ascending (value, count) lists, counts of equal values added.
-fn merge_lists(a: &[(f64, u64)], b: &[(f64, u64)]) -> Vec<(f64, u64)> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.total_cmp(&b[j].0) {
-            std::cmp::Ordering::Less => {
-                out.push(a[i]);
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(b[j]);
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                out.push((a[i].0, a[i].1 + b[j].1));
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
 }
 
 /// One exact value with its count, the value as exact text.

@@ -304,10 +304,20 @@ fn merge_store(a: &mut Vec<(i32, u64)>, b: &[(i32, u64)]) {
     if b.is_empty() {
         return;
     }
+    *a = merge_counted(a, b, i32::cmp);
+}
+
+/// The union of two lists of (key, count) sorted by `cmp`, the counts of equal keys added (the
+/// sketch's buckets, and the exact values of [`super::quantiles`]).
+pub(crate) fn merge_counted<K: Copy>(
+    a: &[(K, u64)],
+    b: &[(K, u64)],
+    cmp: impl Fn(&K, &K) -> std::cmp::Ordering,
+) -> Vec<(K, u64)> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
+        match cmp(&a[i].0, &b[j].0) {
             std::cmp::Ordering::Less => {
                 out.push(a[i]);
                 i += 1;
@@ -325,7 +335,7 @@ fn merge_store(a: &mut Vec<(i32, u64)>, b: &[(i32, u64)]) {
     }
     out.extend_from_slice(&a[i..]);
     out.extend_from_slice(&b[j..]);
-    *a = out;
+    out
 }
 
 /// Serialized form of [`Sketch`]: only the real state, floats as exact text.
