@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::folder::{bin, copy_dir, manifest};
+use common::folder::{bin, copy_dir, manifest, readers_refuse};
 use crossroads::batch::fake::FakeSim;
 use crossroads::outputs::files::record_of_file;
 use crossroads::outputs::folder::fake_template;
@@ -677,30 +677,7 @@ fn plot_discover_and_compare_refuse_malformed_folders_with_exit_2() {
         (&seven, "runs.csv:3: column `deal`: `7` is not 0 or 1"),
         (&no_series, "series.csv: missing"),
     ] {
-        bin()
-            .arg("plot")
-            .arg(d)
-            .assert()
-            .code(2)
-            .stderr(contains(want));
-        bin()
-            .args(["discover"])
-            .arg(d)
-            .args(["--outcome", "deal", "--no-charts", "--out"])
-            .arg(tmp.path().join("disc"))
-            .assert()
-            .code(2)
-            .stderr(contains(want));
-        bin()
-            .arg("compare")
-            .arg(&good)
-            .arg(d)
-            .args(["--quiet", "--out"])
-            .arg(tmp.path().join("cmp"))
-            .assert()
-            .code(2)
-            .stderr(contains(want));
-        assert!(!d.join("report.html").exists());
+        readers_refuse(d, &good, tmp.path(), want);
     }
     // --value: a finite number, and only for a numeric outcome.
     for (args, want) in [
