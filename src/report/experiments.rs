@@ -475,17 +475,12 @@ fn sensitivity_page(s: &SensitivityData) -> Page {
         "<p class=\"note\">The scenario's uncertain parameters: each evaluation sets every one of them \
          to a value of the design (a unit-cube coordinate through the distribution's inverse CDF).</p>"
     );
-    table_head(
+    params_table(
         &mut params,
-        &[("Parameter".into(), false), ("Distribution".into(), false)],
+        m.params
+            .iter()
+            .map(|p| (p.path.as_str(), p.distribution.as_str())),
     );
-    for p in &m.params {
-        table_row(
-            &mut params,
-            &[(path(&p.path), false), (code(&p.distribution), false)],
-        );
-    }
-    params.push_str(TABLE_END);
 
     let mut t = String::new();
     if !m.indices || s.indices.rows.is_empty() {
@@ -862,17 +857,12 @@ fn drivers_page(d: &DriversData) -> Page {
         &m.crossroads_version,
     );
     let mut params = String::new();
-    table_head(
+    params_table(
         &mut params,
-        &[("Parameter".into(), false), ("Distribution".into(), false)],
+        m.params
+            .iter()
+            .map(|p| (p.path.as_str(), p.distribution.as_str())),
     );
-    for p in &m.params {
-        table_row(
-            &mut params,
-            &[(path(&p.path), false), (code(&p.distribution), false)],
-        );
-    }
-    params.push_str(TABLE_END);
 
     let mut t = String::new();
     let _ = writeln!(
@@ -952,6 +942,18 @@ fn drivers_page(d: &DriversData) -> Page {
         files: "manifest.json and drivers.csv",
         version: m.crossroads_version.clone(),
     }
+}
+
+/// The table of an experiment's uncertain parameters: path and distribution, one row each.
+fn params_table<'a>(out: &mut String, params: impl Iterator<Item = (&'a str, &'a str)>) {
+    table_head(
+        out,
+        &[("Parameter".into(), false), ("Distribution".into(), false)],
+    );
+    for (p, d) in params {
+        table_row(out, &[(path(p), false), (code(d), false)]);
+    }
+    out.push_str(TABLE_END);
 }
 
 #[cfg(test)]
