@@ -398,45 +398,28 @@ pub fn fit_constants(base: &[f64], m: usize, target: &[f64]) -> Vec<f64> {
     // passed over at one branch while none of its blocks is due)
     let mut block_due = vec![f64::NEG_INFINITY; rows.div_ceil(8)];
     for t in 0..VALENCE_ITERATIONS {
-        for (g, dues) in block_due.chunks_mut(8).enumerate() {
-            // branch-free over the group (the order of the looks does not matter: the counts are
-            // integers)
-            if dues.iter().fold(true, |a, &d| a & (moved < d)) {
-                continue;
+        if t < FULL_SWEEPS {
+            // the first sweeps move most rows' leads past the constants' spread: counting every
+            // row's choice afresh (the plain fit's loop) is then cheaper than finding the rows due
+            full_count(base, m, &v, &mut count);
+        } else {
+            if t == FULL_SWEEPS {
+                // every row is looked at afresh from here (its choice and due are unknown)
+                count.fill(0);
+                moved = 0.0;
             }
-            for (j, due) in dues.iter_mut().enumerate() {
-                if moved < *due {
-                    continue;
-                }
-                let b = g * 8 + j;
-                let (r0, r1) = (b * 8, (b * 8 + 8).min(rows));
-                let block = &base[r0 * m..r1 * m];
-                let choice = &mut choice[r0..r1];
-                let recheck = &mut recheck[r0..r1];
-                for ((row, c), at) in block.chunks_exact(m).zip(choice).zip(recheck.iter_mut()) {
-                    if moved < *at {
-                        continue;
-                    }
-                    for ((e, x), v) in e.iter_mut().zip(row).zip(&v) {
-                        *e = x - v;
-                    }
-                    let (k, b, s) = best_two(e);
-                    if *c != k {
-                        if *c < m {
-                            count[*c] -= 1;
-                        }
-                        count[k] += 1;
-                        *c = k;
-                    }
-                    let lead = s - b;
-                    *at = if lead > margin {
-                        moved + (lead - margin)
-                    } else {
-                        f64::NEG_INFINITY
-                    };
-                }
-                *due = recheck.iter().fold(f64::INFINITY, |a, &b| a.min(b));
-            }
+            sweep_due(
+                base,
+                m,
+                &v,
+                margin,
+                moved,
+                &mut count,
+                &mut choice,
+                &mut recheck,
+                &mut block_due,
+                e,
+            );
         }
         let eta = VALENCE_STEP / (1.0 + t as f64 / 30.0);
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -458,6 +441,83 @@ pub fn fit_constants(base: &[f64], m: usize, target: &[f64]) -> Vec<f64> {
     }
     let mean: f64 = v.iter().zip(target).map(|(a, b)| a * b).sum();
     v.iter().map(|x| x - mean).collect()
+}
+
+/// Sweeps of [`fit_constants`] that count every row's choice afresh, before the incremental ones.
+const FULL_SWEEPS: usize = 10;
+
+/// `count` set to the number of rows of `base` (rows of `m`) whose lowest `x − v` is each column
+/// (first on ties): [`fit_constants_plain`]'s count.
+fn full_count(base: &[f64], m: usize, v: &[f64], count: &mut [usize]) {
+    count.fill(0);
+    for row in base.chunks_exact(m) {
+        let mut best = (f64::INFINITY, 0);
+        for k in 0..m {
+            let x = row[k] - v[k];
+            if x < best.0 {
+                best = (x, k);
+            }
+        }
+        count[best.1] += 1;
+    }
+}
+
+/// One incremental sweep of [`fit_constants`]: looks again at the rows due at `moved` (their
+/// `recheck` reached), updating their `choice`, `count` and `recheck`, and the blocks' dues.
+#[allow(clippy::too_many_arguments)]
+fn sweep_due(
+    base: &[f64],
+    m: usize,
+    v: &[f64],
+    margin: f64,
+    moved: f64,
+    count: &mut [usize],
+    choice: &mut [usize],
+    recheck: &mut [f64],
+    block_due: &mut [f64],
+    e: &mut [f64],
+) {
+    let rows = choice.len();
+    for (g, dues) in block_due.chunks_mut(8).enumerate() {
+        // branch-free over the group (the order of the looks does not matter: the counts are
+        // integers)
+        if dues.iter().fold(true, |a, &d| a & (moved < d)) {
+            continue;
+        }
+        for (j, due) in dues.iter_mut().enumerate() {
+            if moved < *due {
+                continue;
+            }
+            let b = g * 8 + j;
+            let (r0, r1) = (b * 8, (b * 8 + 8).min(rows));
+            let block = &base[r0 * m..r1 * m];
+            let choice = &mut choice[r0..r1];
+            let recheck = &mut recheck[r0..r1];
+            for ((row, c), at) in block.chunks_exact(m).zip(choice).zip(recheck.iter_mut()) {
+                if moved < *at {
+                    continue;
+                }
+                for ((e, x), v) in e.iter_mut().zip(row).zip(v) {
+                    *e = x - v;
+                }
+                let (k, b, s) = best_two(e);
+                if *c != k {
+                    if *c < m {
+                        count[*c] -= 1;
+                    }
+                    count[k] += 1;
+                    *c = k;
+                }
+                let lead = s - b;
+                *at = if lead > margin {
+                    moved + (lead - margin)
+                } else {
+                    f64::NEG_INFINITY
+                };
+            }
+            *due = recheck.iter().fold(f64::INFINITY, |a, &b| a.min(b));
+        }
+    }
 }
 
 /// The largest `|x|` of `xs`, NaN passed over (0 when empty): four running maxima, then the largest
