@@ -1,10 +1,14 @@
 //! The fast paths of a run's fixed cost (issue 13: initialising the citizens' attachments and fitting
 //! the parties' valences, paid once per run) equal the plain computations they stand for, bit for
 //! bit, on random inputs: the proportional-fitting sweep with its sums in registers against the
-//! sweep through memory, and the valence fit on problems of the baseline's size and shape.
+//! sweep through memory, the valence fit on problems of the baseline's size and shape, and a
+//! calibration particle's scenario read from the entries that hold its parameters against the whole
+//! tree read again.
 
 use crossroads::model::rng::uniform01;
 use crossroads::model::voters::{fit_constants, fit_constants_plain, ipf_sweep, ipf_sweep_plain};
+use crossroads::scenario::tree::{Kind, Node};
+use crossroads::scenario::{self, de::from_node, param};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -106,4 +110,36 @@ fn valence_fit_equals_the_plain_fit_at_the_baselines_size() {
             "case {case}: rows {rows}, m {m}"
         );
     }
+}
+
+#[test]
+fn a_particles_scenario_equals_the_whole_tree_read_again() {
+    let rng = &mut ChaCha8Rng::seed_from_u64(1303);
+    let mut checked = 0;
+    for entry in std::fs::read_dir("scenarios").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "ron") {
+            continue;
+        }
+        let r = scenario::load(&path, &[]).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let segs: Vec<_> = param::dist_nodes(&r.tree)
+            .into_iter()
+            .map(|(segs, _)| segs)
+            .collect();
+        for _ in 0..5 {
+            let theta: Vec<f64> = segs.iter().map(|_| uniform01(rng)).collect();
+            let mut t: Node = r.tree.clone();
+            for (segs, v) in segs.iter().zip(&theta) {
+                if let Some(slot) = t.at_mut(segs) {
+                    *slot = Node::new(Kind::Float(*v), slot.span);
+                }
+            }
+            let mut whole: crossroads::scenario::Scenario = from_node(&t).unwrap();
+            whole.extends = r.scenario.extends.clone();
+            let fast = param::scenario_with_values(&r.tree, &r.scenario, &segs, &theta).unwrap();
+            assert_eq!(fast, whole, "{}", path.display());
+        }
+        checked += 1;
+    }
+    assert!(checked >= 5, "{checked} scenarios");
 }
