@@ -175,3 +175,38 @@ fn effective_distances_from_the_matrix_equal_those_from_the_opinions() {
     }
     assert!(checked > 0, "the matrix was never current after a month");
 }
+
+#[test]
+fn effective_distances_on_a_flattened_ballot_equal_those_on_the_actors_platforms() {
+    let s = baseline();
+    let streams = Streams::new(11, 0);
+    let mut sim = Simulation::new(&s, &streams, &RunOptions::default()).expect("init");
+    let rng = &mut ChaCha8Rng::seed_from_u64(5);
+    for _ in 0..3 {
+        sim.step().expect("step");
+        let w = &sim.world;
+        for c in 0..w.countries.len() {
+            let parties = &w.voters[c].parties;
+            let ballot = voters::Ballot::new(w, c);
+            let (mut a, mut b) = (vec![0.0; parties.len()], vec![0.0; parties.len()]);
+            let dims = w.countries[c].pop.dims;
+            for i in 0..w.countries[c].pop.n as usize {
+                // a hypothetical row: the citizen's opinions, some moved
+                let row: Vec<f64> = (0..dims)
+                    .map(|d| {
+                        let x = w.countries[c].pop.opinion(i as u32, d);
+                        if below(rng, 2) == 0 {
+                            x
+                        } else {
+                            uniform01(rng)
+                        }
+                    })
+                    .collect();
+                ballot.effective_row(w, c, i, &row, &mut a);
+                voters::effective_row(w, c, i, &row, parties, &mut b);
+                let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&a), bits(&b), "country {c}, citizen {i}");
+            }
+        }
+    }
+}

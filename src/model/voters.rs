@@ -716,6 +716,31 @@ pub fn effective_row(w: &World, c: Ix, i: usize, row: &[f64], ballot: &[Ix], out
     }
 }
 
+/// A country's parties' platforms and appeals flattened once, for effective distances of many
+/// hypothetical opinion rows (party support's perceived effect).
+pub struct Ballot(Platforms);
+
+impl Ballot {
+    /// The ballot of all country `c`'s parties (in `parties` order) as they stand now.
+    pub fn new(w: &World, c: Ix) -> Ballot {
+        Ballot(Platforms::new(w, &w.voters[c].parties))
+    }
+
+    /// [`effective_row`] of citizen `i` of country `c` with the opinions `row`, on this ballot: the
+    /// same arithmetic ([`Platforms::distance`] is `row_distance`), the same values bit for bit.
+    pub fn effective_row(&self, w: &World, c: Ix, i: usize, row: &[f64], out: &mut [f64]) {
+        let st = &w.voters[c];
+        let own = st.party.get(i).copied().unwrap_or(NONE);
+        for (k, out) in out.iter_mut().enumerate().take(self.0.spans.len()) {
+            let mut e = self.0.distance(row, k) - self.0.appeal(k);
+            if own != NONE && usize::from(own) == k {
+                e -= st.weight * st.strength[i];
+            }
+            *out = e;
+        }
+    }
+}
+
 /// Runs `f` on country `c`'s matrix of distances to its parties' platforms (party-major, as
 /// [`with_distances`] keeps it) if the matrix is current for the opinions and platforms now, else on
 /// `None` (nothing is computed).

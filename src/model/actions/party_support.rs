@@ -100,6 +100,7 @@ pub fn expected(w: &World, actor: Ix, x: &PartySupport, t: usize, out: &mut Vec<
     let mut row = vec![0.0; pop.dims];
     let mut e = vec![0.0; parties.len()];
     let (mut gained, mut exposed) = (0i64, 0.0);
+    let ballot = voters::Ballot::new(w, k.c);
     // each panel citizen's nearest party now from the month's distance matrix when it is current
     voters::with_current_distances(w, k.c, |dist| {
         for &i in panel {
@@ -126,7 +127,7 @@ pub fn expected(w: &World, actor: Ix, x: &PartySupport, t: usize, out: &mut Vec<
             for &(d, v) in platform {
                 row[d] += persuasion::shift(row[d], v, 0.0, zone, step, boomerang, lambda);
             }
-            voters::effective_row(w, k.c, iu, &row, parties, &mut e);
+            ballot.effective_row(w, k.c, iu, &row, &mut e);
             let after = voters::best_two(&e).0;
             gained += i64::from(Some(after) == me) - i64::from(Some(before) == me);
         }
