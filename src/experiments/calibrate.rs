@@ -30,7 +30,7 @@ use crate::outputs::manifest::{ParamInfo, Status, now_utc};
 use crate::outputs::writer::OutputDir;
 use crate::scenario::Resolved;
 use crate::scenario::schema::{Scenario, month_offset, parse_month, tick_date};
-use crate::scenario::tree::{Kind, Node, Seg};
+use crate::scenario::tree::Seg;
 use std::sync::atomic::AtomicBool;
 
 /// What to calibrate, checked: the priors and the observations used.
@@ -108,17 +108,10 @@ pub fn plan(r: &Resolved, until: Option<&str>) -> Result<Plan, String> {
     })
 }
 
-/// The scenario with its distributions replaced by `theta` (document order), like a run's realisation.
+/// The scenario with its distributions replaced by `theta` (document order), like a run's realisation
+/// (only the entries that hold a distribution are read again: `param::scenario_with_values`).
 pub fn realise_with(r: &Resolved, nodes: &[Vec<Seg>], theta: &[f64]) -> Result<Scenario, String> {
-    let mut t: Node = r.tree.clone();
-    for (segs, v) in nodes.iter().zip(theta) {
-        if let Some(slot) = t.at_mut(segs) {
-            *slot = Node::new(Kind::Float(*v), slot.span);
-        }
-    }
-    let mut s: Scenario = crate::scenario::de::from_node(&t).map_err(|e| e.message)?;
-    s.extends = r.scenario.extends.clone();
-    Ok(s)
+    crate::scenario::param::scenario_with_values(&r.tree, &r.scenario, nodes, theta)
 }
 
 /// The paths (tree segments) of the scenario's distributions, in document order.

@@ -405,7 +405,7 @@ pub fn fit_constants(base: &[f64], m: usize, target: &[f64]) -> Vec<f64> {
     let cases = rows as f64;
     let floor = 0.5 / cases;
     // rounding in the leads and in the running sum stays far below this margin
-    let scale = base.iter().fold(0.0f64, |a, x| a.max(x.abs()));
+    let scale = max_abs(base);
     let margin = 1e-9 * (64.0 + scale);
     let mut count = vec![0usize; m];
     // per row: its choice (none yet: `m`), and the running sum at which it must be looked at again
@@ -421,41 +421,32 @@ pub fn fit_constants(base: &[f64], m: usize, target: &[f64]) -> Vec<f64> {
         &mut heap
     };
     // per block of 8 rows: the earliest of its rows' `recheck` (a block is passed over at one
-    // comparison while none of its rows is due)
+    // comparison while none of its rows is due; the blocks' dues are scanned 8 at a time, a group
+    // passed over at one branch while none of its blocks is due)
     let mut block_due = vec![f64::NEG_INFINITY; rows.div_ceil(8)];
     for t in 0..VALENCE_ITERATIONS {
-        let blocks = base
-            .chunks(8 * m)
-            .zip(choice.chunks_mut(8))
-            .zip(recheck.chunks_mut(8))
-            .zip(&mut block_due);
-        for (((block, choice), recheck), due) in blocks {
-            if moved < *due {
-                continue;
+        if t < FULL_SWEEPS {
+            // the first sweeps move most rows' leads past the constants' spread: counting every
+            // row's choice afresh (the plain fit's loop) is then cheaper than finding the rows due
+            full_count(base, m, &v, &mut count);
+        } else {
+            if t == FULL_SWEEPS {
+                // every row is looked at afresh from here (its choice and due are unknown)
+                count.fill(0);
+                moved = 0.0;
             }
-            for ((row, c), at) in block.chunks_exact(m).zip(choice).zip(recheck.iter_mut()) {
-                if moved < *at {
-                    continue;
-                }
-                for ((e, x), v) in e.iter_mut().zip(row).zip(&v) {
-                    *e = x - v;
-                }
-                let (k, b, s) = best_two(e);
-                if *c != k {
-                    if *c < m {
-                        count[*c] -= 1;
-                    }
-                    count[k] += 1;
-                    *c = k;
-                }
-                let lead = s - b;
-                *at = if lead > margin {
-                    moved + (lead - margin)
-                } else {
-                    f64::NEG_INFINITY
-                };
-            }
-            *due = recheck.iter().fold(f64::INFINITY, |a, &b| a.min(b));
+            sweep_due(
+                base,
+                m,
+                &v,
+                margin,
+                moved,
+                &mut count,
+                &mut choice,
+                &mut recheck,
+                &mut block_due,
+                e,
+            );
         }
         let eta = VALENCE_STEP / (1.0 + t as f64 / 30.0);
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -477,6 +468,97 @@ pub fn fit_constants(base: &[f64], m: usize, target: &[f64]) -> Vec<f64> {
     }
     let mean: f64 = v.iter().zip(target).map(|(a, b)| a * b).sum();
     v.iter().map(|x| x - mean).collect()
+}
+
+/// Sweeps of [`fit_constants`] that count every row's choice afresh, before the incremental ones.
+const FULL_SWEEPS: usize = 10;
+
+/// `count` set to the number of rows of `base` (rows of `m`) whose lowest `x − v` is each column
+/// (first on ties): [`fit_constants_plain`]'s count.
+fn full_count(base: &[f64], m: usize, v: &[f64], count: &mut [usize]) {
+    count.fill(0);
+    for row in base.chunks_exact(m) {
+        let mut best = (f64::INFINITY, 0);
+        for k in 0..m {
+            let x = row[k] - v[k];
+            if x < best.0 {
+                best = (x, k);
+            }
+        }
+        count[best.1] += 1;
+    }
+}
+
+/// One incremental sweep of [`fit_constants`]: looks again at the rows due at `moved` (their
+/// `recheck` reached), updating their `choice`, `count` and `recheck`, and the blocks' dues.
+#[allow(clippy::too_many_arguments)]
+fn sweep_due(
+    base: &[f64],
+    m: usize,
+    v: &[f64],
+    margin: f64,
+    moved: f64,
+    count: &mut [usize],
+    choice: &mut [usize],
+    recheck: &mut [f64],
+    block_due: &mut [f64],
+    e: &mut [f64],
+) {
+    let rows = choice.len();
+    for (g, dues) in block_due.chunks_mut(8).enumerate() {
+        // branch-free over the group (the order of the looks does not matter: the counts are
+        // integers)
+        if dues.iter().fold(true, |a, &d| a & (moved < d)) {
+            continue;
+        }
+        for (j, due) in dues.iter_mut().enumerate() {
+            if moved < *due {
+                continue;
+            }
+            let b = g * 8 + j;
+            let (r0, r1) = (b * 8, (b * 8 + 8).min(rows));
+            let block = &base[r0 * m..r1 * m];
+            let choice = &mut choice[r0..r1];
+            let recheck = &mut recheck[r0..r1];
+            for ((row, c), at) in block.chunks_exact(m).zip(choice).zip(recheck.iter_mut()) {
+                if moved < *at {
+                    continue;
+                }
+                for ((e, x), v) in e.iter_mut().zip(row).zip(v) {
+                    *e = x - v;
+                }
+                let (k, b, s) = best_two(e);
+                if *c != k {
+                    if *c < m {
+                        count[*c] -= 1;
+                    }
+                    count[k] += 1;
+                    *c = k;
+                }
+                let lead = s - b;
+                *at = if lead > margin {
+                    moved + (lead - margin)
+                } else {
+                    f64::NEG_INFINITY
+                };
+            }
+            *due = recheck.iter().fold(f64::INFINITY, |a, &b| a.min(b));
+        }
+    }
+}
+
+/// The largest `|x|` of `xs`, NaN passed over (0 when empty): four running maxima, then the largest
+/// of them (the largest of a set is the same in any order, so this is the one-by-one fold's value).
+fn max_abs(xs: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 4];
+    let mut quads = xs.chunks_exact(4);
+    for q in &mut quads {
+        for (a, x) in acc.iter_mut().zip(q) {
+            *a = a.max(x.abs());
+        }
+    }
+    let rest = quads.remainder().iter().fold(0.0f64, |a, x| a.max(x.abs()));
+    acc.iter().fold(rest, |a, &b| a.max(b))
 }
 
 /// [`fit_constants`] with every row looked at in every sweep (the definition it is tested against).
@@ -540,29 +622,14 @@ fn assign(w: &World, c: Ix, st: &mut VoterState, target: &[f64], fit: f64, rng: 
         // Row-normalised probabilities under the current column scales (kept from the last sweep,
         // the one the draws use).
         let keep = it + 1 == FIT_ITERATIONS;
-        col.fill(0.0);
-        for (i, a) in aff.chunks_exact(np.max(1)).take(n).enumerate() {
-            let mut z = none_scale;
-            for k in 0..np {
-                z += scale[k] * a[k];
-            }
-            if z <= 0.0 {
-                continue;
-            }
-            let inv = 1.0 / z;
-            for k in 0..np {
-                let p = scale[k] * a[k] * inv;
-                col[k] += p;
-                if keep {
-                    prob[i * (np + 1) + k] = p;
-                }
-            }
-            let p = none_scale * inv;
-            col[np] += p;
-            if keep {
-                prob[i * (np + 1) + np] = p;
-            }
-        }
+        ipf_sweep(
+            &aff,
+            np,
+            &scale,
+            none_scale,
+            &mut col,
+            keep.then_some(&mut prob[..]),
+        );
         for k in 0..np {
             if col[k] > 0.0 {
                 scale[k] *= target[k] * n as f64 / col[k];
@@ -581,6 +648,115 @@ fn assign(w: &World, c: Ix, st: &mut VoterState, target: &[f64], fit: f64, rng: 
                 st.party[i] = k as u16;
                 break;
             }
+        }
+    }
+}
+
+/// One sweep of [`assign`]'s proportional fitting over the affinity matrix `aff` (citizen-major, `np`
+/// parties): into `col` (length `np + 1`) each party's and then no party's sum over the citizens of
+/// the row-normalised probabilities `scale_k a_ik / z_i` and `none_scale / z_i`, `z_i = none_scale + Σ_k
+/// scale_k a_ik` (citizens with `z_i ≤ 0` skipped), added in citizen order; and, with `prob`, each
+/// citizen's probabilities into its row of `np + 1`. For up to 8 parties the sums are held in
+/// registers ([`ipf_sweep_fixed`]): the same operations in the same order as [`ipf_sweep_plain`],
+/// so the same bits (tests/engine_fixed_cost.rs).
+pub fn ipf_sweep(
+    aff: &[f64],
+    np: usize,
+    scale: &[f64],
+    none_scale: f64,
+    col: &mut [f64],
+    prob: Option<&mut [f64]>,
+) {
+    macro_rules! fixed {
+        ($n:literal) => {
+            match prob {
+                Some(p) => ipf_sweep_fixed::<$n, true>(aff, scale, none_scale, col, p),
+                None => ipf_sweep_fixed::<$n, false>(aff, scale, none_scale, col, &mut []),
+            }
+        };
+    }
+    match np {
+        1 => fixed!(1),
+        2 => fixed!(2),
+        3 => fixed!(3),
+        4 => fixed!(4),
+        5 => fixed!(5),
+        6 => fixed!(6),
+        7 => fixed!(7),
+        8 => fixed!(8),
+        _ => ipf_sweep_plain(aff, np, scale, none_scale, col, prob),
+    }
+}
+
+/// [`ipf_sweep`] for `NP` parties, the column sums in registers; the probabilities written only
+/// when `KEEP`.
+fn ipf_sweep_fixed<const NP: usize, const KEEP: bool>(
+    aff: &[f64],
+    scale: &[f64],
+    none_scale: f64,
+    col: &mut [f64],
+    prob: &mut [f64],
+) {
+    let scale: [f64; NP] = scale[..NP].try_into().expect("one scale per party");
+    let mut acc = [0.0f64; NP];
+    let mut acc_none = 0.0f64;
+    for (i, a) in aff.chunks_exact(NP).enumerate() {
+        let a: &[f64; NP] = a.try_into().expect("rows of NP");
+        let mut z = none_scale;
+        for k in 0..NP {
+            z += scale[k] * a[k];
+        }
+        if z <= 0.0 {
+            continue;
+        }
+        let inv = 1.0 / z;
+        let mut p = [0.0f64; NP];
+        for k in 0..NP {
+            p[k] = scale[k] * a[k] * inv;
+            acc[k] += p[k];
+        }
+        let pn = none_scale * inv;
+        acc_none += pn;
+        if KEEP {
+            let row = &mut prob[i * (NP + 1)..(i + 1) * (NP + 1)];
+            row[..NP].copy_from_slice(&p);
+            row[NP] = pn;
+        }
+    }
+    col[..NP].copy_from_slice(&acc);
+    col[NP] = acc_none;
+}
+
+/// [`ipf_sweep`] one party at a time through `col` (the definition it is tested against).
+pub fn ipf_sweep_plain(
+    aff: &[f64],
+    np: usize,
+    scale: &[f64],
+    none_scale: f64,
+    col: &mut [f64],
+    mut prob: Option<&mut [f64]>,
+) {
+    col.fill(0.0);
+    for (i, a) in aff.chunks_exact(np.max(1)).enumerate() {
+        let mut z = none_scale;
+        for k in 0..np {
+            z += scale[k] * a[k];
+        }
+        if z <= 0.0 {
+            continue;
+        }
+        let inv = 1.0 / z;
+        for k in 0..np {
+            let p = scale[k] * a[k] * inv;
+            col[k] += p;
+            if let Some(prob) = prob.as_deref_mut() {
+                prob[i * (np + 1) + k] = p;
+            }
+        }
+        let p = none_scale * inv;
+        col[np] += p;
+        if let Some(prob) = prob.as_deref_mut() {
+            prob[i * (np + 1) + np] = p;
         }
     }
 }

@@ -389,10 +389,7 @@ pub fn realise_scenario(
     streams: &mut dyn FnMut(&str) -> ChaCha8Rng,
 ) -> Result<(Scenario, Vec<(String, f64)>), String> {
     let nodes = dist_nodes(tree);
-    let mut s = base.clone();
     let mut drawn = Vec::with_capacity(nodes.len());
-    // (top-level segments, realised copy of that subtree)
-    let mut parts: Vec<(&[Seg], Node)> = Vec::new();
     for (segs, n) in &nodes {
         let path = display_path(tree, segs);
         let v = match from_node::<Dist>(n) {
@@ -400,52 +397,108 @@ pub fn realise_scenario(
             Err(_) => f64::NAN,
         };
         drawn.push((path, v));
-        let top = match segs.as_slice() {
+    }
+    let values: Vec<f64> = drawn.iter().map(|(_, v)| *v).collect();
+    match realise_parts(
+        tree,
+        base,
+        nodes.iter().map(|(segs, _)| segs.as_slice()),
+        &values,
+    ) {
+        Some(s) => Ok((s?, drawn)),
+        None => realise_whole(tree, base, streams),
+    }
+}
+
+/// The typed scenario with its distributions (at `segs`, in document order as [`dist_nodes`] gives
+/// them) set to `values`: [`realise_scenario`] with given values in place of draws (the same
+/// scenario as setting them in the whole tree and deserializing it, with `base`'s `extends`).
+pub fn scenario_with_values(
+    tree: &Node,
+    base: &Scenario,
+    segs: &[Vec<Seg>],
+    values: &[f64],
+) -> Result<Scenario, String> {
+    let n = segs.len().min(values.len());
+    let segs = &segs[..n];
+    if let Some(s) = realise_parts(tree, base, segs.iter().map(|x| x.as_slice()), &values[..n]) {
+        return s;
+    }
+    let mut t = tree.clone();
+    for (segs, v) in segs.iter().zip(values) {
+        if let Some(slot) = t.at_mut(segs) {
+            *slot = Node::new(Kind::Float(*v), slot.span);
+        }
+    }
+    let mut s: Scenario = from_node(&t).map_err(|e| e.message)?;
+    s.extends = base.extends.clone();
+    Ok(s)
+}
+
+/// `base` with the top-level entries that hold the nodes at `segs` (in document order) deserialized
+/// again from their subtrees, each node set to its value; `None` when a node lies where this does not
+/// know the schema (the caller falls back to the whole tree).
+fn realise_parts<'a>(
+    tree: &Node,
+    base: &Scenario,
+    segs: impl Iterator<Item = &'a [Seg]>,
+    values: &[f64],
+) -> Option<Result<Scenario, String>> {
+    // (top-level segments, realised copy of that subtree)
+    let mut parts: Vec<(&[Seg], Node)> = Vec::new();
+    for (segs, &v) in segs.zip(values) {
+        let top = match segs {
             [Seg::Field(f), Seg::Index(_), ..] if is_list_field(f) => &segs[..2],
             [Seg::Field(f), _, ..] if is_block_field(f) => &segs[..1],
-            _ => return realise_whole(tree, base, streams),
+            _ => return None,
         };
         if parts.last().is_none_or(|(t, _)| *t != top) {
-            let Some(sub) = tree.at(top) else {
-                return realise_whole(tree, base, streams);
-            };
-            parts.push((top, sub.clone()));
+            parts.push((top, tree.at(top)?.clone()));
         }
         let (_, sub) = parts.last_mut().expect("pushed above");
         if let Some(slot) = sub.at_mut(&segs[top.len()..]) {
-            *slot = Node::new(Kind::Float(v), n.span);
+            *slot = Node::new(Kind::Float(v), slot.span);
         }
     }
+    let mut s = base.clone();
     for (top, sub) in &parts {
-        let bad = |e: super::de::DeError| e.message;
-        match top {
-            [Seg::Field(f), Seg::Index(i)] => {
-                let i = *i;
-                match f.as_str() {
-                    "dimensions" => s.dimensions[i] = from_node(sub).map_err(bad)?,
-                    "countries" => s.countries[i] = from_node(sub).map_err(bad)?,
-                    "actors" => s.actors[i] = from_node(sub).map_err(bad)?,
-                    "issues" => s.issues[i] = from_node(sub).map_err(bad)?,
-                    "projects" => s.projects[i] = from_node(sub).map_err(bad)?,
-                    "routes" => s.routes[i] = from_node(sub).map_err(bad)?,
-                    "elections" => s.elections[i] = from_node(sub).map_err(bad)?,
-                    "events" => s.events[i] = from_node(sub).map_err(bad)?,
-                    "outcomes" => s.outcomes[i] = from_node(sub).map_err(bad)?,
-                    "outcome_classes" => s.outcome_classes[i] = from_node(sub).map_err(bad)?,
-                    _ => unreachable!("is_list_field"),
-                }
-            }
-            [Seg::Field(f)] => match f.as_str() {
-                "run" => s.run = from_node(sub).map_err(bad)?,
-                "process" => s.process = from_node(sub).map_err(bad)?,
-                "world" => s.world = from_node(sub).map_err(bad)?,
-                "record" => s.record = from_node(sub).map_err(bad)?,
-                _ => unreachable!("is_block_field"),
-            },
-            _ => unreachable!("tops are one or two segments"),
+        if let Err(e) = read_part(&mut s, top, sub) {
+            return Some(Err(e));
         }
     }
-    Ok((s, drawn))
+    Some(Ok(s))
+}
+
+/// Deserializes the top-level entry `top` of `s` again from `sub`.
+fn read_part(s: &mut Scenario, top: &[Seg], sub: &Node) -> Result<(), String> {
+    let bad = |e: super::de::DeError| e.message;
+    match top {
+        [Seg::Field(f), Seg::Index(i)] => {
+            let i = *i;
+            match f.as_str() {
+                "dimensions" => s.dimensions[i] = from_node(sub).map_err(bad)?,
+                "countries" => s.countries[i] = from_node(sub).map_err(bad)?,
+                "actors" => s.actors[i] = from_node(sub).map_err(bad)?,
+                "issues" => s.issues[i] = from_node(sub).map_err(bad)?,
+                "projects" => s.projects[i] = from_node(sub).map_err(bad)?,
+                "routes" => s.routes[i] = from_node(sub).map_err(bad)?,
+                "elections" => s.elections[i] = from_node(sub).map_err(bad)?,
+                "events" => s.events[i] = from_node(sub).map_err(bad)?,
+                "outcomes" => s.outcomes[i] = from_node(sub).map_err(bad)?,
+                "outcome_classes" => s.outcome_classes[i] = from_node(sub).map_err(bad)?,
+                _ => unreachable!("is_list_field"),
+            }
+        }
+        [Seg::Field(f)] => match f.as_str() {
+            "run" => s.run = from_node(sub).map_err(bad)?,
+            "process" => s.process = from_node(sub).map_err(bad)?,
+            "world" => s.world = from_node(sub).map_err(bad)?,
+            "record" => s.record = from_node(sub).map_err(bad)?,
+            _ => unreachable!("is_block_field"),
+        },
+        _ => unreachable!("tops are one or two segments"),
+    }
+    Ok(())
 }
 
 /// Top-level list fields of [`Scenario`] whose elements [`realise_scenario`] re-reads one by one.
