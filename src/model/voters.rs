@@ -14,7 +14,8 @@ use super::world::World;
 use super::{ModelError, compile::Ids};
 use crate::scenario::schema::{ActorKind, Scenario};
 use rand_chacha::ChaCha8Rng;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::ops::Range;
 
 /// No attachment.
 pub const NONE: u16 = u16::MAX;
@@ -43,6 +44,10 @@ pub struct VoterState {
     cache: RefCell<Option<PollCache>>,
     /// The last matrix of citizens' distances to the parties' platforms (see [`with_distances`]).
     dist: RefCell<Option<Distances>>,
+    /// Whether the poll was read since the last monthly update: if so, [`step`] takes the next poll
+    /// in the same pass over the citizens (the poll is the same either way; this only decides
+    /// whether the update computes it ahead of a read that is likely to come).
+    polled: Cell<bool>,
 }
 
 /// Every citizen's distance to every party's platform, party-major (`d[k * n + i]`), with what it
@@ -73,19 +78,8 @@ fn with_distances<T>(w: &World, c: Ix, pf: &Platforms, f: impl FnOnce(&[f64]) ->
         if pop.dims > 0 {
             for (k, col) in d.chunks_exact_mut(n.max(1)).enumerate() {
                 let (t0, t1, len, _) = pf.spans[k];
-                if t0 == t1 {
-                    continue;
-                }
-                // term by term over the citizens (each citizen's sum in platform order, as
-                // `row_distance` adds), then one division each
-                for &(dim, v) in &pf.terms[t0..t1] {
-                    assert!(dim < pop.dims, "platform issue out of range");
-                    for (x, row) in col.iter_mut().zip(pop.opinions.chunks_exact(pop.dims)) {
-                        *x += (row[dim] - v).abs();
-                    }
-                }
-                for x in col.iter_mut() {
-                    *x /= len;
+                if t0 != t1 {
+                    distance_column(&pop.opinions, pop.dims, &pf.terms[t0..t1], len, col);
                 }
             }
         }
@@ -96,6 +90,38 @@ fn with_distances<T>(w: &World, c: Ix, pf: &Platforms, f: impl FnOnce(&[f64]) ->
         });
     }
     f(&cache.as_ref().expect("just computed").d)
+}
+
+/// One column of [`with_distances`]: each citizen's distance to a platform of `terms` (`len` of
+/// them), the sum in platform order from 0 then one division, as `elections::row_distance` computes
+/// it; the running sums of four citizens at a time held in registers.
+fn distance_column(opinions: &[f64], dims: usize, terms: &[(Ix, f64)], len: f64, col: &mut [f64]) {
+    assert!(
+        terms.iter().all(|t| t.0 < dims),
+        "platform issue out of range"
+    );
+    let rows = opinions.chunks_exact(dims);
+    let mut out = col.chunks_exact_mut(LANES);
+    let mut blocks = opinions.chunks_exact(LANES * dims);
+    for (block, x) in blocks.by_ref().zip(out.by_ref()) {
+        let mut acc = [0.0f64; LANES];
+        for &(dim, v) in terms {
+            for (l, a) in acc.iter_mut().enumerate() {
+                *a += (block[l * dims + dim] - v).abs();
+            }
+        }
+        for (x, a) in x.iter_mut().zip(acc) {
+            *x = a / len;
+        }
+    }
+    let done = col.len() / LANES * LANES;
+    for (x, row) in col[done..].iter_mut().zip(rows.skip(done)) {
+        let mut a = 0.0;
+        for &(dim, v) in terms {
+            a += (row[dim] - v).abs();
+        }
+        *x = a / len;
+    }
 }
 
 impl VoterState {
@@ -247,6 +273,7 @@ pub fn init(w: &World, streams: &super::rng::Streams) -> Result<Vec<VoterState>,
             changes: 0,
             cache: RefCell::new(None),
             dist: RefCell::new(None),
+            polled: Cell::new(false),
         };
         if !v.attachment.is_empty() && n > 0 {
             let mut target = vec![0.0; st.parties.len()];
@@ -569,38 +596,93 @@ pub fn step(w: &mut World) {
         if st.update <= 0.0 || st.parties.is_empty() {
             continue;
         }
+        let fuse = st.polled.replace(false);
         let mut party = std::mem::take(&mut w.voters[c].party);
         let mut strength = std::mem::take(&mut w.voters[c].strength);
         let st = &w.voters[c];
         let n = w.countries[c].pop.n as usize;
-        let lat = st.latitude;
         let pf = Platforms::new(w, &st.parties);
-        let mut e = vec![0.0; st.parties.len()];
+        let appeal: Vec<f64> = (0..pf.spans.len()).map(|k| pf.appeal(k)).collect();
+        let mut p = Poll::empty(appeal.len(), n as u32);
         with_distances(w, c, &pf, |dist| {
-            for i in 0..party.len().min(n) {
-                if party[i] == NONE {
-                    for (k, e) in e.iter_mut().enumerate() {
-                        *e = dist[k * n + i] - pf.appeal(k);
-                    }
-                    let (k, b, s) = best_two(&e);
-                    if decided(st, false, b, s) {
-                        party[i] = k as u16;
-                        strength[i] = 0.0;
-                    }
-                    continue;
+            let len = party.len().min(n);
+            // block by block: the update, then (if wanted) the poll of the same citizens while
+            // their distances are in cache
+            for lo in (0..len).step_by(STEP_BLOCK) {
+                let r = lo..(lo + STEP_BLOCK).min(len);
+                update_range(st, dist, n, &appeal, &mut party, &mut strength, r.clone());
+                if fuse {
+                    let x = Scan::new(dist, n, &appeal, &party, &strength);
+                    poll_scan(st, &x, r, &mut p);
                 }
-                let d = dist[party[i] as usize * n + i];
-                let target = if lat > 0.0 {
-                    (1.0 - d / lat).clamp(0.0, 1.0)
-                } else {
-                    0.0
-                };
-                strength[i] += st.update * (target - strength[i]);
+            }
+            if fuse {
+                let x = Scan::new(dist, n, &appeal, &party, &strength);
+                poll_scan(st, &x, len..n, &mut p);
             }
         });
-        w.voters[c].party = party;
-        w.voters[c].strength = strength;
-        w.voters[c].touch();
+        let opinions = w.countries[c].pop.version();
+        let st = &mut w.voters[c];
+        st.party = party;
+        st.strength = strength;
+        st.touch();
+        if fuse {
+            *st.cache.get_mut() = Some(PollCache {
+                opinions,
+                changes: st.changes,
+                platforms: pf,
+                poll: p,
+            });
+        }
+    }
+}
+
+/// Citizens per block of [`step`]'s fused pass.
+const STEP_BLOCK: usize = 256;
+
+/// [`step`]'s update of citizens `r` (`dist`: the distance matrix, `n` citizens, party-major).
+fn update_range(
+    st: &VoterState,
+    dist: &[f64],
+    n: usize,
+    appeal: &[f64],
+    party: &mut [u16],
+    strength: &mut [f64],
+    r: Range<usize>,
+) {
+    let lat = st.latitude;
+    let mut stack = [0.0f64; 8];
+    let mut heap = Vec::new();
+    let e = scratch(&mut stack, &mut heap, appeal.len());
+    for i in r {
+        if party[i] == NONE {
+            for (k, e) in e.iter_mut().enumerate() {
+                *e = dist[k * n + i] - appeal[k];
+            }
+            let (k, b, s) = best_two(e);
+            if decided(st, false, b, s) {
+                party[i] = k as u16;
+                strength[i] = 0.0;
+            }
+            continue;
+        }
+        let d = dist[party[i] as usize * n + i];
+        let target = if lat > 0.0 {
+            (1.0 - d / lat).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        strength[i] += st.update * (target - strength[i]);
+    }
+}
+
+/// A buffer of `m` values: on the stack for up to 8, else in `heap`.
+fn scratch<'a>(stack: &'a mut [f64; 8], heap: &'a mut Vec<f64>, m: usize) -> &'a mut [f64] {
+    if m <= stack.len() {
+        &mut stack[..m]
+    } else {
+        heap.resize(m, 0.0);
+        heap
     }
 }
 
@@ -628,6 +710,61 @@ pub fn effective_row(w: &World, c: Ix, i: usize, row: &[f64], ballot: &[Ix], out
         let a = &w.actors[p];
         let mut e = row_distance(row, &a.platform) - a.appeal;
         if own == Some(p) {
+            e -= st.weight * st.strength[i];
+        }
+        out[k] = e;
+    }
+}
+
+/// A country's parties' platforms and appeals flattened once, for effective distances of many
+/// hypothetical opinion rows (party support's perceived effect).
+pub struct Ballot(Platforms);
+
+impl Ballot {
+    /// The ballot of all country `c`'s parties (in `parties` order) as they stand now.
+    pub fn new(w: &World, c: Ix) -> Ballot {
+        Ballot(Platforms::new(w, &w.voters[c].parties))
+    }
+
+    /// [`effective_row`] of citizen `i` of country `c` with the opinions `row`, on this ballot: the
+    /// same arithmetic ([`Platforms::distance`] is `row_distance`), the same values bit for bit.
+    pub fn effective_row(&self, w: &World, c: Ix, i: usize, row: &[f64], out: &mut [f64]) {
+        let st = &w.voters[c];
+        let own = st.party.get(i).copied().unwrap_or(NONE);
+        for (k, out) in out.iter_mut().enumerate().take(self.0.spans.len()) {
+            let mut e = self.0.distance(row, k) - self.0.appeal(k);
+            if own != NONE && usize::from(own) == k {
+                e -= st.weight * st.strength[i];
+            }
+            *out = e;
+        }
+    }
+}
+
+/// Runs `f` on country `c`'s matrix of distances to its parties' platforms (party-major, as
+/// [`with_distances`] keeps it) if the matrix is current for the opinions and platforms now, else on
+/// `None` (nothing is computed).
+pub fn with_current_distances<T>(w: &World, c: Ix, f: impl FnOnce(Option<&[f64]>) -> T) -> T {
+    let pf = Platforms::new(w, &w.voters[c].parties);
+    let version = w.countries[c].pop.version();
+    let cache = w.voters[c].dist.borrow();
+    let d = cache
+        .as_ref()
+        .filter(|x| x.opinions == version && x.platforms.same_terms(&pf))
+        .map(|x| x.d.as_slice());
+    f(d)
+}
+
+/// [`effective`] of citizen `i` on the ballot of all country `c`'s parties (in `parties` order), read
+/// from the current distance matrix `dist` of [`with_current_distances`]: the same values bit for
+/// bit (the matrix holds each `row_distance`; tests/engine_tick.rs).
+pub fn effective_from(w: &World, c: Ix, i: usize, dist: &[f64], out: &mut [f64]) {
+    let st = &w.voters[c];
+    let n = w.countries[c].pop.n as usize;
+    let own = st.party.get(i).copied().unwrap_or(NONE);
+    for (k, &p) in st.parties.iter().enumerate() {
+        let mut e = dist[k * n + i] - w.actors[p].appeal;
+        if own != NONE && usize::from(own) == k {
             e -= st.weight * st.strength[i];
         }
         out[k] = e;
@@ -695,6 +832,7 @@ pub fn turnout_probability(st: &VoterState, i: usize, turnout: f64, best: f64, s
 /// appeals (the last poll is kept and returned while they are unchanged).
 pub fn poll(w: &World, c: Ix) -> Poll {
     let st = &w.voters[c];
+    st.polled.set(true);
     let platforms = Platforms::new(w, &st.parties);
     let opinions = w.countries[c].pop.version();
     if let Some(x) = st.cache.borrow().as_ref().filter(|x| {
@@ -718,52 +856,152 @@ fn poll_now(w: &World, c: Ix, pf: &Platforms) -> Poll {
     let st = &w.voters[c];
     let np = st.parties.len();
     let n = w.countries[c].pop.n;
-    let mut p = Poll {
-        named: vec![0; np],
-        nearest: vec![0; np],
-        decided: 0,
-        n,
-    };
+    let mut p = Poll::empty(np, n);
     if np == 0 {
         return p;
     }
     let n = n as usize;
     let appeal: Vec<f64> = (0..np).map(|k| pf.appeal(k)).collect();
-    // a citizen past the end of `party` (none at present) has no attachment
-    let m = n.min(st.party.len()).min(st.strength.len());
     with_distances(w, c, pf, |dist| {
-        // the columns of the distance matrix, one per party (a stack buffer for up to 8 parties)
-        let cols: Vec<&[f64]> = dist.chunks_exact(n.max(1)).take(np).collect();
-        let mut stack = [0.0f64; 8];
-        let mut heap = Vec::new();
-        let e: &mut [f64] = if np <= stack.len() {
-            &mut stack[..np]
-        } else {
-            heap.resize(np, 0.0);
-            &mut heap
-        };
-        for i in 0..n {
-            for ((e, col), a) in e.iter_mut().zip(&cols).zip(&appeal) {
-                *e = col[i] - a;
-            }
-            let own = if i < m { st.party[i] } else { NONE };
-            if own != NONE {
-                e[own as usize] -= st.weight * st.strength[i];
-            }
-            let (k, b, s) = best_two(e);
-            tally(st, &mut p, k, own, b, s);
-        }
+        let x = Scan::new(dist, n, &appeal, &st.party, &st.strength);
+        poll_scan(st, &x, 0..n, &mut p);
     });
     p
 }
 
-/// Counts one respondent of [`poll_now`]: nearest party `k` (effective distances `b` < `s`), own
-/// attachment `own` ([`NONE`] without).
+impl Poll {
+    /// No respondent counted yet, `np` parties, `n` citizens.
+    pub fn empty(np: usize, n: u32) -> Poll {
+        Poll {
+            named: vec![0; np],
+            nearest: vec![0; np],
+            decided: 0,
+            n,
+        }
+    }
+}
+
+/// What the poll's scan over citizens reads: the distance matrix (`n` citizens, party-major: citizen
+/// `i` to party `k` at `k * n + i`), the parties' appeals (one per party) and the citizens'
+/// attachments and strengths (a citizen past the end of either has no attachment).
+pub struct Scan<'a> {
+    pub dist: &'a [f64],
+    pub n: usize,
+    pub appeal: &'a [f64],
+    pub party: &'a [u16],
+    pub strength: &'a [f64],
+}
+
+impl<'a> Scan<'a> {
+    pub fn new(
+        dist: &'a [f64],
+        n: usize,
+        appeal: &'a [f64],
+        party: &'a [u16],
+        strength: &'a [f64],
+    ) -> Scan<'a> {
+        assert!(dist.len() >= n * appeal.len(), "distance matrix too short");
+        Scan {
+            dist,
+            n,
+            appeal,
+            party,
+            strength,
+        }
+    }
+
+    /// Citizens with an attachment entry (`party` and `strength` both cover them).
+    fn attached_len(&self) -> usize {
+        self.n.min(self.party.len()).min(self.strength.len())
+    }
+}
+
+/// Citizens per lane block of [`poll_scan`].
+const LANES: usize = 4;
+
+/// Counts citizens `r` into the poll `p` (voters' rule from `st`: weight, indifference, latitude):
+/// per citizen the effective distances `dist − appeal − weight × strength` (own party only), the
+/// nearest party and runner-up ([`best_two`]) and the rule [`decided`]. Four citizens at a time,
+/// each party's test and selection made for the four side by side, without branches; the same
+/// arithmetic and counts as [`poll_scan_plain`] (tests/engine_tick.rs).
+pub fn poll_scan(st: &VoterState, x: &Scan, r: Range<usize>, p: &mut Poll) {
+    let np = x.appeal.len();
+    if np == 0 {
+        return;
+    }
+    let m = x.attached_len();
+    let mut i = r.start;
+    while i + LANES <= r.end.min(m) {
+        poll_block(st, x, i, p);
+        i += LANES;
+    }
+    poll_scan_plain(st, x, i..r.end, p);
+}
+
+/// [`poll_scan`] of the [`LANES`] citizens from `i` (all with an attachment entry).
 #[inline(always)]
-fn tally(st: &VoterState, p: &mut Poll, k: usize, own: u16, b: f64, s: f64) {
-    p.nearest[k] += 1;
-    if decided(st, own as usize == k && own != NONE, b, s) {
-        p.named[k] += 1;
-        p.decided += 1;
+fn poll_block(st: &VoterState, x: &Scan, i: usize, p: &mut Poll) {
+    let own: &[u16; LANES] = x.party[i..i + LANES].try_into().expect("lanes");
+    let strength: &[f64; LANES] = x.strength[i..i + LANES].try_into().expect("lanes");
+    let ws: [f64; LANES] = std::array::from_fn(|l| st.weight * strength[l]);
+    let (mut k, mut b, mut s) = (
+        [0usize; LANES],
+        [f64::INFINITY; LANES],
+        [f64::INFINITY; LANES],
+    );
+    for (j, &a) in x.appeal.iter().enumerate() {
+        let col: &[f64; LANES] = x.dist[j * x.n + i..j * x.n + i + LANES]
+            .try_into()
+            .expect("lanes");
+        for l in 0..LANES {
+            // `e − 0.0` is `e` bit for bit: the plain scan's subtraction, made for every party
+            // (the weight kept or zeroed through a bit mask, not a branch)
+            let mask = 0u64.wrapping_sub(u64::from(usize::from(own[l]) == j));
+            let e = (col[l] - a) - f64::from_bits(ws[l].to_bits() & mask);
+            // `best_two` as minimum and maximum selections (`minsd`/`maxsd`, no branches): the
+            // runner-up becomes the smaller of itself and the larger of `e` and the best, which is
+            // `best_two`'s choice whenever the best and runner-up differ or are equal in bits (the
+            // effective distances are never −0, so equal values are equal bits)
+            let better = e < b[l];
+            let hi = if b[l] > e { b[l] } else { e };
+            s[l] = if hi < s[l] { hi } else { s[l] };
+            b[l] = if better { e } else { b[l] };
+            k[l] = if better { j } else { k[l] };
+        }
+    }
+    for l in 0..LANES {
+        let mine = usize::from(own[l]) == k[l] && own[l] != NONE;
+        let named = (s[l] - b[l] >= st.indifference) & (mine | (b[l] <= st.latitude));
+        p.nearest[k[l]] += 1;
+        p.named[k[l]] += u32::from(named);
+        p.decided += u32::from(named);
+    }
+}
+
+/// [`poll_scan`] citizen by citizen, with [`best_two`] and [`decided`] (the definition it is tested
+/// against, and the scan of the last few citizens).
+pub fn poll_scan_plain(st: &VoterState, x: &Scan, r: Range<usize>, p: &mut Poll) {
+    let np = x.appeal.len();
+    if np == 0 {
+        return;
+    }
+    let m = x.attached_len();
+    let mut stack = [0.0f64; 8];
+    let mut heap = Vec::new();
+    let e = scratch(&mut stack, &mut heap, np);
+    for i in r {
+        for (k, e) in e.iter_mut().enumerate() {
+            *e = x.dist[k * x.n + i] - x.appeal[k];
+        }
+        let own = if i < m { x.party[i] } else { NONE };
+        if own != NONE {
+            e[own as usize] -= st.weight * x.strength[i];
+        }
+        let (k, b, s) = best_two(e);
+        p.nearest[k] += 1;
+        if decided(st, own as usize == k && own != NONE, b, s) {
+            p.named[k] += 1;
+            p.decided += 1;
+        }
     }
 }

@@ -100,31 +100,38 @@ pub fn expected(w: &World, actor: Ix, x: &PartySupport, t: usize, out: &mut Vec<
     let mut row = vec![0.0; pop.dims];
     let mut e = vec![0.0; parties.len()];
     let (mut gained, mut exposed) = (0i64, 0.0);
-    for &i in panel {
-        let lambda = au.lambda(i);
-        if lambda <= 0.0 {
-            continue;
+    let ballot = voters::Ballot::new(w, k.c);
+    // each panel citizen's nearest party now from the month's distance matrix when it is current
+    voters::with_current_distances(w, k.c, |dist| {
+        for &i in panel {
+            let lambda = au.lambda(i);
+            if lambda <= 0.0 {
+                continue;
+            }
+            if k.q > 0.0 {
+                exposed += 1.0 - (-lambda).exp();
+            }
+            let (zone, step, _) = citizen(pop, &au, platform, &k, i);
+            if zone == Zone::NonCommitment || step <= 0.0 || platform.is_empty() || me.is_none() {
+                continue;
+            }
+            for (d, y) in row.iter_mut().enumerate() {
+                *y = pop.opinion(i, d);
+            }
+            let iu = i as usize;
+            match dist {
+                Some(dist) => voters::effective_from(w, k.c, iu, dist, &mut e),
+                None => voters::effective_row(w, k.c, iu, &row, parties, &mut e),
+            }
+            let before = voters::best_two(&e).0;
+            for &(d, v) in platform {
+                row[d] += persuasion::shift(row[d], v, 0.0, zone, step, boomerang, lambda);
+            }
+            ballot.effective_row(w, k.c, iu, &row, &mut e);
+            let after = voters::best_two(&e).0;
+            gained += i64::from(Some(after) == me) - i64::from(Some(before) == me);
         }
-        if k.q > 0.0 {
-            exposed += 1.0 - (-lambda).exp();
-        }
-        let (zone, step, _) = citizen(pop, &au, platform, &k, i);
-        if zone == Zone::NonCommitment || step <= 0.0 || platform.is_empty() || me.is_none() {
-            continue;
-        }
-        for (d, y) in row.iter_mut().enumerate() {
-            *y = pop.opinion(i, d);
-        }
-        let iu = i as usize;
-        voters::effective_row(w, k.c, iu, &row, parties, &mut e);
-        let before = voters::best_two(&e).0;
-        for &(d, v) in platform {
-            row[d] += persuasion::shift(row[d], v, 0.0, zone, step, boomerang, lambda);
-        }
-        voters::effective_row(w, k.c, iu, &row, parties, &mut e);
-        let after = voters::best_two(&e).0;
-        gained += i64::from(Some(after) == me) - i64::from(Some(before) == me);
-    }
+    });
     let n = panel.len().max(1) as f64;
     let loss = x.backlash.value() * exposed / n;
     let sd = (k.q * (1.0 - k.q)).sqrt() * loss;
