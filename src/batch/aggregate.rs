@@ -387,7 +387,7 @@ impl BlockFold {
 
     fn flush(&mut self) {
         let cells = self.aggs.series.len();
-        if cells > 0 {
+        if cells > 0 && !self.block.is_empty() {
             for (c, cell) in self.aggs.series.iter_mut().enumerate() {
                 for v in self.block[c..].iter().step_by(cells) {
                     cell.add(Some(*v));
@@ -443,6 +443,8 @@ mod tests {
     fn block_fold_equals_run_by_run_fold() {
         // 7 ticks × 40 keys: 280 cells, blocks of 64 runs; 150 runs end mid-block.
         let new = || Aggregates::new(5, 7, 40, &[true, false], 2);
+        // No run at all (a batch stopped before its first run): the empty aggregates.
+        assert_eq!(BlockFold::new(new()).finish(), new());
         let (mut a, mut b) = (new(), BlockFold::new(new()));
         assert_eq!(b.runs, BLOCK_RUNS);
         for run in 5..155 {
