@@ -21,7 +21,7 @@ pub mod budget;
 pub mod fake;
 mod reorder;
 
-pub use aggregate::{Aggregates, Cell, OutcomeAgg, QUANTILES};
+pub use aggregate::{Aggregates, BlockFold, Cell, OutcomeAgg, QUANTILES};
 
 use crate::model::{self, ModelError, RunOptions, RunOutput, SeriesKey};
 use crate::scenario::Resolved;

@@ -51,6 +51,22 @@ impl Export for Aggregates {
     }
 }
 
+impl Aggregates {
+    /// Writes aggregates.json into `dir` as a stream: the bytes of [`Export::bytes`], never whole in
+    /// memory (the file grows with the sketch buckets in use, so with the number of runs, while the
+    /// aggregates themselves do not).
+    pub fn write_to(&self, dir: &super::OutputDir) -> Result<(), OutputError> {
+        use std::io::Write;
+        let mut s = dir.stream(self.file_name())?;
+        let path = s.path().to_path_buf();
+        serde_json::to_writer(&mut s, self)
+            .map_err(std::io::Error::from)
+            .and_then(|_| s.write_all(b"\n"))
+            .map_err(|e| io_err(&path, e))?;
+        s.finish()
+    }
+}
+
 /// scenario.ron: the resolved scenario text.
 pub struct ScenarioRon<'a>(pub &'a str);
 

@@ -8,7 +8,7 @@ use super::manifest::{
 };
 use super::runs_series::RunsSeriesCsv;
 use super::{OutputDir, OutputError};
-use crate::batch::{Aggregates, BatchEnd, BatchSpec, Simulate, Stop, run_batch};
+use crate::batch::{Aggregates, BatchEnd, BatchSpec, BlockFold, Simulate, Stop, run_batch};
 use crate::model::RunOptions;
 use std::sync::atomic::AtomicBool;
 
@@ -63,13 +63,13 @@ pub fn write_batch<S: Simulate + ?Sized>(
     dir.export(&ScenarioRon(scenario_ron))?;
 
     let binary: Vec<bool> = m.outcomes.iter().map(OutcomeInfo::is_binary).collect();
-    let mut aggs = Aggregates::new(
+    let mut aggs = BlockFold::new(Aggregates::new(
         first,
         sim.ticks(),
         m.series.len(),
         &binary,
         m.outcome_classes.len(),
-    );
+    ));
     let mut runs = RunsCsv::new(dir.stream("runs.csv")?, &m);
     let mut events = if m.events {
         Some(EventsCsv::new(dir.stream("events.csv")?, &m)?)
@@ -181,7 +181,8 @@ pub fn write_batch<S: Simulate + ?Sized>(
             distribution: "unknown".into(),
         }));
 
-    dir.export(&aggs)?;
+    let aggs = aggs.finish();
+    aggs.write_to(dir)?;
     dir.export(&SeriesCsv {
         aggs: &aggs,
         manifest: &m,

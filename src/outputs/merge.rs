@@ -284,7 +284,7 @@ pub fn merge_to(dirs: &[PathBuf], target: &Target) -> Result<(Manifest, OutputDi
         .iter()
         .filter_map(|s| s.manifest.finished_at.clone())
         .max();
-    dir.export(&aggs)?;
+    aggs.write_to(&dir)?;
     dir.export(&SeriesCsv {
         aggs: &aggs,
         manifest: &m,

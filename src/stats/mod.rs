@@ -6,7 +6,8 @@
 //! whole.
 //!
 //! * [`ExactSum`], [`Moments`]: exact fixed-point sums, mean and sd.
-//! * [`Sketch`]: fixed-range logarithmic quantile sketch (relative accuracy α).
+//! * [`Sketch`]: fixed-range logarithmic quantile sketch (relative accuracy α); its buckets live in
+//!   a [`store::Store`] whose memory is bounded by the values' range, not their number.
 //! * [`Quantiles`]: exact quantiles while a quantity has few distinct values, the sketch beyond,
 //!   exact extremes; what the outputs report.
 //! * [`Summary`]: moments + sketch + missing count for one indicator/outcome.
@@ -23,6 +24,7 @@ pub mod moments;
 pub mod quantile;
 pub mod quantiles;
 pub mod sketch;
+pub mod store;
 pub mod summary;
 
 pub use binary::{BinaryCount, Z95, wilson};

@@ -153,7 +153,7 @@ impl Quantiles {
         self.extremes(other.min, other.min_count, other.max, other.max_count);
         match (&mut self.exact, &other.exact) {
             (Some(a), Some(b)) => {
-                *a = super::sketch::merge_counted(a, b, f64::total_cmp);
+                *a = super::store::merge_counted(a, b, f64::total_cmp);
                 if a.len() > EXACT_DISTINCT {
                     self.spill_to_sketch();
                 }

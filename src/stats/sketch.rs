@@ -10,6 +10,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::f64_text;
+use super::store::Store;
 use crate::portable::math::ln;
 
 /// Default relative accuracy of [`Sketch`] quantiles.
@@ -33,16 +34,20 @@ pub const MAX_TRACKED: f64 = 1e18;
 /// * Bucket indices are clamped to the fixed range that covers
 ///   `[1e-9, 1e18]` (about 6,200 buckets per side at α = 0.005), so the sketch
 ///   never collapses buckets and [`merge`](Self::merge) is exact integer
-///   addition of counts. Storage is sparse (sorted `Vec`s of
-///   `(index, count)`), so memory is proportional to the number of distinct
-///   buckets touched, bounded by the fixed range.
+///   addition of counts.
+/// * Storage ([`Store`], per side): a sorted list of `(index, count)` (16 bytes a bucket) while few
+///   buckets are in use, then, once that list would be larger than a dense array of counts over the
+///   range of indices in use ([`DENSE_FACTOR`]), that array: 2 bytes a bucket (4, then 8, only for
+///   a bucket holding more than 65,535, then 2³² − 1 values). Memory is therefore bounded by the
+///   range of the values and α (at most about 6,200/α·0.005 buckets per side), not by how many values
+///   were added; the representation never changes a quantile or the serialised state.
 /// * Non-finite inputs are counted in [`non_finite`](Self::non_finite) and
 ///   otherwise ignored. `-0.0` is treated as `0.0`.
 /// * [`min`](Self::min) and [`max`](Self::max) are exact.
 ///
 /// Serializes (serde) to a plain structure whose floats are written as
 /// shortest round-trip decimal strings, so a JSON round trip is bit-exact.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(try_from = "SketchRepr", into = "SketchRepr")]
 pub struct Sketch {
     alpha: f64,
@@ -53,10 +58,10 @@ pub struct Sketch {
     /// Fixed index range (inclusive), derived from `alpha`.
     min_key: i32,
     max_key: i32,
-    /// Buckets of positive values, sorted by index, counts > 0.
-    pos: Vec<(i32, u64)>,
-    /// Buckets of negative values (by magnitude), sorted by index, counts > 0.
-    neg: Vec<(i32, u64)>,
+    /// Buckets of positive values.
+    pos: Store,
+    /// Buckets of negative values (by magnitude).
+    neg: Store,
     zero: u64,
     count: u64,
     non_finite: u64,
@@ -80,6 +85,19 @@ impl std::error::Error for SketchError {}
 impl SketchError {
     pub(crate) fn new(msg: String) -> Self {
         SketchError(msg)
+    }
+}
+
+impl PartialEq for Sketch {
+    /// Equal when they hold the same state (what they serialise to), whatever the stores'
+    /// representation.
+    fn eq(&self, o: &Self) -> bool {
+        self.alpha.to_bits() == o.alpha.to_bits()
+            && (self.count, self.zero, self.non_finite) == (o.count, o.zero, o.non_finite)
+            && self.min == o.min
+            && self.max == o.max
+            && self.pos == o.pos
+            && self.neg == o.neg
     }
 }
 
@@ -118,8 +136,8 @@ impl Sketch {
             ln_gamma,
             min_key: raw_key(ZERO_THRESHOLD),
             max_key: raw_key(MAX_TRACKED),
-            pos: Vec::new(),
-            neg: Vec::new(),
+            pos: Store::default(),
+            neg: Store::default(),
             zero: 0,
             count: 0,
             non_finite: 0,
@@ -177,14 +195,11 @@ impl Sketch {
             return;
         }
         let k = self.key(a);
-        let store = if x > 0.0 {
-            &mut self.pos
+        let range = (self.min_key, self.max_key);
+        if x > 0.0 {
+            self.pos.add(k, n, range);
         } else {
-            &mut self.neg
-        };
-        match store.binary_search_by_key(&k, |e| e.0) {
-            Ok(i) => store[i].1 += n,
-            Err(i) => store.insert(i, (k, n)),
+            self.neg.add(k, n, range);
         }
     }
 
@@ -206,8 +221,9 @@ impl Sketch {
                 self.alpha, other.alpha
             )));
         }
-        merge_store(&mut self.pos, &other.pos);
-        merge_store(&mut self.neg, &other.neg);
+        let range = (self.min_key, self.max_key);
+        self.pos.merge(&other.pos, range);
+        self.neg.merge(&other.neg, range);
         self.zero += other.zero;
         self.count += other.count;
         self.non_finite += other.non_finite;
@@ -233,7 +249,12 @@ impl Sketch {
 
     /// Number of non-empty buckets (excluding the zero bucket): the memory in use.
     pub fn bucket_count(&self) -> usize {
-        self.pos.len() + self.neg.len()
+        self.pos.nonzero().count() + self.neg.nonzero().count()
+    }
+
+    /// Bytes the bucket stores hold on the heap (their capacity): what [`Store`] bounds.
+    pub fn heap_bytes(&self) -> usize {
+        self.pos.heap_bytes() + self.neg.heap_bytes()
     }
 
     /// Exact smallest value added; `None` when empty.
@@ -272,7 +293,7 @@ impl Sketch {
         let mut v = None;
         // Ascending value order: negatives from the largest magnitude down,
         // then zero, then positives from the smallest magnitude up.
-        for &(k, c) in self.neg.iter().rev() {
+        for (k, c) in self.neg.nonzero().rev() {
             seen += c;
             if seen > rank {
                 v = Some(-self.bucket_value(k));
@@ -286,7 +307,7 @@ impl Sketch {
             }
         }
         if v.is_none() {
-            for &(k, c) in &self.pos {
+            for (k, c) in self.pos.nonzero() {
                 seen += c;
                 if seen > rank {
                     v = Some(self.bucket_value(k));
@@ -297,45 +318,6 @@ impl Sketch {
         // The counts always add up to `count`, so a bucket was found.
         v.map(|v| v.clamp(self.min, self.max))
     }
-}
-
-/// Adds the sorted bucket list `b` into the sorted bucket list `a`.
-fn merge_store(a: &mut Vec<(i32, u64)>, b: &[(i32, u64)]) {
-    if b.is_empty() {
-        return;
-    }
-    *a = merge_counted(a, b, i32::cmp);
-}
-
-/// The union of two lists of (key, count) sorted by `cmp`, the counts of equal keys added (the
-/// sketch's buckets, and the exact values of [`super::quantiles`]).
-pub(crate) fn merge_counted<K: Copy>(
-    a: &[(K, u64)],
-    b: &[(K, u64)],
-    cmp: impl Fn(&K, &K) -> std::cmp::Ordering,
-) -> Vec<(K, u64)> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match cmp(&a[i].0, &b[j].0) {
-            std::cmp::Ordering::Less => {
-                out.push(a[i]);
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(b[j]);
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                out.push((a[i].0, a[i].1 + b[j].1));
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
 }
 
 /// Serialized form of [`Sketch`]: only the real state, floats as exact text.
@@ -365,8 +347,8 @@ impl From<Sketch> for SketchRepr {
             non_finite: s.non_finite,
             min: s.min(),
             max: s.max(),
-            pos: s.pos,
-            neg: s.neg,
+            pos: s.pos.nonzero().collect(),
+            neg: s.neg.nonzero().collect(),
         }
     }
 }
@@ -408,8 +390,9 @@ impl TryFrom<SketchRepr> for Sketch {
         s.count = r.count;
         s.zero = r.zero;
         s.non_finite = r.non_finite;
-        s.pos = r.pos;
-        s.neg = r.neg;
+        let range = (s.min_key, s.max_key);
+        s.pos = Store::from_sorted(&r.pos, range);
+        s.neg = Store::from_sorted(&r.neg, range);
         Ok(s)
     }
 }
