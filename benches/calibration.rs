@@ -60,6 +60,7 @@ fn bench_calibration(c: &mut Criterion) {
         generations: 3,
         min_acceptance: 0.0,
         ess_fraction: abc::DEFAULT_ESS_FRACTION,
+        kernel: abc::KernelKind::default(),
         seed: 1,
     };
     let pool = rayon::ThreadPoolBuilder::new()

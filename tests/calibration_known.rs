@@ -67,6 +67,7 @@ fn poll_gives_the_beta_posterior() {
         // At ε one respondent wide, about a third of the particles are exact hits: α = 0.3 lets the
         // next tolerance be 0 (the default 0.5 stops there, a mixture of Beta(15 + 1, …) neighbours).
         ess_fraction: 0.3,
+        kernel: abc::KernelKind::default(),
         seed: 21,
     };
     let (gens, end) = abc::run(
@@ -138,6 +139,7 @@ fn simulation_based_calibration_on_the_model() {
             generations: 6,
             min_acceptance: 0.0,
             ess_fraction: 0.5,
+            kernel: abc::KernelKind::default(),
             seed: rep,
         };
         let (gens, _) = abc::run(

@@ -6,7 +6,7 @@ use super::common_help as h;
 use super::term::install_stop_handler;
 use super::{CliError, EXIT_INTERRUPTED, output_error, term, threads_arg};
 use crate::batch::budget::Plan as Budget;
-use crate::experiments::abc::{DEFAULT_ESS_FRACTION, End, Progress, Settings};
+use crate::experiments::abc::{DEFAULT_ESS_FRACTION, End, KernelKind, Progress, Settings};
 use crate::experiments::calibrate::{Request, calibrate, plan};
 use crate::experiments::runner::{load_observed, score};
 use crate::outputs::manifest::Status;
@@ -39,6 +39,12 @@ pub struct CalibrateArgs {
     /// particles / A simulations, is dropped); 0: no limit.
     #[arg(long, default_value_t = DEFAULT_MIN_ACCEPTANCE, value_name = "A")]
     pub min_acceptance: f64,
+    /// Perturbation kernel: `global` (√2 × each parameter's weighted sd, the same for every
+    /// particle; Beaumont et al. 2009) or `local` (per particle and parameter, the spread of the
+    /// previous generation's particles within the new tolerance around it: the diagonal of Filippi
+    /// et al. 2013's OLCM); both truncated to the prior's support.
+    #[arg(long, default_value = "global", value_parser = ["local", "global"], value_name = "KERNEL")]
+    pub kernel: String,
     #[arg(long, help = h::SEED)]
     pub seed: Option<u64>,
     #[arg(long, help = h::THREADS)]
@@ -137,6 +143,12 @@ pub fn exec_calibrate(args: CalibrateArgs) -> Result<(), CliError> {
             generations: args.generations,
             min_acceptance: args.min_acceptance,
             ess_fraction: DEFAULT_ESS_FRACTION,
+            kernel: KernelKind::parse(&args.kernel).ok_or_else(|| {
+                CliError::usage(format!(
+                    "--kernel {}: expected local or global",
+                    args.kernel
+                ))
+            })?,
             seed,
         },
         threads,

@@ -346,6 +346,7 @@ pub fn calibrate(
         max_generations: req.settings.generations,
         min_acceptance: req.settings.min_acceptance,
         ess_fraction: req.settings.ess_fraction,
+        kernel: req.settings.kernel.name().into(),
         generations_completed: 0,
         stop_reason: None,
         simulations_run: 0,

@@ -75,6 +75,10 @@ impl ObservationInfo {
     }
 }
 
+fn global_kernel() -> String {
+    "global".into()
+}
+
 /// manifest.json of a calibration folder. Field order is the file's order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CalibrationManifest {
@@ -95,6 +99,10 @@ pub struct CalibrationManifest {
     pub min_acceptance: f64,
     /// The ESS fraction α kept by the adaptive tolerance.
     pub ess_fraction: f64,
+    /// The perturbation kernel (`--kernel`: `local` or `global`; folders written before the flag
+    /// existed used `global`).
+    #[serde(default = "global_kernel")]
+    pub kernel: String,
     /// Generations in generations.csv; posterior.csv holds the last one.
     pub generations_completed: usize,
     /// Why it stopped (`generations`, `min_acceptance`, `converged`, `interrupted`, `failed`); null
