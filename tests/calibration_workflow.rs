@@ -6,40 +6,12 @@
 //! posterior when `--after` is not given) with its files (score.csv, manifest.json, report.html,
 //! charts/).
 
-use assert_cmd::Command;
-use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
-use std::fs;
-use std::path::Path;
+mod common;
+
+use common::folder::{bin, manifest, sha256, table};
 
 /// Two uncertain parameters, observations in 2020-01 (growth) and 2020-02 (opinion).
 const TINY: &str = "tests/fixtures/calibration_tiny.ron";
-
-fn bin() -> Command {
-    Command::cargo_bin("crossroads").unwrap()
-}
-
-fn manifest(dir: &Path) -> serde_json::Value {
-    serde_json::from_str(&fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap()
-}
-
-fn table(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let h: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-    r.records()
-        .map(|x| {
-            h.iter()
-                .cloned()
-                .zip(x.unwrap().iter().map(String::from))
-                .collect()
-        })
-        .collect()
-}
-
-fn sha256(path: &Path) -> String {
-    let d = Sha256::digest(fs::read(path).unwrap());
-    d.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 #[test]
 fn calibrate_then_forecast_then_score_the_hold_out() {
@@ -141,4 +113,25 @@ fn calibrate_then_forecast_then_score_the_hold_out() {
         .map(|f| f["name"].as_str().unwrap())
         .collect();
     assert!(listed.contains(&"score.csv") && listed.contains(&"report.html"));
+}
+
+/// `--kernel` reaches the calibration and its manifest, and a name it does not know is a usage error.
+#[test]
+fn the_kernel_flag_is_recorded_and_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cal = tmp.path().join("cal");
+    bin()
+        .args(["calibrate", TINY, "--particles", "30", "--generations", "2"])
+        .args(["--kernel", "local", "--quiet", "--out"])
+        .arg(&cal)
+        .assert()
+        .success();
+    assert_eq!(manifest(&cal)["kernel"], "local");
+    bin()
+        .args(["calibrate", TINY, "--kernel", "olcm", "--quiet", "--out"])
+        .arg(tmp.path().join("bad"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("expected local or global"));
+    assert!(!tmp.path().join("bad").exists());
 }

@@ -4,14 +4,13 @@
 //! attachments takes in the same pass against a poll from scratch; and party support's effective
 //! distances read from the month's distance matrix against those computed from the opinions.
 
-use std::path::Path;
+mod common;
 
+use common::voters::{baseline, poll_from_scratch};
 use crossroads::model::RunOptions;
 use crossroads::model::rng::{Streams, below, uniform01};
 use crossroads::model::schedule::Simulation;
 use crossroads::model::voters::{self, NONE, Poll, Scan, VoterState};
-use crossroads::model::world::World;
-use crossroads::scenario::{self, Scenario};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -92,35 +91,9 @@ fn the_lane_blocked_poll_scan_equals_the_scan_citizen_by_citizen() {
     }
 }
 
-fn baseline() -> Scenario {
-    let r = scenario::load(Path::new("scenarios/baseline.ron"), &[]).expect("baseline loads");
-    let streams = Streams::new(11, 0);
-    r.realise(&mut |p| streams.get(&format!("param/{p}")))
-        .expect("realise")
-        .0
-}
-
-/// The poll by its definition, citizen by citizen, with `voters::effective` (no cache, no matrix).
-fn poll_from_scratch(w: &World, c: usize) -> Poll {
-    let st = &w.voters[c];
-    let np = st.parties.len();
-    let mut p = Poll::empty(np, w.countries[c].pop.n);
-    let mut e = vec![0.0; np];
-    for i in 0..w.countries[c].pop.n as usize {
-        voters::effective(w, c, i, &st.parties, &mut e);
-        let (k, b, s) = voters::best_two(&e);
-        p.nearest[k] += 1;
-        if voters::decided(st, voters::is_own(st, i, k), b, s) {
-            p.named[k] += 1;
-            p.decided += 1;
-        }
-    }
-    p
-}
-
 #[test]
 fn the_poll_taken_with_the_monthly_update_equals_a_poll_from_scratch() {
-    let s = baseline();
+    let s = baseline(11);
     let streams = Streams::new(11, 0);
     let mut sim = Simulation::new(&s, &streams, &RunOptions::default()).expect("init");
     let countries: Vec<usize> = (0..sim.world.countries.len())
@@ -151,7 +124,7 @@ fn the_poll_taken_with_the_monthly_update_equals_a_poll_from_scratch() {
 
 #[test]
 fn effective_distances_from_the_matrix_equal_those_from_the_opinions() {
-    let s = baseline();
+    let s = baseline(11);
     let streams = Streams::new(11, 0);
     let mut sim = Simulation::new(&s, &streams, &RunOptions::default()).expect("init");
     let mut checked = 0;
@@ -161,7 +134,8 @@ fn effective_distances_from_the_matrix_equal_those_from_the_opinions() {
         for c in 0..w.countries.len() {
             let parties = &w.voters[c].parties;
             let (mut a, mut b) = (vec![0.0; parties.len()], vec![0.0; parties.len()]);
-            voters::with_current_distances(w, c, |dist| {
+            let ballot = voters::Ballot::new(w, c);
+            voters::with_current_distances(w, c, &ballot, |dist| {
                 let Some(dist) = dist else { return };
                 for i in 0..w.countries[c].pop.n as usize {
                     voters::effective_from(w, c, i, dist, &mut a);
@@ -178,7 +152,7 @@ fn effective_distances_from_the_matrix_equal_those_from_the_opinions() {
 
 #[test]
 fn effective_distances_on_a_flattened_ballot_equal_those_on_the_actors_platforms() {
-    let s = baseline();
+    let s = baseline(11);
     let streams = Streams::new(11, 0);
     let mut sim = Simulation::new(&s, &streams, &RunOptions::default()).expect("init");
     let rng = &mut ChaCha8Rng::seed_from_u64(5);

@@ -4,35 +4,14 @@
 //! and its hash in its manifest; `sweep` draws the unswept ones; `sensitivity` refuses the flag with a
 //! reason (exit 2), and so does `compare` when no scenario takes any of the posterior's parameters.
 
-use assert_cmd::Command;
-use sha2::{Digest, Sha256};
+mod common;
+
+use common::folder::{bin, manifest, sha256, table};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 const TINY: &str = "tests/fixtures/calibration_tiny.ron";
 const GROWTH: &str = "countries.land.economy.growth";
-
-fn bin() -> Command {
-    Command::cargo_bin("crossroads").unwrap()
-}
-
-fn manifest(dir: &Path) -> serde_json::Value {
-    serde_json::from_str(&fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap()
-}
-
-/// Rows of a CSV file as maps column -> value.
-fn table(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let h: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-    r.records()
-        .map(|x| {
-            h.iter()
-                .cloned()
-                .zip(x.unwrap().iter().map(String::from))
-                .collect()
-        })
-        .collect()
-}
 
 /// A small calibration of the fixture (one per test: tests run in parallel).
 fn calibration(tmp: &Path) -> PathBuf {
@@ -170,10 +149,7 @@ fn compare_draws_each_scenario_from_the_posterior() {
     );
 
     let m = manifest(&cmp);
-    let hash = format!(
-        "{:x}",
-        Sha256::digest(fs::read(cal.join("posterior.csv")).unwrap())
-    );
+    let hash = sha256(&cal.join("posterior.csv"));
     assert_eq!(m["posterior"]["sha256"], hash);
     assert_eq!(m["posterior"]["particles"], 100);
     assert_eq!(
@@ -246,13 +222,7 @@ fn sweep_draws_the_unswept_parameters_from_the_posterior() {
     };
     args(&sweep).arg("--posterior").arg(&cal).assert().success();
     let m = manifest(&sweep);
-    assert_eq!(
-        m["posterior"]["sha256"],
-        format!(
-            "{:x}",
-            Sha256::digest(fs::read(cal.join("posterior.csv")).unwrap())
-        )
-    );
+    assert_eq!(m["posterior"]["sha256"], sha256(&cal.join("posterior.csv")));
     assert_eq!(m["posterior_unused"], serde_json::json!([GROWTH]));
     let points = table(&sweep.join("points.csv"));
     let at0: f64 = points[0]["opinion_end.mean"].parse().unwrap();

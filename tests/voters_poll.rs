@@ -3,46 +3,14 @@
 //! equals a poll computed from scratch with `voters::effective`, whatever changed (opinions,
 //! attachments, a party's appeal or platform).
 
-use std::path::Path;
+mod common;
 
+use common::voters::{baseline, poll_from_scratch};
 use crossroads::model::RunOptions;
 use crossroads::model::rng::Streams;
 use crossroads::model::schedule::Simulation;
-use crossroads::model::voters::{self, Poll};
+use crossroads::model::voters;
 use crossroads::model::world::World;
-use crossroads::scenario::{self, Scenario};
-
-fn baseline() -> Scenario {
-    let r = scenario::load(Path::new("scenarios/baseline.ron"), &[]).expect("baseline loads");
-    let streams = Streams::new(7, 0);
-    r.realise(&mut |p| streams.get(&format!("param/{p}")))
-        .expect("realise")
-        .0
-}
-
-/// The poll by its definition, citizen by citizen (no cache, no flattened platforms).
-fn poll_from_scratch(w: &World, c: usize) -> Poll {
-    let st = &w.voters[c];
-    let np = st.parties.len();
-    let n = w.countries[c].pop.n;
-    let mut p = Poll {
-        named: vec![0; np],
-        nearest: vec![0; np],
-        decided: 0,
-        n,
-    };
-    let mut e = vec![0.0; np];
-    for i in 0..n as usize {
-        voters::effective(w, c, i, &st.parties, &mut e);
-        let (k, b, s) = voters::best_two(&e);
-        p.nearest[k] += 1;
-        if voters::decided(st, voters::is_own(st, i, k), b, s) {
-            p.named[k] += 1;
-            p.decided += 1;
-        }
-    }
-    p
-}
 
 fn assert_polls_exact(w: &World) {
     for c in 0..w.countries.len() {
@@ -61,7 +29,7 @@ fn assert_polls_exact(w: &World) {
 
 #[test]
 fn the_poll_follows_opinions_attachments_appeal_and_platforms() {
-    let s = baseline();
+    let s = baseline(7);
     let streams = Streams::new(7, 0);
     let mut sim = Simulation::new(&s, &streams, &RunOptions::default()).expect("init");
     let c = (0..sim.world.countries.len())

@@ -43,8 +43,8 @@ pub struct CalibrateArgs {
     /// particle; Beaumont et al. 2009) or `local` (per particle and parameter, the spread of the
     /// previous generation's particles within the new tolerance around it: the diagonal of Filippi
     /// et al. 2013's OLCM); both truncated to the prior's support.
-    #[arg(long, default_value = "global", value_parser = ["local", "global"], value_name = "KERNEL")]
-    pub kernel: String,
+    #[arg(long, default_value = "global", value_parser = kernel_arg, value_name = "KERNEL")]
+    pub kernel: KernelKind,
     #[arg(long, help = h::SEED)]
     pub seed: Option<u64>,
     #[arg(long, help = h::THREADS)]
@@ -111,6 +111,11 @@ fn plot(dir: &OutputDir) -> Result<usize, CliError> {
 }
 
 /// `crossroads calibrate`.
+/// `--kernel`'s value, by [`KernelKind::parse`] (the one place the names are read).
+fn kernel_arg(s: &str) -> Result<KernelKind, String> {
+    KernelKind::parse(s).ok_or_else(|| "expected local or global".to_string())
+}
+
 pub fn exec_calibrate(args: CalibrateArgs) -> Result<(), CliError> {
     if args.particles == 0 || args.generations == 0 {
         return Err(CliError::usage(
@@ -143,12 +148,7 @@ pub fn exec_calibrate(args: CalibrateArgs) -> Result<(), CliError> {
             generations: args.generations,
             min_acceptance: args.min_acceptance,
             ess_fraction: DEFAULT_ESS_FRACTION,
-            kernel: KernelKind::parse(&args.kernel).ok_or_else(|| {
-                CliError::usage(format!(
-                    "--kernel {}: expected local or global",
-                    args.kernel
-                ))
-            })?,
+            kernel: args.kernel,
             seed,
         },
         threads,

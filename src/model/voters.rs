@@ -918,15 +918,19 @@ impl Ballot {
 }
 
 /// Runs `f` on country `c`'s matrix of distances to its parties' platforms (party-major, as
-/// [`with_distances`] keeps it) if the matrix is current for the opinions and platforms now, else on
-/// `None` (nothing is computed).
-pub fn with_current_distances<T>(w: &World, c: Ix, f: impl FnOnce(Option<&[f64]>) -> T) -> T {
-    let pf = Platforms::new(w, &w.voters[c].parties);
+/// [`with_distances`] keeps it) if the matrix is current for the opinions and for `ballot` (the
+/// country's [`Ballot`] as it stands now), else on `None` (nothing is computed).
+pub fn with_current_distances<T>(
+    w: &World,
+    c: Ix,
+    ballot: &Ballot,
+    f: impl FnOnce(Option<&[f64]>) -> T,
+) -> T {
     let version = w.countries[c].pop.version();
     let cache = w.voters[c].dist.borrow();
     let d = cache
         .as_ref()
-        .filter(|x| x.opinions == version && x.platforms.same_terms(&pf))
+        .filter(|x| x.opinions == version && x.platforms.same_terms(&ballot.0))
         .map(|x| x.d.as_slice());
     f(d)
 }
@@ -972,8 +976,10 @@ pub fn best_two(e: &[f64]) -> (usize, f64, f64) {
 /// attachment (a partisan names its party) or it lies within the latitude (otherwise an unattached
 /// citizen is alienated). A weak attachment adds little to the gap, so a weak partisan facing small
 /// differences is undecided.
+/// Written with `&` and `|` (no short circuit, so no branch): the lane-blocked poll scan uses it too.
+#[inline(always)]
 pub fn decided(st: &VoterState, own: bool, best: f64, second: f64) -> bool {
-    second - best >= st.indifference && (own || best <= st.latitude)
+    (second - best >= st.indifference) & (own | (best <= st.latitude))
 }
 
 /// Whether nearest party `k` is citizen `i`'s own attachment.
@@ -1147,7 +1153,7 @@ fn poll_block(st: &VoterState, x: &Scan, i: usize, p: &mut Poll) {
     }
     for l in 0..LANES {
         let mine = usize::from(own[l]) == k[l] && own[l] != NONE;
-        let named = (s[l] - b[l] >= st.indifference) & (mine | (b[l] <= st.latitude));
+        let named = decided(st, mine, b[l], s[l]);
         p.nearest[k[l]] += 1;
         p.named[k[l]] += u32::from(named);
         p.decided += u32::from(named);

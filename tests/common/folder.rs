@@ -1,6 +1,7 @@
-//! Output-folder helpers for the CLI safety tests (tests/safety_cli.rs, tests/workflow_safety.rs):
-//! the real binary, a folder's manifest as JSON, a copy of a folder to tamper with, and the check that
-//! every command reading a folder refuses a tampered one.
+//! Output-folder helpers for the CLI tests (tests/safety_cli.rs, tests/workflow_safety.rs,
+//! tests/posterior_cli.rs, tests/calibration_workflow.rs): the real binary, a folder's manifest as
+//! JSON, a CSV file's rows, a file's sha256 (computed here, not by crossroads), a copy of a folder to
+//! tamper with, and the check that every command reading a folder refuses a tampered one.
 
 use assert_cmd::Command;
 use predicates::str::contains;
@@ -15,6 +16,28 @@ pub fn bin() -> Command {
 /// `dir/manifest.json`, parsed.
 pub fn manifest(dir: &Path) -> serde_json::Value {
     serde_json::from_slice(&fs::read(dir.join("manifest.json")).unwrap()).unwrap()
+}
+
+/// Rows of a CSV file as maps column -> value.
+pub fn table(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let h: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    r.records()
+        .map(|x| {
+            h.iter()
+                .cloned()
+                .zip(x.unwrap().iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+/// The sha256 of a file's bytes in lower-case hex (with the `sha2` crate, independently of
+/// crossroads' own hashing).
+pub fn sha256(path: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(fs::read(path).unwrap());
+    d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Copies the files (not the subfolders) of `src` into `dst`, created if needed.

@@ -102,7 +102,7 @@ pub fn expected(w: &World, actor: Ix, x: &PartySupport, t: usize, out: &mut Vec<
     let (mut gained, mut exposed) = (0i64, 0.0);
     let ballot = voters::Ballot::new(w, k.c);
     // each panel citizen's nearest party now from the month's distance matrix when it is current
-    voters::with_current_distances(w, k.c, |dist| {
+    voters::with_current_distances(w, k.c, &ballot, |dist| {
         for &i in panel {
             let lambda = au.lambda(i);
             if lambda <= 0.0 {
@@ -121,7 +121,7 @@ pub fn expected(w: &World, actor: Ix, x: &PartySupport, t: usize, out: &mut Vec<
             let iu = i as usize;
             match dist {
                 Some(dist) => voters::effective_from(w, k.c, iu, dist, &mut e),
-                None => voters::effective_row(w, k.c, iu, &row, parties, &mut e),
+                None => ballot.effective_row(w, k.c, iu, &row, &mut e),
             }
             let before = voters::best_two(&e).0;
             for &(d, v) in platform {
