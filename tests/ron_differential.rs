@@ -16,6 +16,9 @@
 //! - byte strings `b"…"` and byte literals `b'a'` (no scenario value is bytes);
 //! - raw identifiers `r#name` and non-ASCII identifiers (`é`): scenario names are ASCII;
 //! - number suffixes `1u8`, `1.0f64` (a scenario number has no machine type);
+//! - ranges `0..5`, a map `(start: 0, end: 5)` to `ron` 0.12 (no scenario value is a range); the
+//!   mutation test skips a mutant that creates a new `..` (found by it: a deletion turning
+//!   `salience: 0.8, capability: 1.0` into `salience: 0..0`);
 //!
 //! and where both accept, `( )` with whitespace or a comment inside is an empty tuple to `ron` and
 //! the unit `()` to ours (the same to the loader: a struct whose fields all take their defaults);
@@ -233,6 +236,8 @@ proptest! {
         let files = ron_files();
         let (name, text) = &files[k % files.len()];
         let m = apply(text, &muts);
+        // a new `..` may be a range, a deliberate difference (module doc)
+        prop_assume!(m.matches("..").count() <= text.matches("..").count());
         if let Err(e) = compare(&m) {
             prop_assert!(false, "{name} mutated by {muts:?}: {e}");
         }
@@ -337,6 +342,8 @@ fn deliberate_differences_are_as_documented() {
         "r#ident",
         "1u8",
         "1.0f64",
+        "0..5",
+        "(a: 0..0)",
         "é",
         "(é: 1)",
         "18446744073709551616",
