@@ -23,9 +23,9 @@
 //! and where both accept, `( )` with whitespace or a comment inside is an empty tuple to `ron` and
 //! the unit `()` to ours (the same to the loader: a struct whose fields all take their defaults);
 //! integers beyond 64 bits differ: `ron` reads them as a rounded float,
-//! ours keeps the exact integer, which the loader then rejects as out of range at its place. An
-//! unknown `#![enable(..)]` extension: `ron` rejects the document, ours ignores the header (it
-//! ignores every header: the scenario format needs none).
+//! ours keeps the exact integer, which the loader then rejects as out of range at its place.
+//! `#![enable(..)]` headers are read as `ron` reads them (its extension names only; the corners are in
+//! [`syntax_corners_read_the_same`]) and then ignored: the scenario format needs none.
 
 mod common;
 
@@ -228,8 +228,23 @@ fn scenarios_and_fixtures_read_the_same() {
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 
+/// The mutation test's seed: fixed, so that CI runs the same 1,000 mutants every time (a random seed
+/// made it fail now and then on a new corner, which then had to be pinned and fixed at once); set
+/// `PROPTEST_RNG_SEED` to explore other mutants.
+fn mutation_seed() -> proptest::test_runner::RngSeed {
+    let seed = std::env::var("PROPTEST_RNG_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20_261_130);
+    proptest::test_runner::RngSeed::Fixed(seed)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: 1000,
+        rng_seed: mutation_seed(),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn mutated_scenarios_read_the_same(k in 0usize..64, muts in prop::collection::vec(mutation(), 1..4)) {
@@ -248,6 +263,28 @@ proptest! {
 #[test]
 fn syntax_corners_read_the_same() {
     let corners = [
+        // headers (a flipped bit once made `#![dnable(..)]`, which ours used to ignore)
+        "#![enable(implicit_some)] 1",
+        "#![enable( implicit_some , unwrap_newtypes, )] 1",
+        "# ! [ /* c */ enable (explicit_struct_names)]\n#![enable(unwrap_variant_newtypes)] 1",
+        "#![enable(implicit_some, implicit_some)] 1",
+        "#![dnable(implicit_some)] 1",
+        "#![enable(foo)] 1",
+        "#![enable(IMPLICIT_SOME)] 1",
+        "#![enable()] 1",
+        "#![enable(implicit_some,,)] 1",
+        "#![enable(,implicit_some)] 1",
+        "#![enable(implicit_some unwrap_newtypes)] 1",
+        "#![enable[implicit_some]] 1",
+        "#![enable(implicit_some) 1",
+        "#[enable(implicit_some)] 1",
+        // a line continuation in a string (a mutation once inserted `\` and a line break)
+        "\"a\\\n   b\"",
+        "\"a\\\r\n b\"",
+        "\"a\\\n\n\t  b\"",
+        "\"a\\\n\"",
+        "\"a\\\rb\"",
+        "'\\\n'",
         "(a: 1, a: 2)",
         "Complete",
         "_1",
@@ -370,7 +407,4 @@ fn deliberate_differences_are_as_documented() {
         );
         assert_eq!(tree::parse(s, 0).unwrap().kind, Kind::Unit);
     }
-    // Unknown extensions: ron rejects the document, ours ignores the header.
-    assert!(ron::from_str::<ron::Value>("#![enable(foo)] 1").is_err());
-    assert!(tree::parse("#![enable(foo)] 1", 0).is_ok());
 }

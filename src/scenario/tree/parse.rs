@@ -167,24 +167,63 @@ impl Parser {
     }
 
     fn header(&mut self) -> Result<(), SyntaxError> {
-        // `#![enable(...)]`
-        let start = self.span();
-        for expected in ['#', '!', '['] {
-            if self.peek() != Some(expected) {
-                return Err(self.err(format!("expected `#![enable(..)]`, found {}", self.found())));
-            }
-            self.bump();
+        // `#![enable(name, ...)]`, as `ron` reads it: whitespace and comments between the tokens, one
+        // or more of `ron`'s extension names (a trailing comma allowed); anything else is an error
+        // at its place, as `ron` rejects it too
+        const EXTENSIONS: [&str; 4] = [
+            "unwrap_newtypes",
+            "implicit_some",
+            "unwrap_variant_newtypes",
+            "explicit_struct_names",
+        ];
+        let header = "a header `#![enable(..)]`";
+        self.expect('#', header)?;
+        self.expect('!', header)?;
+        self.expect('[', header)?;
+        self.skip_ws()?;
+        let at = self.span();
+        let word = self.ident();
+        if word != "enable" {
+            return Err(self.err_at(
+                at,
+                format!("expected `enable` in a header `#![enable(..)]`, found `{word}`"),
+            ));
         }
-        let mut depth = 1;
-        while depth > 0 {
-            match self.bump() {
-                None => return Err(self.err_at(start, "unterminated `#![..]` header")),
-                Some('[') => depth += 1,
-                Some(']') => depth -= 1,
-                _ => {}
+        self.expect('(', "`(` after `#![enable`")?;
+        loop {
+            self.skip_ws()?;
+            let at = self.span();
+            let name = self.ident();
+            if !EXTENSIONS.contains(&name.as_str()) {
+                return Err(self.err_at(
+                    at,
+                    format!(
+                        "expected a RON extension name ({}), found {}",
+                        EXTENSIONS.join(", "),
+                        if name.is_empty() {
+                            self.found()
+                        } else {
+                            format!("`{name}`")
+                        }
+                    ),
+                ));
+            }
+            self.skip_ws()?;
+            if self.peek() == Some(',') {
+                self.bump();
+                self.skip_ws()?;
+            } else if self.peek() != Some(')') {
+                return Err(self.err(format!(
+                    "expected `,` or `)` in `#![enable(..)]`, found {}",
+                    self.found()
+                )));
+            }
+            if self.peek() == Some(')') {
+                self.bump();
+                break;
             }
         }
-        Ok(())
+        self.expect(']', "`]` closing `#![enable(..)]`")
     }
 
     fn expect(&mut self, c: char, what: &str) -> Result<(), SyntaxError> {
@@ -484,6 +523,16 @@ impl Parser {
             match self.bump() {
                 None => return Err(self.err_at(start, "unterminated string (missing `\"`)")),
                 Some('"') => return Ok(s),
+                // a line continuation, as in Rust and `ron`: `\` at the end of a line skips the
+                // line break and the whitespace that follows
+                Some('\\')
+                    if self.peek() == Some('\n')
+                        || (self.peek() == Some('\r') && self.peek_at(1) == Some('\n')) =>
+                {
+                    while self.peek().is_some_and(|c| c.is_ascii_whitespace()) {
+                        self.bump();
+                    }
+                }
                 Some('\\') => s.push(self.escape()?),
                 Some(c) => s.push(c),
             }
